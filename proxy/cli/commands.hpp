@@ -1,0 +1,18 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace edugate::cli {
+
+/// Each subcommand lives in its own file and registers itself on the top-level app. A command's
+/// callback reports failure by throwing CLI::RuntimeError(exit_code) after printing why.
+void add_run_command(CLI::App& app);
+void add_check_command(CLI::App& app);
+void add_version_command(CLI::App& app);
+void add_rules_commands(CLI::App& app);   // explain, import, rules sign/verify
+void add_report_commands(CLI::App& app);  // report weekly/verify/merge/fetch
+
+/// The config path used when none is given: $EDUGATE_CONFIG, else /etc/edugate/edugate.yaml.
+std::string default_config_path();
+
+}  // namespace edugate::cli

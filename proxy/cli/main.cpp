@@ -1,0 +1,28 @@
+#include <cstdlib>
+
+#include "proxy/cli/commands.hpp"
+
+namespace edugate::cli {
+
+std::string default_config_path() {
+  if (const char* env = std::getenv("EDUGATE_CONFIG"); env && *env) return env;
+  return "/etc/edugate/edugate.yaml";
+}
+
+}  // namespace edugate::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"edugate: content-filtering forward proxy for school networks"};
+  app.require_subcommand(1);
+  edugate::cli::add_run_command(app);
+  edugate::cli::add_check_command(app);
+  edugate::cli::add_version_command(app);
+#ifdef EDUGATE_HAVE_RULES_COMMANDS
+  edugate::cli::add_rules_commands(app);
+#endif
+#ifdef EDUGATE_HAVE_REPORT_COMMANDS
+  edugate::cli::add_report_commands(app);
+#endif
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,250 @@
+#include "proxy/config.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/yaml_reader.hpp"
+
+namespace edugate::proxy {
+
+namespace {
+
+using rules::YamlReader;
+
+template <typename T>
+void read_int(YamlReader& r, const YAML::Node& map, const char* key, T& out, std::int64_t min,
+              std::int64_t max) {
+  if (const auto n = map[key]) {
+    if (auto v = r.integer(n, key, min, max)) out = static_cast<T>(*v);
+  }
+}
+
+template <typename T>
+void read_size(YamlReader& r, const YAML::Node& map, const char* key, T& out, std::uint64_t min,
+               std::uint64_t max) {
+  if (const auto n = map[key]) {
+    if (auto v = r.byte_size(n, key)) {
+      if (*v < min || *v > max)
+        r.error(n, fmt::format("{} must be between {} and {} bytes", key, min, max));
+      else
+        out = static_cast<T>(*v);
+    }
+  }
+}
+
+void read_duration(YamlReader& r, const YAML::Node& map, const char* key, milliseconds& out) {
+  if (const auto n = map[key]) {
+    if (auto v = r.duration(n, key)) {
+      if (v->count() <= 0)
+        r.error(n, fmt::format("{} must be longer than zero", key));
+      else
+        out = *v;
+    }
+  }
+}
+
+/// "127.0.0.1:3128", "[::1]:3128" → address and port.
+bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  auto h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const auto p = text.substr(colon + 1);
+  unsigned v = 0;
+  if (p.empty() || p.size() > 5) return false;
+  for (char c : p) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (v > 65535 || h.empty()) return false;
+  host = std::string(h);
+  port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+void read_listeners(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsSequence() || node.size() == 0) {
+    r.error(node, "listeners must be a non-empty list");
+    return;
+  }
+  for (const auto& item : node) {
+    if (!r.check_map(item, "a listener", {"address", "mode"})) continue;
+    ListenerConfig l;
+    const auto addr = item["address"];
+    if (!addr) {
+      r.error(item, "a listener needs an address such as 127.0.0.1:3128 or [::1]:3128");
+      continue;
+    }
+    if (auto s = r.string(addr, "address")) {
+      if (!split_host_port(*s, l.address, l.port) || !rules::parse_ip(l.address))
+        r.error(addr, fmt::format("'{}' is not ADDRESS:PORT with an IP address ([v6]:port)", *s));
+    }
+    if (const auto m = item["mode"]) {
+      if (auto s = r.string(m, "mode")) {
+        if (*s == "forward")
+          l.mode = ListenerConfig::Mode::forward;
+        else if (*s == "transparent")
+          l.mode = ListenerConfig::Mode::transparent;
+        else
+          r.error(m, fmt::format("mode '{}' is not one of: forward, transparent", *s));
+      }
+    }
+    c.listeners.push_back(std::move(l));
+  }
+}
+
+void read_networks(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsSequence()) {
+    r.error(node, "client_networks must be a list of CIDR networks");
+    return;
+  }
+  for (const auto& item : node) {
+    auto s = r.string(item, "a client network");
+    if (!s) continue;
+    std::string why;
+    if (auto cidr = rules::Cidr::parse(*s, &why))
+      c.client_networks.push_back(*cidr);
+    else
+      r.error(item, fmt::format("'{}' is not a network: {}", *s, why));
+  }
+}
+
+void read_connect_ports(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsSequence()) {
+    r.error(node, "connect_ports must be a list of port numbers");
+    return;
+  }
+  c.connect_ports.clear();
+  for (const auto& item : node)
+    if (auto v = r.integer(item, "a CONNECT port", 1, 65535))
+      c.connect_ports.push_back(static_cast<std::uint16_t>(*v));
+}
+
+void read_limits(YamlReader& r, const YAML::Node& n, Limits& l) {
+  if (!r.check_map(n, "limits",
+                   {"max_header_bytes", "max_url_length", "max_connections",
+                    "max_idle_upstream_per_host", "max_idle_upstream", "relay_buffer",
+                    "max_client_hello"}))
+    return;
+  read_size(r, n, "max_header_bytes", l.max_header_bytes, 1024, 1 << 20);
+  read_size(r, n, "max_url_length", l.max_url_length, 256, 1 << 20);
+  read_int(r, n, "max_connections", l.max_connections, 1, 1'000'000);
+  read_int(r, n, "max_idle_upstream_per_host", l.max_idle_upstream_per_host, 0, 10'000);
+  read_int(r, n, "max_idle_upstream", l.max_idle_upstream, 0, 100'000);
+  read_size(r, n, "relay_buffer", l.relay_buffer, 4096, 16 << 20);
+  read_size(r, n, "max_client_hello", l.max_client_hello, 1024, 64 * 1024);
+}
+
+void read_timeouts(YamlReader& r, const YAML::Node& n, Timeouts& t) {
+  if (!r.check_map(n, "timeouts",
+                   {"request_head", "client_idle", "upstream_connect", "upstream_response",
+                    "body_idle", "upstream_idle", "tunnel_idle", "client_hello", "drain"}))
+    return;
+  read_duration(r, n, "request_head", t.request_head);
+  read_duration(r, n, "client_idle", t.client_idle);
+  read_duration(r, n, "upstream_connect", t.upstream_connect);
+  read_duration(r, n, "upstream_response", t.upstream_response);
+  read_duration(r, n, "body_idle", t.body_idle);
+  read_duration(r, n, "upstream_idle", t.upstream_idle);
+  read_duration(r, n, "tunnel_idle", t.tunnel_idle);
+  read_duration(r, n, "client_hello", t.client_hello);
+  read_duration(r, n, "drain", t.drain);
+}
+
+void read_admin(YamlReader& r, const YAML::Node& n, AdminConfig& a) {
+  if (!r.check_map(n, "admin", {"enabled", "address"})) return;
+  if (const auto e = n["enabled"])
+    if (auto v = r.boolean(e, "enabled")) a.enabled = *v;
+  if (const auto addr = n["address"]) {
+    if (auto s = r.string(addr, "address")) {
+      if (!split_host_port(*s, a.address, a.port) || !rules::parse_ip(a.address))
+        r.error(addr, fmt::format("'{}' is not ADDRESS:PORT with an IP address", *s));
+    }
+  }
+}
+
+void read_overrides(YamlReader& r, const YAML::Node& n, Config& c) {
+  if (!n.IsMap()) {
+    r.error(n, "upstream_overrides must map host names to ADDRESS:PORT");
+    return;
+  }
+  for (const auto& kv : n) {
+    auto host = r.string(kv.first, "an upstream override host");
+    auto target = r.string(kv.second, "an upstream override target");
+    if (!host || !target) continue;
+    std::string a;
+    std::uint16_t p = 0;
+    if (!split_host_port(*target, a, p) || !rules::parse_ip(a)) {
+      r.error(kv.second, fmt::format("'{}' is not ADDRESS:PORT with an IP address", *target));
+      continue;
+    }
+    c.upstream_overrides.emplace(*host, *target);
+  }
+}
+
+std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::string& file) {
+  Config c;
+  c.file = file;
+  c.base_dir = std::filesystem::path(file).parent_path().string();
+  if (c.base_dir.empty()) c.base_dir = ".";
+  if (!r.check_map(root, "the appliance config",
+                   {"listeners", "workers", "client_networks", "connect_ports", "limits",
+                    "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
+                    "reporting"}))
+    return std::nullopt;
+  if (const auto n = root["listeners"])
+    read_listeners(r, n, c);
+  else
+    r.error(root, "listeners is required (for example: [{address: 127.0.0.1:3128}])");
+  read_int(r, root, "workers", c.workers, 0, 256);
+  if (const auto n = root["client_networks"])
+    read_networks(r, n, c);
+  else
+    r.error(root, "client_networks is required: edugate is never an open proxy");
+  if (const auto n = root["connect_ports"]) read_connect_ports(r, n, c);
+  if (const auto n = root["limits"]) read_limits(r, n, c.limits);
+  if (const auto n = root["timeouts"]) read_timeouts(r, n, c.timeouts);
+  if (const auto n = root["admin"]) read_admin(r, n, c.admin);
+  if (const auto n = root["upstream_overrides"]) read_overrides(r, n, c);
+  if (const auto n = root["via"]) {
+    if (auto s = r.string(n, "via")) {
+      const bool token = !s->empty() && s->find_first_of(" \t\r\n,") == std::string::npos;
+      if (token) c.via_pseudonym = *s;
+      else r.error(n, "via must be a single token such as edugate or gw1.school.edu.vn");
+    }
+  }
+  if (const auto n = root["log_level"]) {
+    if (auto s = r.string(n, "log_level")) {
+      if (*s == "trace" || *s == "debug" || *s == "info" || *s == "warn" || *s == "error")
+        c.log_level = *s;
+      else
+        r.error(n, "log_level must be one of: trace, debug, info, warn, error");
+    }
+  }
+  if (const auto n = root["rules"]) c.rules_section = n;
+  if (const auto n = root["reporting"]) c.reporting_section = n;
+  if (!r.ok()) return std::nullopt;
+  return c;
+}
+
+}  // namespace
+
+std::optional<Config> parse_config(const std::string& text, const std::string& file,
+                                   rules::Diagnostics& diags) {
+  YamlReader r(file, diags);
+  auto root = r.load_text(text);
+  if (!root) return std::nullopt;
+  return build(r, *root, file);
+}
+
+std::optional<Config> load_config(const std::string& path, rules::Diagnostics& diags) {
+  YamlReader r(path, diags);
+  auto root = r.load_file();
+  if (!root) return std::nullopt;
+  return build(r, *root, path);
+}
+
+}  // namespace edugate::proxy

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/cidr.hpp"
+#include "rules/diagnostic.hpp"
+
+namespace edugate::proxy {
+
+using std::chrono::milliseconds;
+
+struct ListenerConfig {
+  enum class Mode { forward, transparent };
+  std::string address;  ///< IPv4 or IPv6 literal
+  std::uint16_t port = 0;
+  Mode mode = Mode::forward;
+};
+
+/// Caps on everything a client controls.
+struct Limits {
+  std::uint32_t max_header_bytes = 16 * 1024;  ///< request head without the target (→ 431)
+  std::uint32_t max_url_length = 8 * 1024;     ///< request target (→ 414)
+  std::uint32_t max_connections = 20000;       ///< client connections, all workers together
+  std::uint32_t max_idle_upstream_per_host = 16;
+  std::uint32_t max_idle_upstream = 1024;      ///< per worker
+  std::uint32_t relay_buffer = 64 * 1024;      ///< bytes; one per direction per connection
+  std::uint32_t max_client_hello = 64 * 1024;
+};
+
+struct Timeouts {
+  milliseconds request_head{std::chrono::seconds(10)};  ///< whole head once the first byte came
+  milliseconds client_idle{std::chrono::seconds(60)};   ///< keep-alive wait for the next request
+  milliseconds upstream_connect{std::chrono::seconds(10)};
+  milliseconds upstream_response{std::chrono::seconds(60)};  ///< wait for a response head
+  milliseconds body_idle{std::chrono::seconds(60)};     ///< no body byte moved for this long
+  milliseconds upstream_idle{std::chrono::seconds(30)};  ///< pooled connection lifetime unused
+  milliseconds tunnel_idle{std::chrono::minutes(10)};
+  milliseconds client_hello{std::chrono::seconds(10)};
+  milliseconds drain{std::chrono::seconds(10)};          ///< grace period on SIGTERM
+};
+
+struct AdminConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 3129;
+};
+
+/// The appliance configuration (etc/edugate.yaml). The `rules:` and `reporting:` sections belong
+/// to their libraries and are handed over as YAML nodes.
+struct Config {
+  std::string file;       ///< path it was loaded from
+  std::string base_dir;   ///< directory of `file`; relative paths in the config resolve here
+  std::vector<ListenerConfig> listeners;
+  unsigned workers = 0;   ///< 0 = one per CPU
+  std::vector<rules::Cidr> client_networks;
+  std::vector<std::uint16_t> connect_ports{443};
+  Limits limits;
+  Timeouts timeouts;
+  AdminConfig admin;
+  /// host → "ip:port": connect there instead of resolving `host` (tests, split-horizon DNS).
+  std::map<std::string, std::string, std::less<>> upstream_overrides;
+  std::string via_pseudonym = "edugate";
+  std::string log_level = "info";
+  YAML::Node rules_section;
+  YAML::Node reporting_section;
+};
+
+/// Loads and validates the appliance config. Returns std::nullopt when `diags` received errors.
+std::optional<Config> load_config(const std::string& path, rules::Diagnostics& diags);
+/// Same, from text (tests); `file` names it in diagnostics and sets base_dir.
+std::optional<Config> parse_config(const std::string& text, const std::string& file,
+                                   rules::Diagnostics& diags);
+
+}  // namespace edugate::proxy
