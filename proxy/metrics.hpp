@@ -1,0 +1,60 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace edugate::proxy {
+
+/// Every outcome and error branch of the data plane has a named counter, declared once here.
+/// X(name, help)
+#define EDUGATE_PROXY_COUNTERS(X)                                                          \
+  X(connections_accepted, "Client connections accepted")                                  \
+  X(connections_refused_network, "Clients outside client_networks refused with 403")      \
+  X(connections_refused_limit, "Connections closed because max_connections was reached") \
+  X(requests, "Request heads read from clients")                                          \
+  X(requests_bad, "Malformed requests answered 400")                                      \
+  X(requests_header_too_large, "Requests answered 431 (header too large)")                \
+  X(requests_uri_too_long, "Requests answered 414 (URL too long)")                        \
+  X(requests_head_timeout, "Clients cut off for sending the request head too slowly")     \
+  X(requests_smuggling_refused, "Requests with ambiguous framing refused")                \
+  X(requests_loop_refused, "Requests that already passed through this proxy (508)")       \
+  X(requests_not_proxy, "Origin-form requests on a forward listener")                     \
+  X(responses_1xx_forwarded, "Interim 1xx responses forwarded")                           \
+  X(connect_requests, "CONNECT requests")                                                 \
+  X(connect_port_refused, "CONNECT to a port not in connect_ports (403)")                 \
+  X(client_hello_sni_found, "Tunnels whose ClientHello carried SNI")                      \
+  X(client_hello_no_sni, "Tunnels whose ClientHello had no SNI")                          \
+  X(client_hello_not_tls, "Tunnels whose first bytes were not a TLS ClientHello")         \
+  X(client_hello_too_large, "ClientHellos over the size cap")                             \
+  X(client_hello_timeout, "Tunnels where no ClientHello arrived in time")                 \
+  X(websocket_upgrades, "WebSocket upgrades relayed")                                     \
+  X(upstream_connects, "New upstream TCP connections")                                    \
+  X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")         \
+  X(upstream_retried, "Requests retried after a pooled connection turned out dead")       \
+  X(upstream_dns_errors, "Upstream names that did not resolve (502)")                     \
+  X(upstream_refused, "Upstream connections refused or unreachable (502)")                \
+  X(upstream_connect_timeouts, "Upstream connects that timed out (504)")                  \
+  X(upstream_response_timeouts, "Upstreams that did not answer in time (504)")            \
+  X(upstream_bad_response, "Upstream responses that could not be parsed (502)")
+
+/// Counters of one worker. Written by that worker's thread only (relaxed atomics so the admin
+/// thread can read them without a lock); summed across workers when rendered.
+struct Metrics {
+#define EDUGATE_DECLARE_COUNTER(name, help) std::atomic<std::uint64_t> name{0};
+  EDUGATE_PROXY_COUNTERS(EDUGATE_DECLARE_COUNTER)
+#undef EDUGATE_DECLARE_COUNTER
+  std::atomic<std::int64_t> active_connections{0};
+  std::atomic<std::int64_t> active_tunnels{0};
+};
+
+inline void bump(std::atomic<std::uint64_t>& counter) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+/// Prometheus text exposition of the sum of `workers`' counters.
+std::string render_prometheus(const std::vector<const Metrics*>& workers);
+
+}  // namespace edugate::proxy

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "proxy/http/error_response.hpp"
+#include "proxy/net/upstream_connection.hpp"
+
+namespace edugate::proxy::server {
+struct WorkerContext;
+}
+
+namespace edugate::proxy::net {
+
+struct ConnectResult {
+  std::unique_ptr<UpstreamConnection> connection;  ///< null on failure
+  http::ProxyError error = http::ProxyError::connect_failed;  ///< why, when null
+};
+
+/// Opens a new TCP connection to host:port: an `upstream_overrides` entry wins, an IP literal is
+/// used as is, anything else is resolved (bounded by timeouts.upstream_connect, as is the
+/// connect). Never throws; counts its outcome in the worker's metrics.
+boost::asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w,
+                                                       std::string_view host, std::uint16_t port);
+
+/// A pooled connection for host:port when one is idle, else a new one.
+boost::asio::awaitable<ConnectResult> acquire_upstream(server::WorkerContext& w,
+                                                       std::string_view host, std::uint16_t port);
+
+}  // namespace edugate::proxy::net

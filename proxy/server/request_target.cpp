@@ -1,0 +1,94 @@
+#include "proxy/server/request_target.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace edugate::proxy::server {
+
+namespace urls = boost::urls;
+
+namespace {
+
+bool valid_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// Host from an authority as a connectable name: lowercase, no trailing dot, IPv6 unbracketed.
+std::optional<std::string> host_of(const urls::authority_view& a) {
+  switch (a.host_type()) {
+    case urls::host_type::ipv4:
+      return a.host_ipv4_address().to_string();
+    case urls::host_type::ipv6:
+      return a.host_ipv6_address().to_string();
+    case urls::host_type::name: {
+      std::string host = a.host_name();  // percent-decoded
+      if (host.empty() || !std::all_of(host.begin(), host.end(), valid_name_char))
+        return std::nullopt;
+      std::transform(host.begin(), host.end(), host.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (host.back() == '.') host.pop_back();
+      if (host.empty()) return std::nullopt;
+      return host;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<std::uint16_t> port_of(const urls::authority_view& a, std::uint16_t fallback) {
+  if (!a.has_port()) return fallback;
+  const auto text = a.port();
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  unsigned v = 0;
+  for (char c : text) v = v * 10 + static_cast<unsigned>(c - '0');
+  if (v == 0 || v > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
+std::string authority_for(const std::string& host, std::uint16_t port, std::uint16_t dflt) {
+  const bool v6 = host.find(':') != std::string::npos;
+  const auto bracketed = v6 ? fmt::format("[{}]", host) : host;
+  return port == dflt ? bracketed : fmt::format("{}:{}", bracketed, port);
+}
+
+}  // namespace
+
+std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(
+    std::string_view target) {
+  if (!target.empty() && target.front() == '/') return http::ProxyError::not_a_proxy_request;
+  auto parsed = urls::parse_absolute_uri(target);
+  if (!parsed) return http::ProxyError::bad_request;
+  const auto& u = *parsed;
+  if (u.scheme_id() != urls::scheme::http) return http::ProxyError::scheme_unsupported;
+  if (!u.has_authority()) return http::ProxyError::bad_request;
+  const auto authority = u.authority();
+  auto host = host_of(authority);
+  auto port = port_of(authority, 80);
+  if (!host || !port) return http::ProxyError::bad_request;
+  http::ForwardTarget t;
+  t.host = std::move(*host);
+  t.port = *port;
+  t.origin_form = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
+  if (u.has_query()) {
+    t.origin_form += '?';
+    t.origin_form += u.encoded_query();
+  }
+  t.authority = authority_for(t.host, t.port, 80);
+  return t;
+}
+
+std::optional<tunnel::ConnectTarget> parse_connect_target(std::string_view target) {
+  auto parsed = urls::parse_authority(target);
+  if (!parsed || parsed->has_userinfo() || !parsed->has_port()) return std::nullopt;
+  auto host = host_of(*parsed);
+  auto port = port_of(*parsed, 0);
+  if (!host || !port) return std::nullopt;
+  return tunnel::ConnectTarget{std::move(*host), *port};
+}
+
+}  // namespace edugate::proxy::server

@@ -1,0 +1,144 @@
+#include "proxy/server/server.hpp"
+
+#include <systemd/sd-daemon.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+namespace edugate::proxy::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kDrainPoll = std::chrono::milliseconds(50);
+
+std::string to_text(const tcp::endpoint& ep) {
+  if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
+  return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+unsigned worker_count(const Config& c) {
+  if (c.workers > 0) return c.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+Server::Server(Config config)
+    : config_(std::move(config)), signals_(main_io_), drain_timer_(main_io_), admin_(main_io_) {
+  for (unsigned i = 0; i < worker_count(config_); ++i)
+    workers_.push_back(std::make_unique<Worker>(config_, open_connections_));
+}
+
+Server::~Server() {
+  for (auto& w : workers_) w->stop();
+}
+
+void Server::bind() {
+  for (const auto& l : config_.listeners) {
+    tcp::endpoint ep(asio::ip::make_address(l.address), l.port);
+    try {
+      for (auto& w : workers_) {
+        const auto bound = w->listen(ep);
+        ep.port(bound.port());  // port 0: every worker joins the port the first one got
+      }
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(
+          fmt::format("cannot listen on {}: {}", to_text(ep), e.code().message()));
+    }
+    endpoints_.push_back(ep);
+  }
+  if (config_.admin.enabled) {
+    tcp::endpoint ep(asio::ip::make_address(config_.admin.address), config_.admin.port);
+    admin_.route("/healthz", [this] {
+      return AdminResponse{draining_ ? 503u : 200u, "text/plain; charset=utf-8",
+                           draining_ ? "draining\n" : "ok\n"};
+    });
+    admin_.route("/metrics", [this] {
+      return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics()};
+    });
+    try {
+      admin_endpoint_ = admin_.start(ep);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(fmt::format("cannot listen on {} (admin): {}", to_text(ep),
+                                           e.code().message()));
+    }
+  }
+}
+
+std::string Server::render_metrics() const {
+  std::vector<const Metrics*> all;
+  for (const auto& w : workers_) all.push_back(&w->metrics());
+  return render_prometheus(all);
+}
+
+int Server::run() {
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  std::function<void(boost::system::error_code, int)> on_signal =
+      [this, &on_signal](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        if (draining_) {
+          spdlog::warn("second signal ({}): stopping now", sig);
+          finish();
+          return;
+        }
+        spdlog::info("signal {}: draining (up to {} ms)", sig, config_.timeouts.drain.count());
+        begin_drain();
+        signals_.async_wait(on_signal);
+      };
+  signals_.async_wait(on_signal);
+  for (auto& w : workers_) w->start();
+
+  std::string ready = "edugate ready: proxy ";
+  for (std::size_t i = 0; i < endpoints_.size(); ++i)
+    ready += (i ? ", " : "") + to_text(endpoints_[i]);
+  if (admin_endpoint_) ready += " admin " + to_text(*admin_endpoint_);
+  std::fprintf(stderr, "%s\n", ready.c_str());
+  std::fflush(stderr);
+  spdlog::info("{} worker thread(s)", workers_.size());
+  sd_notify(0, "READY=1\nSTATUS=serving");
+
+  main_io_.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+void Server::begin_drain() {
+  draining_ = true;
+  sd_notify(0, "STOPPING=1\nSTATUS=draining");
+  for (auto& w : workers_) w->drain();
+  drain_deadline_ = std::chrono::steady_clock::now() + config_.timeouts.drain;
+  watch_drain();
+}
+
+void Server::watch_drain() {
+  std::int64_t open = 0;
+  for (const auto& w : workers_) open += w->open_sessions();
+  if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
+    if (open > 0) spdlog::warn("drain period over: closing {} connection(s)", open);
+    finish();
+    return;
+  }
+  drain_timer_.expires_after(kDrainPoll);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watch_drain();
+  });
+}
+
+void Server::finish() {
+  for (auto& w : workers_) w->stop();
+  admin_.stop();
+  signals_.cancel();
+  drain_timer_.cancel();
+  main_io_.stop();
+}
+
+}  // namespace edugate::proxy::server

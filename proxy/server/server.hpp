@@ -1,0 +1,58 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "proxy/config.hpp"
+#include "proxy/server/admin_server.hpp"
+#include "proxy/server/worker.hpp"
+
+namespace edugate::proxy::server {
+
+/// The whole appliance process: worker threads for the data plane, and the main thread for
+/// signals, the admin listener and (later) reloads and flushes.
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds every listener on every worker (SO_REUSEPORT; a port 0 is chosen once and shared)
+  /// and the admin listener. Throws std::runtime_error naming the address that failed.
+  void bind();
+  /// Starts the workers, announces readiness (stderr line + sd_notify READY=1) and runs until
+  /// SIGTERM/SIGINT: then stops accepting, lets in-flight requests finish for up to
+  /// timeouts.drain, and returns the process exit code. A second signal stops at once.
+  int run();
+
+  const std::vector<boost::asio::ip::tcp::endpoint>& proxy_endpoints() const {
+    return endpoints_;
+  }
+
+ private:
+  void begin_drain();
+  void finish();
+  void watch_drain();
+  std::string render_metrics() const;
+
+  Config config_;
+  boost::asio::io_context main_io_{1};
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer drain_timer_;
+  std::chrono::steady_clock::time_point drain_deadline_{};
+  std::atomic<std::uint32_t> open_connections_{0};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  AdminServer admin_;
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+  std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;
+  bool draining_ = false;
+};
+
+}  // namespace edugate::proxy::server

@@ -1,0 +1,109 @@
+#include "proxy/server/worker.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "proxy/server/client_session.hpp"
+
+namespace edugate::proxy::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kSweepEvery = std::chrono::seconds(5);
+
+void log_if_failed(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    // The message comes from the library (allocation, system error): it carries no address.
+    spdlog::error("session ended by an unexpected error: {}", ex.what());
+  }
+}
+
+asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors or a transient error: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(w.io, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    const auto open = w.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (open > w.config.limits.max_connections) {
+      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      bump(w.metrics.connections_refused_limit);
+      continue;  // the socket closes as it goes out of scope
+    }
+    asio::co_spawn(w.io, serve_client(w, std::move(socket)), log_if_failed);
+  }
+}
+
+}  // namespace
+
+Worker::Worker(const Config& config, std::atomic<std::uint32_t>& open_connections)
+    : ctx_(config, io_, open_connections), sweep_timer_(io_) {}
+
+Worker::~Worker() { stop(); }
+
+tcp::endpoint Worker::listen(const tcp::endpoint& endpoint) {
+  tcp::acceptor acceptor(io_);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  const int one = 1;
+  if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+    throw boost::system::system_error(errno, boost::system::system_category(), "SO_REUSEPORT");
+  if (endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  auto bound = acceptor.local_endpoint();
+  acceptors_.push_back(std::move(acceptor));
+  return bound;
+}
+
+void Worker::start() {
+  for (auto& acceptor : acceptors_) asio::co_spawn(io_, accept_loop(ctx_, acceptor), log_if_failed);
+  schedule_sweep();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void Worker::schedule_sweep() {
+  sweep_timer_.expires_after(kSweepEvery);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    ctx_.pool.sweep(std::chrono::steady_clock::now());
+    schedule_sweep();
+  });
+}
+
+void Worker::drain() {
+  asio::post(io_, [this] {
+    ctx_.draining = true;
+    boost::system::error_code ignored;
+    for (auto& a : acceptors_) a.close(ignored);
+    for (auto& s : ctx_.sessions)
+      if (s.idle && s.socket) s.socket->cancel(ignored);
+    ctx_.pool.clear();
+    sweep_timer_.cancel();
+  });
+}
+
+void Worker::stop() {
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace edugate::proxy::server

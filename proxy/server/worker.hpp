@@ -1,0 +1,52 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "proxy/config.hpp"
+#include "proxy/server/worker_context.hpp"
+
+namespace edugate::proxy::server {
+
+/// One worker thread: its own io_context (no locks inside), its own SO_REUSEPORT acceptor per
+/// listener, its own upstream pool and buffers. Share-nothing, like nginx or Envoy workers.
+class Worker {
+ public:
+  Worker(const Config& config, std::atomic<std::uint32_t>& open_connections);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  /// Binds an acceptor on `endpoint` with SO_REUSEPORT (call before start(), from the owning
+  /// thread). Throws boost::system::system_error with the reason when the bind fails. Returns
+  /// the bound endpoint (the chosen port when `endpoint` has port 0).
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  /// Starts the thread that runs the accept loops and sessions.
+  void start();
+  /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
+  void drain();
+  /// Thread-safe: stops everything now and joins the thread.
+  void stop();
+  /// Thread-safe: client connections still open on this worker.
+  std::int64_t open_sessions() const {
+    return ctx_.metrics.active_connections.load(std::memory_order_relaxed);
+  }
+  const Metrics& metrics() const { return ctx_.metrics; }
+
+ private:
+  void schedule_sweep();
+
+  boost::asio::io_context io_{1};
+  WorkerContext ctx_;
+  std::vector<boost::asio::ip::tcp::acceptor> acceptors_;
+  boost::asio::steady_timer sweep_timer_;
+  std::thread thread_;
+};
+
+}  // namespace edugate::proxy::server

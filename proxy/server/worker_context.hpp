@@ -1,0 +1,49 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+
+#include "proxy/config.hpp"
+#include "proxy/metrics.hpp"
+#include "proxy/net/buffer_pool.hpp"
+#include "proxy/net/upstream_pool.hpp"
+
+namespace edugate::proxy::server {
+
+/// What a session may be asked to do from outside its coroutine: the worker cancels the
+/// sessions that are idle between requests when it starts draining.
+struct SessionHandle {
+  boost::asio::ip::tcp::socket* socket = nullptr;
+  bool idle = true;  ///< waiting for the next request; safe to cancel
+};
+
+/// Everything a session on one worker needs. Lives on the worker's thread; sessions never share
+/// it with another thread (except `metrics`, read by the admin listener, and
+/// `open_connections`, shared by all workers to enforce max_connections).
+struct WorkerContext {
+  WorkerContext(const Config& c, boost::asio::io_context& io_ctx,
+                std::atomic<std::uint32_t>& open)
+      : config(c),
+        io(io_ctx),
+        resolver(io_ctx),
+        pool(c.limits.max_idle_upstream_per_host, c.limits.max_idle_upstream,
+             c.timeouts.upstream_idle),
+        buffers(c.limits.relay_buffer, 64),
+        open_connections(open) {}
+
+  const Config& config;
+  boost::asio::io_context& io;
+  boost::asio::ip::tcp::resolver resolver;
+  Metrics metrics;
+  net::UpstreamPool pool;
+  net::BufferPool buffers;
+  std::atomic<std::uint32_t>& open_connections;
+  std::list<SessionHandle> sessions;
+  bool draining = false;
+};
+
+}  // namespace edugate::proxy::server

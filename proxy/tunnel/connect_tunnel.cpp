@@ -1,0 +1,85 @@
+#include "proxy/tunnel/connect_tunnel.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "proxy/http/error_response.hpp"
+#include "proxy/net/byte_relay.hpp"
+#include "proxy/net/upstream_connect.hpp"
+#include "proxy/server/client_connection.hpp"
+#include "proxy/server/worker_context.hpp"
+#include "proxy/tunnel/client_hello_reader.hpp"
+
+namespace edugate::proxy::tunnel {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+void count_hello(Metrics& m, const HelloRead& hello) {
+  switch (hello.parse.status) {
+    case tls::HelloStatus::complete:
+      bump(hello.parse.info.has_sni ? m.client_hello_sni_found : m.client_hello_no_sni);
+      break;
+    case tls::HelloStatus::not_tls:
+    case tls::HelloStatus::malformed:
+      bump(m.client_hello_not_tls);
+      break;
+    case tls::HelloStatus::too_large:
+      bump(m.client_hello_too_large);
+      break;
+    case tls::HelloStatus::need_more:
+      if (!hello.client_gone) bump(m.client_hello_timeout);
+      break;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
+                                         server::ClientConnection& client,
+                                         const ConnectTarget& target, unsigned version) {
+  const auto& t = w.config.timeouts;
+  auto connected = co_await net::connect_upstream(w, target.host, target.port);
+  if (!connected.connection) {
+    auto res = http::make_error_response(connected.error, target.host, version, false);
+    client.stream.expires_after(t.body_idle);
+    co_await bhttp::async_write(client.stream, res, kTuple);
+    co_return;
+  }
+  auto& up = *connected.connection;
+  static constexpr char kEstablished[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+  client.stream.expires_after(t.body_idle);
+  if (auto [ec, n] = co_await asio::async_write(
+          client.stream, asio::buffer(kEstablished, sizeof kEstablished - 1), kTuple);
+      ec)
+    co_return;
+
+  auto hello = co_await read_client_hello(client, w.config.limits.max_client_hello,
+                                          t.client_hello);
+  count_hello(w.metrics, hello);
+  if (hello.client_gone && hello.bytes.empty()) co_return;
+
+  // Whatever the client sent goes on unchanged: the TLS session stays end to end.
+  if (!hello.bytes.empty()) {
+    up.stream.expires_after(t.body_idle);
+    auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello.bytes), kTuple);
+    if (ec) co_return;
+    up.stream.expires_never();
+  }
+  hello.bytes = {};
+  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
+  auto to_up = w.buffers.take();
+  auto to_client = w.buffers.take();
+  co_await net::relay_bytes(client.stream.socket(), up.stream.socket(), to_up.span(),
+                            to_client.span(), t.tunnel_idle);
+  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace edugate::proxy::tunnel
