@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/lists/list_reader.hpp"
+
+namespace edugate::rules {
+
+/// One line of a list, without its line end; columns are 1-based offsets into `text`.
+struct ListLine {
+  std::string_view text;
+  std::uint32_t number = 0;
+  std::uint32_t column_of(std::string_view part) const {
+    return static_cast<std::uint32_t>(part.data() - text.data()) + 1;
+  }
+};
+
+/// Collects what the line readers find: normalises hosts, drops duplicates (an open-addressing
+/// table of indices into the entry vector, so no second copy of each string), records problems.
+/// Internal to rules/lists. Not thread-safe; one per read_list() call.
+class ListSink {
+ public:
+  explicit ListSink(std::size_t expected_entries);
+
+  /// Normalises `token` (a part of `line`) as a host and adds it, or records a problem.
+  void add_host(const ListLine& line, std::string_view token);
+  /// Adds an already-final value.
+  void add_value(const ListLine& line, std::string_view value);
+  /// Records a problem at `part` of `line` (column 1 when `part` does not point into the line).
+  void problem(const ListLine& line, std::string_view part, std::string message);
+
+  void comment() { ++result_.skipped_comments; }
+  void unsupported() { ++result_.skipped_unsupported; }
+  void local_name() { ++result_.skipped_local_names; }
+
+  ListReadResult take() { return std::move(result_); }
+
+ private:
+  void grow();
+
+  ListReadResult result_;
+  std::vector<std::uint32_t> slots_;  // 0 = empty, otherwise index into entries + 1
+  std::string scratch_;
+};
+
+/// `token` quoted for a message, cut to a readable length, non-printable octets as \xNN.
+std::string quote_token(std::string_view token);
+
+}  // namespace edugate::rules
