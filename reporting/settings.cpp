@@ -1,0 +1,135 @@
+#include "reporting/settings.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "reporting/bearer_token.hpp"
+#include "reporting/distinct_counter.hpp"
+
+namespace edugate::reporting {
+
+namespace {
+
+using rules::YamlReader;
+
+std::string resolve(const std::string& base_dir, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+void read_epsilon(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
+  if (n.IsScalar() && (n.Scalar() == "off" || n.Scalar() == "false")) {
+    s.epsilon.reset();
+    return;
+  }
+  double value = 0;
+  if (n.IsScalar()) {
+    const auto& t = n.Scalar();
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (ec == std::errc{} && end == t.data() + t.size() && value > 0 && value <= 100) {
+      s.epsilon = value;
+      return;
+    }
+  }
+  r.error(n, "reporting.epsilon must be off or a number greater than 0 and at most 100");
+}
+
+void read_api(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
+  if (!r.check_map(n, "reporting.api", {"tokens", "requests_per_minute", "burst"})) return;
+  if (const auto t = n["tokens"]) {
+    if (auto list = r.string_list(t, "reporting.api.tokens")) {
+      for (const auto& h : *list)
+        if (!valid_token_hash(h))
+          r.error(t,
+                  "each reporting.api.tokens entry must be sha256:<64 hex digits> "
+                  "(make one with: edugate report token)");
+      s.api_token_hashes = *list;
+    }
+  }
+  if (const auto v = n["requests_per_minute"])
+    if (auto x = r.integer(v, "reporting.api.requests_per_minute", 1, 6000))
+      s.api_requests_per_minute = static_cast<double>(*x);
+  if (const auto v = n["burst"])
+    if (auto x = r.integer(v, "reporting.api.burst", 1, 1000)) s.api_burst = static_cast<int>(*x);
+}
+
+void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
+                  const std::string& base_dir) {
+  if (const auto v = n["store"])
+    if (auto x = r.string(v, "reporting.store")) s.store = resolve(base_dir, *x);
+  if (const auto v = n["school_id"]) {
+    if (auto x = r.string(v, "reporting.school_id")) {
+      if (valid_school_id(*x))
+        s.school_id = *x;
+      else
+        r.error(v, "reporting.school_id must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+  }
+  if (const auto v = n["school_name"])
+    if (auto x = r.string(v, "reporting.school_name")) s.school_name = *x;
+  if (const auto v = n["signing_key"])
+    if (auto x = r.string(v, "reporting.signing_key")) s.signing_key = resolve(base_dir, *x);
+}
+
+void read_numbers(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
+  if (const auto v = n["flush_interval"]) {
+    if (auto d = r.duration(v, "reporting.flush_interval")) {
+      if (*d >= std::chrono::seconds(1) && *d <= std::chrono::hours(1))
+        s.flush_interval = *d;
+      else
+        r.error(v, "reporting.flush_interval must be between 1s and 1h");
+    }
+  }
+  const auto max_k = static_cast<std::int64_t>(DistinctCounter::kExactLimit);
+  if (const auto v = n["k"])
+    if (auto x = r.integer(v, "reporting.k", 2, max_k)) s.k = static_cast<int>(*x);
+  if (const auto v = n["epsilon"]) read_epsilon(v, r, s);
+  if (const auto v = n["retention_weeks"])
+    if (auto x = r.integer(v, "reporting.retention_weeks", 1, 520))
+      s.retention_weeks = static_cast<int>(*x);
+  if (const auto v = n["max_store_size"]) {
+    if (auto x = r.byte_size(v, "reporting.max_store_size")) {
+      if (*x == 0 || *x >= (1u << 20))
+        s.max_store_size = *x;
+      else
+        r.error(v, "reporting.max_store_size must be 0 (no cap) or at least 1MiB");
+    }
+  }
+  if (const auto v = n["top_domains"])
+    if (auto x = r.integer(v, "reporting.top_domains", 0, 1000))
+      s.top_domains = static_cast<int>(*x);
+}
+
+}  // namespace
+
+bool valid_school_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 64 || id.front() == '.') return false;
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node,
+                                                          YamlReader& reader,
+                                                          const std::string& base_dir) {
+  ReportingSettings s;
+  if (!node.IsDefined() || node.IsNull()) return s;
+  const auto before = reader.diagnostics().size();
+  if (!reader.check_map(node, "reporting",
+                        {"store", "flush_interval", "k", "epsilon", "school_id", "school_name",
+                         "signing_key", "retention_weeks", "max_store_size", "top_domains", "api"}))
+    return std::nullopt;
+  read_strings(node, reader, s, base_dir);
+  read_numbers(node, reader, s);
+  if (const auto v = node["api"]) read_api(v, reader, s);
+  if (reader.diagnostics().size() != before) return std::nullopt;
+  return s;
+}
+
+}  // namespace edugate::reporting

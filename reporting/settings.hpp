@@ -1,0 +1,44 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/yaml_reader.hpp"
+
+namespace edugate::reporting {
+
+/// The `reporting:` section of the appliance config (etc/edugate.yaml).
+struct ReportingSettings {
+  std::string store = "/var/lib/edugate/edugate.db";  ///< resolved against the config's directory
+  std::chrono::milliseconds flush_interval{std::chrono::seconds(10)};
+  int k = 10;                     ///< suppress cells with fewer distinct devices than this
+  std::optional<double> epsilon;  ///< Laplace noise budget per week; nullopt = off
+  std::string school_id;          ///< required to build reports: [A-Za-z0-9._-]{1,64}
+  std::string school_name;
+  std::string signing_key;           ///< Ed25519 private key (PEM) path; empty = unsigned
+  int retention_weeks = 8;           ///< hourly rows older than this become daily rows
+  std::uint64_t max_store_size = 0;  ///< bytes; 0 = no cap
+  int top_domains = 20;              ///< rows in a report's top blocked domains list
+  /// Department pull endpoint: SHA-256 hashes of the bearer tokens ("sha256:<64 hex>"), never
+  /// the tokens themselves; see bearer_token.hpp.
+  std::vector<std::string> api_token_hashes;
+  double api_requests_per_minute = 6;  ///< rate limit per caller
+  int api_burst = 3;
+};
+
+/// Reads and checks the `reporting:` node (undefined or null = all defaults). Unknown keys and bad
+/// values become `file:line:col` diagnostics through `reader`; returns nullopt when any were
+/// found. Relative paths resolve against `base_dir`. Not thread-safe (reader is not).
+std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node,
+                                                          rules::YamlReader& reader,
+                                                          const std::string& base_dir);
+
+/// True when `id` can be a school id: 1..64 of [A-Za-z0-9._-], not starting with '.'.
+bool valid_school_id(std::string_view id) noexcept;
+
+}  // namespace edugate::reporting
