@@ -4,11 +4,14 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <span>
 
@@ -17,23 +20,87 @@ namespace edugate::proxy::http {
 struct RelayOutcome {
   boost::system::error_code read_error;   ///< reading from the source failed
   boost::system::error_code write_error;  ///< writing to the destination failed
-  bool ok() const { return !read_error && !write_error; }
+  bool complete = false;                  ///< the whole message went through
+  bool ok() const { return !read_error && !write_error && complete; }
 };
 
+namespace detail {
+
+inline constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+/// Copies exactly `remaining` body bytes from `from` (first those already in `from_buffer`) to
+/// `to` without parsing them: the fast path for Content-Length bodies.
+inline boost::asio::awaitable<RelayOutcome> copy_fixed_length(
+    boost::beast::tcp_stream& from, boost::beast::flat_buffer& from_buffer,
+    boost::beast::tcp_stream& to, std::uint64_t remaining, std::span<char> buf,
+    std::chrono::milliseconds idle) {
+  RelayOutcome out;
+  if (from_buffer.size() > 0) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, from_buffer.size()));
+    to.expires_after(idle);
+    auto [ec, written] =
+        co_await boost::asio::async_write(to, boost::asio::buffer(from_buffer.data(), n), kTuple);
+    if (ec) {
+      out.write_error = ec;
+      co_return out;
+    }
+    from_buffer.consume(n);
+    remaining -= n;
+  }
+  while (remaining > 0) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, buf.size()));
+    from.expires_after(idle);
+    auto [rec, n] = co_await from.async_read_some(boost::asio::buffer(buf.data(), want), kTuple);
+    if (rec) {
+      out.read_error = rec;
+      co_return out;
+    }
+    to.expires_after(idle);
+    auto [wec, written] =
+        co_await boost::asio::async_write(to, boost::asio::buffer(buf.data(), n), kTuple);
+    if (wec) {
+      out.write_error = wec;
+      co_return out;
+    }
+    remaining -= n;
+  }
+  out.complete = true;
+  co_return out;
+}
+
+}  // namespace detail
+
 /// Streams the message whose header `parser` has read from `from` to `to` through `buf`,
-/// header first (rewritten fields included) and then the body piece by piece; Beast re-frames it
-/// (chunked stays chunked, Content-Length stays exact). `idle` bounds each read and each write.
-/// Works for requests and responses alike; never buffers a whole body.
+/// header first (rewritten fields included) and then the body piece by piece. A Content-Length
+/// body that is not already buffered is copied as raw bytes; anything else goes through Beast,
+/// which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works
+/// for requests and responses alike; never buffers a whole body.
 template <bool isRequest>
 boost::asio::awaitable<RelayOutcome> relay_message(
     boost::beast::tcp_stream& from, boost::beast::flat_buffer& from_buffer,
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
     boost::beast::tcp_stream& to, std::span<char> buf, std::chrono::milliseconds idle) {
   namespace bhttp = boost::beast::http;
-  constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+  using detail::kTuple;
   RelayOutcome out;
   bhttp::serializer<isRequest, bhttp::buffer_body> sr{parser.get()};
   auto& body = parser.get().body();
+  const auto length = parser.content_length_remaining();
+  if (!parser.is_done() && !parser.chunked() && length && *length > from_buffer.size()) {
+    body.data = nullptr;
+    body.size = 0;
+    body.more = true;
+    to.expires_after(idle);
+    auto [ec, n] = co_await bhttp::async_write_header(to, sr, kTuple);
+    if (ec) {
+      out.write_error = ec;
+      co_return out;
+    }
+    co_return co_await detail::copy_fixed_length(from, from_buffer, to, *length, buf, idle);
+  }
+  // Beast sizes each socket read by the free capacity of the dynamic buffer (512 bytes at
+  // first): give it room for a relay buffer's worth, or a body moves in tiny reads.
+  if (!parser.is_done() && from_buffer.capacity() < buf.size()) from_buffer.reserve(buf.size());
   do {
     if (!parser.is_done()) {
       body.data = buf.data();
@@ -63,8 +130,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
       co_return out;
     }
   } while (!parser.is_done() || !sr.is_done());
-  to.expires_never();
-  from.expires_never();
+  out.complete = true;
   co_return out;
 }
 

@@ -102,6 +102,7 @@ struct UpstreamExchange {
   std::optional<ResponseParser> response;
   ProxyError error = ProxyError::bad_upstream;
   bool request_body_started = false;
+  bool request_complete = false;  ///< the client's request, body included, was read entirely
   bool client_read_failed = false;
 };
 
@@ -144,6 +145,7 @@ asio::awaitable<void> exchange(server::WorkerContext& w, server::ClientConnectio
       ex.client_read_failed = true;
       co_return;
     }
+    ex.request_complete = sent.complete;
     const bool retryable = ex.conn->reused && bodyless && attempt == 0;
     if (sent.write_error) {
       if (retryable) {
@@ -241,7 +243,8 @@ asio::awaitable<AfterExchange> forward_http(server::WorkerContext& w,
   if (!ex.response) {
     // Nothing reached the client yet: explain. If the request body was not read completely the
     // framing of the client connection is lost, so it closes.
-    const bool keep = shape.client_keep_alive && parser.is_done() && !w.draining;
+    const bool keep = shape.client_keep_alive && (parser.is_done() || ex.request_complete) &&
+                      !w.draining;
     co_await send_error(client, ex.error, target.host, shape.client_version, keep,
                         w.config.timeouts.body_idle);
     co_return keep ? AfterExchange::keep_alive : AfterExchange::close;
@@ -257,7 +260,7 @@ asio::awaitable<AfterExchange> forward_http(server::WorkerContext& w,
                                                client.stream, lease.span(),
                                                w.config.timeouts.body_idle);
   if (!relayed.ok()) co_return AfterExchange::close;
-  if (upstream_keep && response.is_done())
+  if (upstream_keep)
     w.pool.give_back(std::move(ex.conn), std::chrono::steady_clock::now());
   co_return client_keep ? AfterExchange::keep_alive : AfterExchange::close;
 }

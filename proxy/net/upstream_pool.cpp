@@ -39,6 +39,7 @@ void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> conn,
   if (per_host_ == 0 || total_ == 0) return;
   conn->idle_since = now;
   conn->stream.expires_never();
+  if (conn->buffer.size() == 0) conn->buffer.shrink_to_fit();  // idle connections hold no buffer
   auto& queue = idle_[conn->key];
   if (queue.size() >= per_host_) {
     queue.pop_front();

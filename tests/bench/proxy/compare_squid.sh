@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Side-by-side load test: wrk through edugate and through Squid (caching off), same local nginx
+# origin, same run. Each proxy is pinned to CPU 1 with one worker; wrk and nginx share CPU 0.
+# Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid.
+#
+# usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
+# Everything listens on 127.0.0.1; every load run is bounded by SECONDS (default 10).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+edugate=${1:-$root/build/test/proxy/edugate}
+secs=${2:-10}
+[[ -x "$edugate" ]] || { echo "build edugate first (ninja -C build/test edugate)" >&2; exit 1; }
+
+need=()
+for p in wrk squid nginx-light python3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [[ ${#need[@]} -gt 0 ]]; then
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/edugate-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- origin: nginx serving fixed-size files
+chmod 755 "$work"
+mkdir -p "$work/www" "$work/nginx"
+head -c 1024 /dev/urandom >"$work/www/1k.bin"
+head -c $((1024 * 1024)) /dev/urandom >"$work/www/1m.bin"
+truncate -s 1G "$work/www/1g.bin"
+chmod -R a+rX "$work/www"
+origin_port=$(free_port)
+cat >"$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+  server { listen 127.0.0.1:$origin_port; root $work/www; }
+}
+NGINX
+taskset -c 0 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
+pids+=($!)
+
+# --- Squid, caching off, one worker
+squid_port=$(free_port)
+mkdir -p "$work/squid"
+chmod 777 "$work/squid"
+cat >"$work/squid/squid.conf" <<SQUID
+http_port 127.0.0.1:$squid_port
+workers 1
+cache deny all
+cache_mem 0 MB
+access_log none
+cache_log $work/squid/cache.log
+pid_filename $work/squid/squid.pid
+coredump_dir $work/squid
+acl localnet src 127.0.0.0/8
+acl SSL_ports port $origin_port
+acl CONNECT method CONNECT
+http_access deny CONNECT !SSL_ports
+http_access allow localnet
+http_access deny all
+shutdown_lifetime 1 seconds
+SQUID
+taskset -c 1 squid -N -f "$work/squid/squid.conf" &
+pids+=($!)
+squid_pid=$!
+
+# --- edugate, one worker
+cat >"$work/edugate.yaml" <<EDUGATE
+listeners: [{address: 127.0.0.1:0}]
+workers: 1
+client_networks: [127.0.0.0/8]
+connect_ports: [$origin_port]
+admin: {enabled: false}
+log_level: warn
+limits: {max_connections: 20000}
+EDUGATE
+taskset -c 1 "$edugate" run --config "$work/edugate.yaml" 2>"$work/edugate.log" &
+edugate_pid=$!
+pids+=($edugate_pid)
+for _ in $(seq 100); do grep -q "edugate ready" "$work/edugate.log" && break; sleep 0.1; done
+edugate_port=$(grep -o 'proxy 127.0.0.1:[0-9]*' "$work/edugate.log" | cut -d: -f2)
+for _ in $(seq 100); do
+  curl -s -o /dev/null -x "http://127.0.0.1:$squid_port" "http://127.0.0.1:$origin_port/1k.bin" && break
+  sleep 0.2
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tick=$(getconf CLK_TCK)
+
+cat >"$work/proxy.lua" <<'LUA'
+-- Sends absolute-form requests (what a browser sends to a forward proxy).
+wrk.path = os.getenv("TARGET")
+local pace = tonumber(os.getenv("PACE_MS") or "0")
+if pace > 0 then function delay() return pace end end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d bytes=%d p50_us=%d p99_us=%d errors=%d\n",
+    summary.requests, summary.bytes, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.status + summary.errors.timeout))
+end
+LUA
+
+# run NAME PID PORT FILE CONNECTIONS [PACE_MS] -> "reqs rps mibps p50 p99 cpu_us_per_req errors"
+run() {
+  local pid=$2 port=$3 file=$4 conns=$5 pace=${6:-0}
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(TARGET="http://127.0.0.1:$origin_port/$file" PACE_MS=$pace \
+    taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" -s "$work/proxy.lua" "http://127.0.0.1:$port" |
+    grep '^RESULT')
+  after=$(cpu_ticks "$pid")
+  python3 - "$out" "$before" "$after" "$tick" "$secs" <<'PY'
+import sys, re
+out, before, after, tick, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+f = dict(re.findall(r"(\w+)=(\d+)", out)); f = {k: int(v) for k, v in f.items()}
+reqs = max(f["requests"], 1)
+cpu_us = (after - before) / tick * 1e6 / reqs
+print(f'{reqs} {reqs/secs:.0f} {f["bytes"]/secs/2**20:.1f} {f["p50_us"]} {f["p99_us"]} {cpu_us:.1f} {f["errors"]}')
+PY
+}
+
+report() {  # TITLE edugate_line squid_line
+  python3 - "$@" <<'PY'
+import sys
+title, e, s = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+names = ["requests", "req/s", "MiB/s", "p50 µs", "p99 µs", "CPU µs/req", "errors"]
+print(f"\n## {title}")
+print(f"{'':12}" + "".join(f"{n:>12}" for n in names))
+print(f"{'edugate':12}" + "".join(f"{v:>12}" for v in e))
+print(f"{'squid':12}" + "".join(f"{v:>12}" for v in s))
+ratio = lambda i: float(e[i]) / max(float(s[i]), 1e-9)
+print(f"ratio edugate/squid: req/s {ratio(1):.2f}x  MiB/s {ratio(2):.2f}x  p99 {ratio(4):.2f}x  CPU/req {ratio(5):.2f}x")
+PY
+}
+
+echo "edugate $("$edugate" version | head -1), squid $(squid -v | head -1 | awk '{print $4}'), $(nproc) CPUs, ${secs}s per run"
+e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 50); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 50)
+report "1 KiB responses, 50 keep-alive connections" "$e" "$s"
+e=$(run edugate "$edugate_pid" "$edugate_port" 1m.bin 10); s=$(run squid "$squid_pid" "$squid_port" 1m.bin 10)
+report "1 MiB responses, 10 connections" "$e" "$s"
+e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 10 10); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 10 10)
+report "Paced ~1,000 req/s (10 connections x 1 request / 10 ms), 1 KiB" "$e" "$s"
+
+# --- CONNECT tunnel: 1 GiB through the tunnel vs the same download made directly.
+tunnel() {  # PORT-or-empty -> seconds
+  local args=()
+  [[ -n "$1" ]] && args=(-p -x "http://127.0.0.1:$1")
+  curl -s -o /dev/null -w '%{time_total}' "${args[@]}" "http://127.0.0.1:$origin_port/1g.bin"
+}
+direct_s=$(tunnel "")
+b=$(cpu_ticks "$edugate_pid"); e_s=$(tunnel "$edugate_port"); a=$(cpu_ticks "$edugate_pid")
+b2=$(cpu_ticks "$squid_pid"); s_s=$(tunnel "$squid_port"); a2=$(cpu_ticks "$squid_pid")
+python3 - "$direct_s" "$e_s" "$s_s" "$((a - b))" "$((a2 - b2))" "$tick" <<'PY'
+import sys
+d, e, s = map(float, sys.argv[1:4]); ce, cs, tick = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+mib = 1024
+print("\n## CONNECT tunnel, 1 GiB download (curl -p)")
+print(f"direct   {mib/d:8.0f} MiB/s")
+print(f"edugate  {mib/e:8.0f} MiB/s  ({d/e*100:.0f}% of direct)  proxy CPU {ce/tick*1e6/mib:.0f} µs/MiB")
+print(f"squid    {mib/s:8.0f} MiB/s  ({d/s*100:.0f}% of direct)  proxy CPU {cs/tick*1e6/mib:.0f} µs/MiB")
+PY
+
+# --- 10,000 idle client connections held open: edugate's RSS growth.
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+ulimit -n 65536 2>/dev/null || true
+before_rss=$(rss_kb "$edugate_pid")
+python3 "$here/hold_idle.py" 127.0.0.1 "$edugate_port" 10000 "$edugate_pid" "$before_rss"
