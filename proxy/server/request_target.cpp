@@ -61,7 +61,7 @@ std::string authority_for(const std::string& host, std::uint16_t port, std::uint
 std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(
     std::string_view target) {
   if (!target.empty() && target.front() == '/') return http::ProxyError::not_a_proxy_request;
-  auto parsed = urls::parse_absolute_uri(target);
+  auto parsed = urls::parse_uri(target);  // lenient: a stray #fragment is dropped
   if (!parsed) return http::ProxyError::bad_request;
   const auto& u = *parsed;
   if (u.scheme_id() != urls::scheme::http) return http::ProxyError::scheme_unsupported;
