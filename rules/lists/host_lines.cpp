@@ -63,7 +63,11 @@ void read_domains_line(const ListLine& line, ListSink& sink) {
   std::string_view rest;
   const std::string_view token = first_token(text, rest);
   if (!rest.empty() && rest.front() != '#') {
-    sink.problem(line, rest, "unexpected text after the domain: " + quote_token(rest));
+    const auto first = normalize_host(token);
+    const bool hosts_line = first && host_kind(*first) != HostKind::name;
+    sink.problem(line, rest,
+                 "unexpected text after the domain: " + quote_token(rest) +
+                     (hosts_line ? " (a hosts-file line? use format: hosts)" : ""));
     return;
   }
   sink.add_host(line, strip_wildcard(token));

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::size_t kMinSlots = 64;
 constexpr std::size_t kMaxQuoted = 80;
+constexpr std::uint64_t kIndexMask = 0xffffffffULL;
+constexpr std::size_t kPrefetchDistance = 16;
 
 std::size_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s); }
 
@@ -19,34 +21,46 @@ std::size_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s
 
 ListSink::ListSink(std::size_t expected_entries) {
   result_.entries.reserve(expected_entries);
-  slots_.assign(std::max(kMinSlots, std::bit_ceil(expected_entries * 2 + 1)), 0);
-}
-
-void ListSink::grow() {
-  std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
-  const std::size_t mask = bigger.size() - 1;
-  for (std::uint32_t slot : slots_) {
-    if (slot == 0) continue;
-    std::size_t i = hash_of(result_.entries[slot - 1].value) & mask;
-    while (bigger[i] != 0) i = (i + 1) & mask;
-    bigger[i] = slot;
-  }
-  slots_.swap(bigger);
+  hashes_.reserve(expected_entries);
 }
 
 void ListSink::add_value(const ListLine& line, std::string_view value) {
-  if ((result_.entries.size() + 1) * 2 > slots_.size()) grow();
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hash_of(value) & mask;
-  while (slots_[i] != 0) {
-    if (result_.entries[slots_[i] - 1].value == value) {
-      ++result_.duplicates;
-      return;
-    }
-    i = (i + 1) & mask;
-  }
   result_.entries.push_back(ListEntry{std::string(value), line.number});
-  slots_[i] = static_cast<std::uint32_t>(result_.entries.size());
+  hashes_.push_back(hash_of(value));
+}
+
+ListReadResult ListSink::take() {
+  remove_duplicates();
+  return std::move(result_);
+}
+
+void ListSink::remove_duplicates() {
+  auto& entries = result_.entries;
+  const std::size_t count = entries.size();
+  // Slot: 0 = empty, else (upper hash bits) | (final index + 1). The hash bits let a probe pass
+  // over other values without reading their strings.
+  std::vector<std::uint64_t> slots(std::max(kMinSlots, std::bit_ceil(count * 2 + 1)), 0);
+  const std::size_t mask = slots.size() - 1;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchDistance < count) {
+      __builtin_prefetch(&slots[hashes_[i + kPrefetchDistance] & mask]);
+    }
+    const std::uint64_t tag = static_cast<std::uint64_t>(hashes_[i]) & ~kIndexMask;
+    std::size_t s = hashes_[i] & mask;
+    bool duplicate = false;
+    while (slots[s] != 0 && !duplicate) {
+      duplicate = (slots[s] & ~kIndexMask) == tag &&
+                  entries[(slots[s] & kIndexMask) - 1].value == entries[i].value;
+      s = duplicate ? s : (s + 1) & mask;
+    }
+    if (duplicate) continue;
+    if (kept != i) entries[kept] = std::move(entries[i]);
+    slots[s] = tag | ++kept;
+  }
+  result_.duplicates += count - kept;
+  entries.resize(kept);
+  hashes_.clear();
 }
 
 void ListSink::add_host(const ListLine& line, std::string_view token) {

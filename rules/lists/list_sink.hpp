@@ -18,8 +18,10 @@ struct ListLine {
   }
 };
 
-/// Collects what the line readers find: normalises hosts, drops duplicates (an open-addressing
-/// table of indices into the entry vector, so no second copy of each string), records problems.
+/// Collects what the line readers find: normalises hosts, records problems, and at the end drops
+/// duplicates. Deduplication runs once over all entries with an open-addressing table of indices
+/// (no second copy of each string) whose probes are prefetched a few entries ahead: with 100k+
+/// entries the table is far larger than the caches and a miss per entry would dominate the read.
 /// Internal to rules/lists. Not thread-safe; one per read_list() call.
 class ListSink {
  public:
@@ -27,7 +29,7 @@ class ListSink {
 
   /// Normalises `token` (a part of `line`) as a host and adds it, or records a problem.
   void add_host(const ListLine& line, std::string_view token);
-  /// Adds an already-final value.
+  /// Adds an already-final value (duplicates are removed by take()).
   void add_value(const ListLine& line, std::string_view value);
   /// Records a problem at `part` of `line` (column 1 when `part` does not point into the line).
   void problem(const ListLine& line, std::string_view part, std::string message);
@@ -36,13 +38,14 @@ class ListSink {
   void unsupported() { ++result_.skipped_unsupported; }
   void local_name() { ++result_.skipped_local_names; }
 
-  ListReadResult take() { return std::move(result_); }
+  /// Removes duplicates (keeping the first occurrence) and hands over the result.
+  ListReadResult take();
 
  private:
-  void grow();
+  void remove_duplicates();
 
   ListReadResult result_;
-  std::vector<std::uint32_t> slots_;  // 0 = empty, otherwise index into entries + 1
+  std::vector<std::size_t> hashes_;  // hash of each entry's value, same order as the entries
   std::string scratch_;
 };
 

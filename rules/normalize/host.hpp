@@ -26,9 +26,10 @@ inline constexpr std::size_t kMaxLabelLength = 63;
 /// thread-safe, never throws except std::bad_alloc.
 std::optional<std::string> normalize_host(std::string_view host);
 
-/// Same as normalize_host() but writes into `out`, which is cleared first (its capacity is reused,
-/// so the hot path allocates nothing once the buffer has grown). Returns false, with `out` in an
-/// unspecified state, when the host is invalid. Already-normalised ASCII names take a single pass.
+/// Same as normalize_host() but writes into `out`, which is cleared first. ASCII input (names, IP
+/// literals) is handled in one pass without allocating once `out` has the capacity; only
+/// non-ASCII (IDN) input allocates, inside libidn2. Returns false, with `out` in an unspecified
+/// state, when the host is invalid. Thread-safe for distinct `out` buffers.
 bool normalize_host_into(std::string_view host, std::string& out);
 
 enum class HostKind { name, ipv4, ipv6 };

@@ -73,6 +73,12 @@ TEST(DomainsList, MalformedLinesAreProblemsWithPosition) {
   EXPECT_NE(r.problems[1].message.find("ce.example"), std::string::npos);
 }
 
+TEST(DomainsList, HostsLineGetsAHint) {
+  const ListReadResult r = read_list(ListFormat::domains, "0.0.0.0 ads.example\n");
+  ASSERT_EQ(where(r), (Strings{"1:9"}));
+  EXPECT_NE(r.problems[0].message.find("format: hosts"), std::string::npos);
+}
+
 TEST(DomainsList, BomCrlfAndUnicode) {
   const ListReadResult r = read_list(ListFormat::domains,
                                      "\xEF\xBB\xBF"
