@@ -24,6 +24,13 @@ bool is_local_name(std::string_view name) {
   return name.starts_with("ip6-");
 }
 
+/// True when `token` is an IP literal; the usual sink addresses skip the full normalisation.
+bool is_address(std::string_view token) {
+  if (token == "0.0.0.0" || token == "127.0.0.1" || token == "::" || token == "::1") return true;
+  const auto normalized = normalize_host(token);
+  return normalized && host_kind(*normalized) != HostKind::name;
+}
+
 /// Reads "server=/a.com/b.com/target": every name between the first and the last '/'.
 void read_dnsmasq_domains(const ListLine& line, std::string_view value, ListSink& sink) {
   if (!value.starts_with('/')) {
@@ -83,8 +90,7 @@ void read_hosts_line(const ListLine& line, ListSink& sink) {
   text = trim_blanks(text.substr(0, text.find('#')));
   std::string_view rest;
   const std::string_view address = first_token(text, rest);
-  const auto normalized = normalize_host(address);
-  if (!normalized || host_kind(*normalized) == HostKind::name) {
+  if (!is_address(address)) {
     sink.problem(line, address, "expected an IP address, found " + quote_token(address));
     return;
   }
