@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -49,6 +50,14 @@ void YamlReader::error(const YAML::Mark& at, std::string message) {
     diags_.push_back({file_, at.line + 1, at.column + 1, std::move(message)});
 }
 
+void YamlReader::warning(const YAML::Node& at, std::string message) {
+  const YAML::Mark m = at.IsDefined() ? at.Mark() : YAML::Mark::null_mark();
+  Diagnostic d{file_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1,
+               std::move(message)};
+  d.severity = Severity::warning;
+  diags_.push_back(std::move(d));
+}
+
 void YamlReader::error(const YAML::Node& at, std::string message) {
   error(at.IsDefined() ? at.Mark() : YAML::Mark::null_mark(), std::move(message));
 }
@@ -60,8 +69,20 @@ bool YamlReader::check_map(const YAML::Node& node, std::string_view what,
     return false;
   }
   bool good = true;
+  std::vector<std::string> seen;
   for (const auto& kv : node) {
-    const auto key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) {
+      error(kv.first, fmt::format("keys of {} must be plain names", what));
+      good = false;
+      continue;
+    }
+    const std::string& key = kv.first.Scalar();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      error(kv.first, fmt::format("duplicate key '{}' in {}", key, what));
+      good = false;
+      continue;
+    }
+    seen.push_back(key);
     bool known = false;
     for (auto a : allowed) known = known || a == key;
     if (!known) {

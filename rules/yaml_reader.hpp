@@ -28,6 +28,8 @@ class YamlReader {
 
   void error(const YAML::Node& at, std::string message);
   void error(const YAML::Mark& at, std::string message);
+  /// Records a warning: printed by `edugate check`, does not make ok() false.
+  void warning(const YAML::Node& at, std::string message);
 
   /// True when `node` is a mapping whose keys are all in `allowed`; reports each unknown key.
   bool check_map(const YAML::Node& node, std::string_view what,
