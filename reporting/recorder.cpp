@@ -2,8 +2,6 @@
 
 #include <thread>
 
-#include "reporting/registrable_domain.hpp"
-
 namespace edugate::reporting {
 
 void Recorder::set_labels(const Labels& labels) {
@@ -23,10 +21,7 @@ void Recorder::add(Tallied action, std::uint16_t category, rules::GroupId group,
   const std::uint64_t word = word_.fetch_add(2, std::memory_order_acquire);
   Tally& tally = tallies_[word & 1u];
   CountKey key{hour.day, hour.hour, action, category, group_id(group), 0};
-  if (!domain.empty()) {
-    DomainBuffer buffer;
-    key.domain = tally.domain_id(registrable_domain(domain, buffer));
-  }
+  if (!domain.empty()) key.domain = tally.domain_id(domain);
   tally.add(key, device);
   tally.note_version(hour.day, version_id_);
   // Leaving: the counter becomes even; release publishes our writes to the flusher.

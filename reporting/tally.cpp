@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "reporting/hyperloglog.hpp"
+#include "reporting/registrable_domain.hpp"
 
 namespace edugate::reporting {
 
@@ -14,7 +15,7 @@ std::uint64_t hash_key(const CountKey& k) noexcept {
                           (std::uint64_t{k.hour} << 24) |
                           (std::uint64_t{static_cast<std::uint8_t>(k.action)} << 16) | k.category;
   const std::uint64_t b = (std::uint64_t{k.group} << 32) | k.domain;
-  return mix64(a ^ mix64(b));
+  return mix64(a * 0x9e3779b97f4a7c15ull + b);
 }
 
 std::uint64_t hash_pair(std::uint32_t entry, DeviceKey device) noexcept {
@@ -60,7 +61,22 @@ void Tally::add_pair(std::uint32_t entry, DeviceKey device) {
   pairs_.push_back({entry, device});
 }
 
-std::uint32_t Tally::domain_id(std::string_view domain) {
+std::uint32_t Tally::domain_id(std::string_view host) {
+  if (host.empty()) return 0;
+  if (host_index_.full())
+    host_index_.grow([this](std::uint32_t p) { return hash_domain(hosts_[p].first); });
+  std::size_t slot = 0;
+  const auto pos = host_index_.find(
+      hash_domain(host), [&](std::uint32_t p) { return hosts_[p].first == host; }, slot);
+  if (pos != DenseIndex::kEmpty) return hosts_[pos].second;
+  DomainBuffer buffer;
+  const auto id = intern_domain(registrable_domain(host, buffer));
+  host_index_.insert(slot, static_cast<std::uint32_t>(hosts_.size()));
+  hosts_.emplace_back(std::string(host), id);
+  return id;
+}
+
+std::uint32_t Tally::intern_domain(std::string_view domain) {
   if (domain.empty()) return 0;
   if (domain_index_.full())
     domain_index_.grow([this](std::uint32_t p) { return hash_domain(domains_[p]); });
@@ -90,6 +106,8 @@ void Tally::reset() {
   pair_index_.clear();
   domains_.clear();
   domain_index_.clear();
+  hosts_.clear();
+  host_index_.clear();
   versions_.clear();
   seen_day_ = INT32_MIN;
   seen_version_ = 0;

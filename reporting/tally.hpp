@@ -45,9 +45,10 @@ class Tally {
  public:
   /// Adds one request (or event) to `key`, and `device` (unless kNoDevice) to its devices.
   void add(const CountKey& key, DeviceKey device);
-  /// The Tally-local id of a registrable domain; 0 for the empty string. Allocates on the first
-  /// sight of a domain in this interval.
-  std::uint32_t domain_id(std::string_view domain);
+  /// The Tally-local id of the registrable domain of `host` (see registrable_domain()); 0 for
+  /// "". Remembers each host, so the Public Suffix List is consulted, and memory allocated, only
+  /// on a host's first sight in an interval.
+  std::uint32_t domain_id(std::string_view host);
   /// Records that rule-set `version` (a LabelRegistry id) was in use on `day`.
   void note_version(LocalDay day, std::uint16_t version) {
     if (day != seen_day_ || version != seen_version_) note_version_slow(day, version);
@@ -73,8 +74,12 @@ class Tally {
   DenseIndex entry_index_;
   std::vector<DevicePair> pairs_;
   DenseIndex pair_index_;
+  std::uint32_t intern_domain(std::string_view domain);
+
   std::vector<std::string> domains_;
   DenseIndex domain_index_;
+  std::vector<std::pair<std::string, std::uint32_t>> hosts_;  ///< host → domain id
+  DenseIndex host_index_;
   std::vector<std::pair<LocalDay, std::uint16_t>> versions_;
   LocalDay seen_day_ = INT32_MIN;
   std::uint16_t seen_version_ = 0;

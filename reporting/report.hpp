@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reporting/calendar.hpp"
+#include "reporting/hour_bucket.hpp"
+#include "reporting/labels.hpp"
+
+namespace edugate::reporting {
+
+/// Version of the report JSON schema (see report_json.hpp). Bump on any incompatible change.
+inline constexpr int kReportSchemaVersion = 1;
+
+/// One published number: requests on `day` for (action, category, group); "*" in a dimension
+/// means the total over it (row/column/grand totals). Events (review_request, site_report) are
+/// actions too but not part of the "*"-action totals.
+struct ReportEntry {
+  LocalDay day = 0;
+  std::string action, category, group;
+  std::uint64_t requests = 0;  ///< the published value (noisy when noise is on)
+  std::uint64_t devices = 0;   ///< distinct-device lower bound; never exported
+  bool suppressed = false;     ///< requests withheld: fewer than k devices, or complementary
+  std::uint32_t suppressed_schools = 0;  ///< merged reports: schools that withheld this cell
+};
+
+/// A row of the top blocked/warned registrable domains over the whole period.
+struct DomainEntry {
+  std::string domain, category, action;
+  std::uint64_t requests = 0;
+  std::uint64_t devices = 0;  ///< max over days of the daily lower bound; never exported
+  bool suppressed = false;
+  std::uint32_t suppressed_schools = 0;
+};
+
+/// The privacy parameters a report states about itself.
+struct PrivacyInfo {
+  int k = 10;
+  bool noise = false;
+  double epsilon_per_week = 0;
+  double sensitivity = 0;  ///< published values one request can change (L1 sensitivity)
+  double scale = 0;        ///< Laplace scale b = sensitivity / epsilon
+};
+
+/// A school that a report covers.
+struct SchoolInfo {
+  std::string id, name;
+  std::string public_key;  ///< base64 Ed25519 key that signed its report ("" if unsigned)
+  PrivacyInfo privacy;     ///< merged reports: that school's parameters
+};
+
+/// A weekly (or any date range) report of one school, or a merge of several.
+struct Report {
+  std::string kind = "school";  ///< "school" or "merged"
+  std::vector<SchoolInfo> schools;
+  DayRange period;
+  std::string iso_week;  ///< "2026-W47" when the period is exactly that week, else ""
+  std::vector<std::string> rule_set_versions;
+  PrivacyInfo privacy;
+  std::map<std::string, CategoryLabel> categories;  ///< by key
+  std::map<std::string, GroupLabel> groups;         ///< by key
+  std::vector<ReportEntry> entries;
+  std::vector<DomainEntry> top_domains;
+  std::vector<std::string> notes;
+  std::string generator;  ///< "edugate 0.1.0"
+};
+
+}  // namespace edugate::reporting

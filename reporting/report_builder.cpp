@@ -1,0 +1,115 @@
+#include "reporting/report_builder.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "reporting/flush_batch.hpp"
+#include "reporting/tallied.hpp"
+
+namespace edugate::reporting {
+
+namespace {
+
+using EntryKey = std::tuple<LocalDay, std::string, std::string, std::string>;  // day, a, c, g
+using DomainKey = std::tuple<std::string, std::string, std::string>;           // domain, c, a
+
+const std::string kStar(kAll);
+
+void add_count(const DayCount& c, std::map<EntryKey, std::uint64_t>& sums) {
+  const auto t = parse_tallied(c.action);
+  const bool request = t && is_request(*t);
+  sums[{c.day, c.action, c.category, c.group}] += c.requests;
+  sums[{c.day, c.action, c.category, kStar}] += c.requests;
+  sums[{c.day, c.action, kStar, c.group}] += c.requests;
+  sums[{c.day, c.action, kStar, kStar}] += c.requests;
+  if (request) {
+    sums[{c.day, kStar, kStar, c.group}] += c.requests;
+    sums[{c.day, kStar, kStar, kStar}] += c.requests;
+  }
+}
+
+std::uint64_t devices_of(const StoreExtract& data, const EntryKey& k) {
+  const auto& [day, action, category, group] = k;
+  const auto it = data.devices.find({day, group, category, action, kStar});
+  return it == data.devices.end() ? 0 : it->second;
+}
+
+std::vector<DomainEntry> top_domains(const StoreExtract& data, const ReportRequest& request) {
+  std::map<DomainKey, DomainEntry> sums;
+  for (const auto& c : data.counts) {
+    if (c.domain.empty() || (c.action != "block" && c.action != "warn")) continue;
+    auto& d = sums[{c.domain, c.category, c.action}];
+    d.domain = c.domain;
+    d.category = c.category;
+    d.action = c.action;
+    d.requests += c.requests;
+  }
+  // Devices over the period: the union is at least the largest single day (a lower bound).
+  for (const auto& [cell, n] : data.devices) {
+    if (cell.domain == kStar || cell.group != kStar) continue;
+    const auto it = sums.find({cell.domain, cell.category, cell.action});
+    if (it != sums.end()) it->second.devices = std::max(it->second.devices, n);
+  }
+  std::vector<DomainEntry> out;
+  for (auto& [_, d] : sums)
+    if (d.devices >= static_cast<std::uint64_t>(request.k)) out.push_back(std::move(d));
+  std::stable_sort(out.begin(), out.end(), [](const DomainEntry& a, const DomainEntry& b) {
+    return a.requests > b.requests;
+  });
+  if (out.size() > static_cast<std::size_t>(request.top_domains))
+    out.resize(static_cast<std::size_t>(request.top_domains));
+  return out;
+}
+
+void add_labels(const StoreExtract& data, Report& r) {
+  std::set<std::string> categories, groups;
+  for (const auto& e : r.entries) {
+    categories.insert(e.category);
+    groups.insert(e.group);
+  }
+  for (const auto& d : r.top_domains) categories.insert(d.category);
+  for (const auto& c : categories) {
+    if (c == kStar) continue;
+    const auto it = data.categories.find(c);
+    r.categories[c] = it != data.categories.end() ? it->second : CategoryLabel{c, c, c};
+  }
+  for (const auto& g : groups) {
+    if (g == kStar) continue;
+    const auto it = data.groups.find(g);
+    r.groups[g] = it != data.groups.end() ? it->second : GroupLabel{g, g};
+  }
+}
+
+}  // namespace
+
+Report build_report(const StoreExtract& data, const ReportRequest& request,
+                    SuppressionStats* stats) {
+  Report r;
+  r.kind = "school";
+  r.schools.push_back({request.school_id, request.school_name, "", {}});
+  r.period = request.period;
+  if (const auto week = iso_week_of(request.period.from);
+      request.period.to == request.period.from + 6 && iso_weekday(request.period.from) == 1)
+    r.iso_week = week;
+  r.rule_set_versions.assign(data.versions.begin(), data.versions.end());
+  r.privacy.k = request.k;
+  r.generator = request.generator;
+  std::map<EntryKey, std::uint64_t> sums;
+  for (const auto& c : data.counts)
+    if (c.day >= request.period.from && c.day <= request.period.to) add_count(c, sums);
+  for (const auto& [k, n] : sums) {
+    if (n == 0) continue;
+    r.entries.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n,
+                         devices_of(data, k), false, 0});
+  }
+  r.top_domains = top_domains(data, request);
+  add_labels(data, r);
+  const auto s = apply_suppression(r);
+  if (stats) *stats = s;
+  r.schools.front().privacy = r.privacy;
+  return r;
+}
+
+}  // namespace edugate::reporting

@@ -1,0 +1,108 @@
+#include "reporting/report_json.hpp"
+
+#include <fmt/format.h>
+
+#include "reporting/calendar.hpp"
+#include "reporting/tallied.hpp"
+
+namespace edugate::reporting {
+
+namespace {
+
+using nlohmann::json;
+
+json privacy_json(const PrivacyInfo& p) {
+  json noise = p.noise ? json{{"mechanism", "laplace"},
+                              {"epsilon_per_week", p.epsilon_per_week},
+                              {"sensitivity", p.sensitivity},
+                              {"scale", p.scale}}
+                       : json{{"mechanism", "none"}};
+  return {{"k", p.k},
+          {"unit", "distinct devices per day"},
+          {"complementary_suppression", true},
+          {"noise", std::move(noise)}};
+}
+
+json labels_json(const Report& r) {
+  json categories = json::object(), groups = json::object(), actions = json::object();
+  for (const auto& [key, c] : r.categories) categories[key] = {{"vi", c.vi}, {"en", c.en}};
+  for (const auto& [key, g] : r.groups) groups[key] = g.name;
+  for (int i = 0; i < kTalliedCount; ++i) {
+    const auto t = static_cast<Tallied>(i);
+    actions[std::string(to_string(t))] = {{"vi", label_vi(t)}, {"en", label_en(t)}};
+  }
+  return {{"categories", categories}, {"groups", groups}, {"actions", actions}};
+}
+
+template <class E>
+void put_value(json& j, const E& e, bool merged) {
+  if (e.suppressed)
+    j["suppressed"] = true;
+  else
+    j["requests"] = e.requests;
+  if (merged) {
+    j["requests"] = e.requests;  // the sum of what the schools published
+    j["suppressed_schools"] = e.suppressed_schools;
+  }
+}
+
+}  // namespace
+
+json report_to_json(const Report& r) {
+  const bool merged = r.kind == "merged";
+  json period{{"from", format_date(r.period.from)}, {"to", format_date(r.period.to)}};
+  if (!r.iso_week.empty()) period["iso_week"] = r.iso_week;
+  json schools = json::array();
+  for (const auto& s : r.schools)
+    schools.push_back({{"id", s.id},
+                       {"name", s.name},
+                       {"public_key", s.public_key},
+                       {"privacy", privacy_json(s.privacy)}});
+  json cells = json::array();
+  for (const auto& e : r.entries) {
+    json c{{"day", format_date(e.day)},
+           {"action", e.action},
+           {"category", e.category},
+           {"group", e.group}};
+    put_value(c, e, merged);
+    cells.push_back(std::move(c));
+  }
+  json domains = json::array();
+  for (const auto& d : r.top_domains) {
+    json c{{"domain", d.domain}, {"category", d.category}, {"action", d.action}};
+    put_value(c, d, merged);
+    domains.push_back(std::move(c));
+  }
+  return {{"schema_version", kReportSchemaVersion},
+          {"kind", r.kind},
+          {"generator", r.generator},
+          {"period", period},
+          {"schools", schools},
+          {"rule_set_versions", r.rule_set_versions},
+          {"privacy", privacy_json(r.privacy)},
+          {"labels", labels_json(r)},
+          {"cells", cells},
+          {"top_domains", domains},
+          {"notes", r.notes}};
+}
+
+std::optional<json> parse_json_text(std::string_view text, std::string* error) {
+  if (text.size() > kMaxReportBytes) {
+    if (error) *error = fmt::format("larger than {} bytes", kMaxReportBytes);
+    return std::nullopt;
+  }
+  auto j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded()) {
+    if (error) *error = "not valid JSON";
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::string canonical_bytes(const json& document) {
+  json copy = document;
+  if (copy.is_object()) copy.erase("signature");
+  return copy.dump(-1, ' ', false, json::error_handler_t::strict);
+}
+
+}  // namespace edugate::reporting

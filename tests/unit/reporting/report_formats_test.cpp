@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include "report_fixture.hpp"
+#include "reporting/report_csv.hpp"
+#include "reporting/report_html.hpp"
+#include "reporting/report_json.hpp"
+
+namespace edugate::reporting {
+namespace {
+
+Report sample() { return build_report(testing::sample_week(), testing::sample_request()); }
+
+TEST(ReportJson, StableSchemaAndRoundTrip) {
+  const auto r = sample();
+  const auto j = report_to_json(r);
+  EXPECT_EQ(j["schema_version"], kReportSchemaVersion);
+  EXPECT_EQ(j["kind"], "school");
+  EXPECT_EQ(j["period"]["from"], "2026-11-16");
+  EXPECT_EQ(j["period"]["iso_week"], "2026-W47");
+  EXPECT_EQ(j["schools"][0]["id"], "thcs-nguyen-du");
+  EXPECT_EQ(j["privacy"]["k"], 10);
+  EXPECT_EQ(j["privacy"]["noise"]["mechanism"], "none");
+  EXPECT_EQ(j["labels"]["categories"]["gambling"]["vi"], "Cờ bạc");
+  EXPECT_EQ(j["labels"]["actions"]["block"]["en"], "Blocked");
+  bool saw_suppressed = false;
+  for (const auto& c : j["cells"]) {
+    for (const char* key : {"day", "action", "category", "group"}) EXPECT_TRUE(c.contains(key));
+    if (c.value("suppressed", false)) {
+      saw_suppressed = true;
+      EXPECT_FALSE(c.contains("requests")) << "a suppressed value is never written";
+    }
+  }
+  EXPECT_TRUE(saw_suppressed);
+  std::string error;
+  const auto back = report_from_json(j, &error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(report_to_json(*back), j);
+}
+
+TEST(ReportJson, RejectsOtherSchemasAndGarbage) {
+  auto j = report_to_json(sample());
+  j["schema_version"] = 2;
+  std::string error;
+  EXPECT_FALSE(report_from_json(j, &error));
+  EXPECT_NE(error.find("schema_version"), std::string::npos);
+  EXPECT_FALSE(parse_json_text("{\"cells\": [", &error));
+  auto k = report_to_json(sample());
+  k["cells"][0].erase("day");
+  EXPECT_FALSE(report_from_json(k, &error));
+}
+
+TEST(ReportJson, CanonicalBytesIgnoreTheSignatureAndWhitespace) {
+  auto j = report_to_json(sample());
+  const auto plain = canonical_bytes(j);
+  j["signature"] = {{"value", "x"}};
+  EXPECT_EQ(canonical_bytes(j), plain);
+  const auto reparsed = parse_json_text(j.dump(2), nullptr);
+  EXPECT_EQ(canonical_bytes(*reparsed), plain);
+  EXPECT_NE(plain.find("Cờ bạc"), std::string::npos) << "UTF-8 kept as is";
+}
+
+TEST(ReportCsv, BomCrlfAndRfc4180Quoting) {
+  const auto csv = render_csv(sample());
+  ASSERT_GE(csv.size(), 3u);
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.find("\r\n"), std::string::npos);
+  EXPECT_NE(csv.find("Trường THCS Nguyễn Du"), std::string::npos);
+  EXPECT_NE(csv.find("Trò chơi trực tuyến"), std::string::npos);
+  // The group name holds quotes and a comma: quoted, inner quotes doubled.
+  EXPECT_NE(csv.find("\"THPT \"\"chuyên\"\", lớp 10–12\""), std::string::npos);
+  EXPECT_NE(csv.find("2026-11-17,block,Bị chặn,Blocked,adult,Nội dung người lớn,Adult content,"
+                     "thcs,THCS lớp 6–9,,1,0"),
+            std::string::npos)
+      << "a suppressed cell has an empty value";
+}
+
+TEST(ReportCsv, FieldQuotingRules) {
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+}
+
+TEST(ReportHtml, SelfContainedBilingualWithSvgCharts) {
+  const auto html = render_html(sample());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  int svgs = 0;
+  for (auto p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
+  EXPECT_EQ(svgs, 3);
+  for (const char* text :
+       {"Yêu cầu bị chặn theo ngày", "Blocked requests per day", "per category", "per group",
+        "Cờ bạc", "Gambling", "@media print", "THPT &quot;chuyên&quot;", "ẩn / suppressed"})
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+  for (const char* banned : {"<script", "http://", "https://", "src=", "<link"}) {
+    if (std::string_view(banned) == "http://") {
+      // The only URL allowed is the SVG namespace name, which is never fetched.
+      std::string copy = html;
+      for (auto p = copy.find("http://www.w3.org/2000/svg"); p != std::string::npos;
+           p = copy.find("http://www.w3.org/2000/svg"))
+        copy.erase(p, 26);
+      EXPECT_EQ(copy.find(banned), std::string::npos);
+      continue;
+    }
+    EXPECT_EQ(html.find(banned), std::string::npos) << banned;
+  }
+}
+
+}  // namespace
+}  // namespace edugate::reporting
