@@ -9,7 +9,11 @@
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
+#include "proxy/policy/gate.hpp"
+#include "proxy/policy/responses.hpp"
 #include "proxy/server/client_connection.hpp"
+#include "proxy/server/client_group.hpp"
+#include "proxy/server/http_gatekeeper.hpp"
 #include "proxy/server/request_target.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/connect_tunnel.hpp"
@@ -37,13 +41,24 @@ rules::IpBytes to_ip_bytes(const asio::ip::address& a) {
   return ip;
 }
 
-bool client_allowed(const Config& c, const tcp::socket& s) {
+/// What the client's address decides, once: whether it may use the proxy at all, and its group.
+/// The address itself goes no further than this function.
+struct Admission {
+  bool allowed = false;
+  ClientGroup group;
+};
+
+Admission admit(const WorkerContext& w, const tcp::socket& s) {
+  Admission a;
   boost::system::error_code ec;
   const auto peer = s.remote_endpoint(ec);
-  if (ec) return false;
+  if (ec) return a;
   const auto ip = to_ip_bytes(peer.address());
-  return std::any_of(c.client_networks.begin(), c.client_networks.end(),
-                     [&](const rules::Cidr& n) { return n.contains(ip); });
+  const auto& nets = w.config.client_networks;
+  a.allowed = std::any_of(nets.begin(), nets.end(),
+                          [&](const rules::Cidr& n) { return n.contains(ip); });
+  if (a.allowed) a.group = ClientGroup(w.rules.get(), ip);
+  return a;
 }
 
 /// Closes after an error response without losing it: a close with unread input would send a
@@ -111,7 +126,53 @@ asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c, Se
 
 enum class Step { next, stop };
 
-asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool allowed) {
+/// CONNECT: port allowed → decision on the host → tunnel (with a second decision on the SNI).
+asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
+                                     const http::RequestParser& parser, ClientGroup& group) {
+  const auto version = parser.get().version();
+  bump(w.metrics.connect_requests);
+  auto target = parse_connect_target(parser.get().target());
+  if (!target) {
+    bump(w.metrics.requests_bad);
+    co_await refuse(w, c, ProxyError::bad_request, version);
+    co_return;
+  }
+  const auto& ports = w.config.connect_ports;
+  if (std::find(ports.begin(), ports.end(), target->port) == ports.end()) {
+    bump(w.metrics.connect_port_refused);
+    co_await refuse(w, c, ProxyError::forbidden_port, version);
+    co_return;
+  }
+  const auto rules = w.rules;  // this tunnel's snapshot, whatever reloads happen meanwhile
+  if (!rules) {
+    co_await tunnel::run_connect_tunnel(w, c, *target, version, {});
+    co_return;
+  }
+  const auto gid = group.in(*rules);
+  const auto& s = w.services;
+  auto verdict = policy::judge_connect(*rules, gid, target->host, target->port, {}, s.clock->now());
+  if (verdict.decision.action == rules::Action::block) {
+    bump(w.metrics.decisions_block);
+    auto res = policy::blocked_connect_response(*rules, verdict.decision, version);
+    c.stream.expires_after(w.config.timeouts.body_idle);
+    co_await bhttp::async_write(c.stream, res, kTuple);
+    co_await lingering_close(c);
+    co_return;
+  }
+  bump(verdict.decision.action == rules::Action::safe_search ? w.metrics.decisions_safe_search
+                                                             : w.metrics.decisions_allow);
+  const tunnel::ConnectTarget upstream{verdict.connect_host, target->port};
+  const tunnel::SniCheck sni_allowed = [&](std::string_view sni) {
+    if (sni.empty() || sni == verdict.host) return true;  // same name: already decided
+    const auto again = policy::judge_connect(*rules, gid, target->host, target->port, sni,
+                                             s.clock->now());
+    return again.decision.action != rules::Action::block;
+  };
+  co_await tunnel::run_connect_tunnel(w, c, upstream, version, sni_allowed);
+}
+
+asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool allowed,
+                                     ClientGroup& group) {
   const auto& limits = w.config.limits;
   http::RequestParser parser;
   parser.header_limit(limits.max_header_bytes + limits.max_url_length);
@@ -169,20 +230,7 @@ asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool
     co_return Step::stop;
   }
   if (req.method() == bhttp::verb::connect) {
-    bump(w.metrics.connect_requests);
-    auto target = parse_connect_target(req.target());
-    if (!target) {
-      bump(w.metrics.requests_bad);
-      co_await refuse(w, c, ProxyError::bad_request, version);
-      co_return Step::stop;
-    }
-    const auto& ports = w.config.connect_ports;
-    if (std::find(ports.begin(), ports.end(), target->port) == ports.end()) {
-      bump(w.metrics.connect_port_refused);
-      co_await refuse(w, c, ProxyError::forbidden_port, version);
-      co_return Step::stop;
-    }
-    co_await tunnel::run_connect_tunnel(w, c, *target, version);
+    co_await handle_connect(w, c, parser, group);
     co_return Step::stop;
   }
   auto target = parse_absolute_target(req.target());
@@ -192,8 +240,13 @@ asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool
     co_await refuse(w, c, *e, version);
     co_return Step::stop;
   }
-  const auto after =
-      co_await http::forward_http(w, c, parser, std::get<http::ForwardTarget>(target));
+  auto& forward = std::get<http::ForwardTarget>(target);
+  if (const auto rules = w.rules) {  // this request's snapshot
+    const auto step = co_await gatekeep_http(w, c, parser, forward, *rules, group);
+    if (step == GateStep::answered_close) co_return Step::stop;
+    if (step == GateStep::answered_keep_alive) co_return w.draining ? Step::stop : Step::next;
+  }
+  const auto after = co_await http::forward_http(w, c, parser, forward);
   co_return after == http::AfterExchange::keep_alive && !w.draining ? Step::next : Step::stop;
 }
 
@@ -223,7 +276,7 @@ class SessionScope {
 
 asio::awaitable<void> serve_client(WorkerContext& w, tcp::socket socket) {
   bump(w.metrics.connections_accepted);
-  const bool allowed = client_allowed(w.config, socket);
+  auto admission = admit(w, socket);
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   ClientConnection c(beast::tcp_stream(std::move(socket)),
@@ -231,7 +284,7 @@ asio::awaitable<void> serve_client(WorkerContext& w, tcp::socket socket) {
   SessionScope scope(w, c.stream.socket());
   for (bool first = true; !w.draining || first; first = false) {
     if (!co_await wait_for_request(w, c, scope.handle(), first)) break;
-    if (co_await handle_request(w, c, allowed) == Step::stop) break;
+    if (co_await handle_request(w, c, admission.allowed, admission.group) == Step::stop) break;
   }
 }
 

@@ -31,10 +31,25 @@ unsigned worker_count(const Config& c) {
 
 }  // namespace
 
-Server::Server(Config config)
-    : config_(std::move(config)), signals_(main_io_), drain_timer_(main_io_), admin_(main_io_) {
+Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules)
+    : config_(std::move(config)),
+      services_(std::move(services)),
+      signals_(main_io_),
+      drain_timer_(main_io_),
+      admin_(main_io_),
+      rules_(std::move(rules.rules)),
+      rules_configured_(rules.configured) {
   for (unsigned i = 0; i < worker_count(config_); ++i)
-    workers_.push_back(std::make_unique<Worker>(config_, open_connections_));
+    workers_.push_back(std::make_unique<Worker>(config_, *services_, rules_, open_connections_));
+  if (rules_configured_) {
+    reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
+                                           [this](auto r) { install_rules(std::move(r)); });
+  }
+}
+
+void Server::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
+  rules_ = rules;
+  for (auto& w : workers_) w->install_rules(rules);
 }
 
 Server::~Server() {
@@ -76,15 +91,42 @@ void Server::bind() {
 std::string Server::render_metrics() const {
   std::vector<const Metrics*> all;
   for (const auto& w : workers_) all.push_back(&w->metrics());
-  return render_prometheus(all);
+  auto out = render_prometheus(all);
+  if (rules_) {
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP edugate_rules_info The rule set in force\n# TYPE edugate_rules_info gauge\n"
+                   "edugate_rules_info{{version=\"{}\"}} 1\n",
+                   rules_->version());
+  }
+  if (reloader_) {
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP edugate_rules_reloads_total Successful rule reloads\n"
+                   "# TYPE edugate_rules_reloads_total counter\nedugate_rules_reloads_total {}\n"
+                   "# HELP edugate_rules_reload_failures_total Reloads refused (old rules kept)\n"
+                   "# TYPE edugate_rules_reload_failures_total counter\n"
+                   "edugate_rules_reload_failures_total {}\n"
+                   "# HELP edugate_rules_last_reload_ok 1 if the last reload succeeded\n"
+                   "# TYPE edugate_rules_last_reload_ok gauge\nedugate_rules_last_reload_ok {}\n",
+                   reloader_->reloads(), reloader_->failures(), reloader_->last_ok() ? 1 : 0);
+  }
+  return out;
 }
 
 int Server::run() {
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
+  signals_.add(SIGHUP);
   std::function<void(boost::system::error_code, int)> on_signal =
       [this, &on_signal](boost::system::error_code ec, int sig) {
         if (ec) return;
+        if (sig == SIGHUP) {
+          if (reloader_)
+            reloader_->request("SIGHUP");
+          else
+            spdlog::warn("SIGHUP: no rules: section in the config, nothing to reload");
+          signals_.async_wait(on_signal);
+          return;
+        }
         if (draining_) {
           spdlog::warn("second signal ({}): stopping now", sig);
           finish();
@@ -104,6 +146,11 @@ int Server::run() {
   std::fprintf(stderr, "%s\n", ready.c_str());
   std::fflush(stderr);
   spdlog::info("{} worker thread(s)", workers_.size());
+  if (rules_)
+    spdlog::info("rules version {} in force", rules_->version());
+  else
+    spdlog::warn("no rules: section in {}: nothing is filtered", config_.file);
+  if (reloader_ && config_.reload.watch) reloader_->watch(config_.reload.interval);
   sd_notify(0, "READY=1\nSTATUS=serving");
 
   main_io_.run();
@@ -134,6 +181,7 @@ void Server::watch_drain() {
 }
 
 void Server::finish() {
+  if (reloader_) reloader_->stop();
   for (auto& w : workers_) w->stop();
   admin_.stop();
   signals_.cancel();

@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "proxy/config.hpp"
+#include "proxy/policy/services.hpp"
 #include "proxy/server/admin_server.hpp"
+#include "proxy/server/reloader.hpp"
+#include "proxy/server/rules_source.hpp"
 #include "proxy/server/worker.hpp"
 
 namespace edugate::proxy::server {
@@ -19,7 +22,9 @@ namespace edugate::proxy::server {
 /// signals, the admin listener and (later) reloads and flushes.
 class Server {
  public:
-  explicit Server(Config config);
+  /// `rules` is the rule set loaded at start (its `rules` may be null when the config has no
+  /// rules section: then nothing is filtered).
+  Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -38,11 +43,13 @@ class Server {
 
  private:
   void begin_drain();
+  void install_rules(std::shared_ptr<const rules::RuleSet> rules);
   void finish();
   void watch_drain();
   std::string render_metrics() const;
 
   Config config_;
+  std::unique_ptr<policy::Services> services_;
   boost::asio::io_context main_io_{1};
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
@@ -50,6 +57,9 @@ class Server {
   std::atomic<std::uint32_t> open_connections_{0};
   std::vector<std::unique_ptr<Worker>> workers_;
   AdminServer admin_;
+  std::shared_ptr<const rules::RuleSet> rules_;
+  bool rules_configured_ = false;
+  std::unique_ptr<Reloader> reloader_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;
   bool draining_ = false;

@@ -54,8 +54,16 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor) {
 
 }  // namespace
 
-Worker::Worker(const Config& config, std::atomic<std::uint32_t>& open_connections)
-    : ctx_(config, io_, open_connections), sweep_timer_(io_) {}
+Worker::Worker(const Config& config, const policy::Services& services,
+               std::shared_ptr<const rules::RuleSet> rules,
+               std::atomic<std::uint32_t>& open_connections)
+    : ctx_(config, services, io_, open_connections), sweep_timer_(io_) {
+  ctx_.rules = std::move(rules);
+}
+
+void Worker::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
+  asio::post(io_, [this, rules = std::move(rules)]() mutable { ctx_.rules = std::move(rules); });
+}
 
 Worker::~Worker() { stop(); }
 

@@ -18,7 +18,9 @@ namespace edugate::proxy::server {
 /// listener, its own upstream pool and buffers. Share-nothing, like nginx or Envoy workers.
 class Worker {
  public:
-  Worker(const Config& config, std::atomic<std::uint32_t>& open_connections);
+  Worker(const Config& config, const policy::Services& services,
+         std::shared_ptr<const rules::RuleSet> rules,
+         std::atomic<std::uint32_t>& open_connections);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -31,6 +33,8 @@ class Worker {
   void start();
   /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
   void drain();
+  /// Thread-safe: new requests use `rules` from now on; requests in flight finish on theirs.
+  void install_rules(std::shared_ptr<const rules::RuleSet> rules);
   /// Thread-safe: stops everything now and joins the thread.
   void stop();
   /// Thread-safe: client connections still open on this worker.

@@ -11,6 +11,8 @@
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
+#include "proxy/policy/services.hpp"
+#include "rules/rule_set.hpp"
 
 namespace edugate::proxy::server {
 
@@ -25,9 +27,10 @@ struct SessionHandle {
 /// it with another thread (except `metrics`, read by the admin listener, and
 /// `open_connections`, shared by all workers to enforce max_connections).
 struct WorkerContext {
-  WorkerContext(const Config& c, boost::asio::io_context& io_ctx,
+  WorkerContext(const Config& c, const policy::Services& svc, boost::asio::io_context& io_ctx,
                 std::atomic<std::uint32_t>& open)
       : config(c),
+        services(svc),
         io(io_ctx),
         resolver(io_ctx),
         pool(c.limits.max_idle_upstream_per_host, c.limits.max_idle_upstream,
@@ -36,7 +39,11 @@ struct WorkerContext {
         open_connections(open) {}
 
   const Config& config;
+  const policy::Services& services;
   boost::asio::io_context& io;
+  /// This worker's rule-set snapshot (null: no rules configured, nothing is filtered). Replaced
+  /// on this thread when a reload is posted; a request keeps the snapshot it started with.
+  std::shared_ptr<const rules::RuleSet> rules;
   boost::asio::ip::tcp::resolver resolver;
   Metrics metrics;
   net::UpstreamPool pool;
