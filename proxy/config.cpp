@@ -185,6 +185,43 @@ void read_overrides(YamlReader& r, const YAML::Node& n, Config& c) {
   }
 }
 
+void read_portal(YamlReader& r, const YAML::Node& n, EnforcementConfig& e) {
+  if (!r.check_map(n, "portal", {"host", "review_url"})) return;
+  if (const auto h = n["host"]) {
+    if (auto s = r.string(h, "portal host")) {
+      if (s->empty() || s->find_first_of(" /:@") != std::string::npos)
+        r.error(h, "portal host must be a host name such as edugate.lan");
+      else
+        e.portal_host = *s;
+    }
+  }
+  if (const auto u = n["review_url"]) {
+    if (auto s = r.string(u, "review_url")) {
+      if (!s->empty() && s->rfind("http://", 0) != 0 && s->rfind("https://", 0) != 0)
+        r.error(u, "review_url must start with http:// or https://");
+      else
+        e.review_url = *s;
+    }
+  }
+}
+
+void read_reload(YamlReader& r, const YAML::Node& n, ReloadConfig& c) {
+  if (!r.check_map(n, "reload", {"watch", "interval"})) return;
+  if (const auto w = n["watch"])
+    if (auto v = r.boolean(w, "watch")) c.watch = *v;
+  read_duration(r, n, "interval", c.interval);
+}
+
+void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
+  if (const auto n = root["pages"])
+    if (auto s = r.string(n, "pages")) c.enforcement.pages_dir = *s;
+  if (const auto n = root["portal"]) read_portal(r, n, c.enforcement);
+  if (const auto n = root["school_name"])
+    if (auto s = r.string(n, "school_name")) c.enforcement.school_name = *s;
+  read_duration(r, root, "warn_pass_ttl", c.enforcement.warn_pass_ttl);
+  if (const auto n = root["reload"]) read_reload(r, n, c.reload);
+}
+
 std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::string& file) {
   Config c;
   c.file = file;
@@ -193,7 +230,7 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   if (!r.check_map(root, "the appliance config",
                    {"listeners", "workers", "client_networks", "connect_ports", "limits",
                     "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
-                    "reporting"}))
+                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload"}))
     return std::nullopt;
   if (const auto n = root["listeners"])
     read_listeners(r, n, c);
@@ -224,6 +261,9 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
         r.error(n, "log_level must be one of: trace, debug, info, warn, error");
     }
   }
+  read_enforcement(r, root, c);
+  if (!c.enforcement.pages_dir.empty() && c.enforcement.pages_dir.front() != '/')
+    c.enforcement.pages_dir = c.base_dir + "/" + c.enforcement.pages_dir;
   if (const auto n = root["rules"]) c.rules_section = n;
   if (const auto n = root["reporting"]) c.reporting_section = n;
   if (!r.ok()) return std::nullopt;

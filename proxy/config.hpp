@@ -52,6 +52,21 @@ struct AdminConfig {
   std::uint16_t port = 3129;
 };
 
+/// What pupils see when edugate answers instead of a site.
+struct EnforcementConfig {
+  std::string pages_dir;                  ///< block/warn/report templates; empty = built-in copies
+  std::string portal_host = "edugate.lan";  ///< name of edugate's own pages (report form)
+  std::string review_url;                 ///< school's review form; empty = the portal's form
+  std::string school_name;                ///< shown in page footers
+  milliseconds warn_pass_ttl{std::chrono::minutes(10)};
+};
+
+/// Rule-set reloads besides SIGHUP.
+struct ReloadConfig {
+  bool watch = false;                         ///< poll the rule files for changes
+  milliseconds interval{std::chrono::seconds(2)};
+};
+
 /// The appliance configuration (etc/edugate.yaml). The `rules:` and `reporting:` sections belong
 /// to their libraries and are handed over as YAML nodes.
 struct Config {
@@ -67,6 +82,8 @@ struct Config {
   /// host → "ip:port": connect there instead of resolving `host` (tests, split-horizon DNS).
   std::map<std::string, std::string, std::less<>> upstream_overrides;
   std::string via_pseudonym = "edugate";
+  EnforcementConfig enforcement;
+  ReloadConfig reload;
   std::string log_level = "info";
   YAML::Node rules_section;
   YAML::Node reporting_section;

@@ -31,6 +31,14 @@ namespace edugate::proxy {
   X(client_hello_too_large, "ClientHellos over the size cap")                             \
   X(client_hello_timeout, "Tunnels where no ClientHello arrived in time")                 \
   X(websocket_upgrades, "WebSocket upgrades relayed")                                     \
+  X(decisions_allow, "Requests and tunnels allowed by the rules")                        \
+  X(decisions_block, "Requests and tunnels blocked by the rules")                        \
+  X(decisions_warn, "Warn pages shown")                                                   \
+  X(decisions_safe_search, "Requests and tunnels sent to a search engine's safe mode")   \
+  X(warn_continued, "Clicks on a warn page's continue button")                           \
+  X(sni_blocked, "Tunnels closed because the ClientHello named a blocked host")          \
+  X(portal_requests, "Requests for edugate's own pages (report form)")                   \
+  X(portal_reports, "Anonymous site reports received")                                    \
   X(upstream_connects, "New upstream TCP connections")                                    \
   X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")         \
   X(upstream_retried, "Requests retried after a pooled connection turned out dead")       \

@@ -5,11 +5,18 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
+#include "proxy/policy/services.hpp"
+#include "proxy/server/rules_source.hpp"
 #include "proxy/server/server.hpp"
 
 namespace edugate::cli {
 
 namespace {
+
+struct RunOptions {
+  std::string config = default_config_path();
+  std::string test_clock;
+};
 
 /// Logs go to stderr (journald under systemd). Nothing logged anywhere carries a client address,
 /// a URL, a query string, a cookie or a User-Agent.
@@ -20,17 +27,46 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-int run(const std::string& path) {
-  rules::Diagnostics diags;
-  auto config = proxy::load_config(path, diags);
+void print(const rules::Diagnostics& diags) {
   for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
+}
+
+std::unique_ptr<proxy::policy::Services> make_services(const proxy::Config& config,
+                                                       const RunOptions& o,
+                                                       rules::Diagnostics& diags) {
+  std::unique_ptr<proxy::policy::Clock> clock;
+  if (o.test_clock.empty())
+    clock = std::make_unique<proxy::policy::SystemClock>();
+  else
+    clock = std::make_unique<proxy::policy::FileClock>(o.test_clock);
+  auto pages = config.enforcement.pages_dir.empty()
+                   ? std::optional(proxy::policy::builtin_pages())
+                   : proxy::policy::load_pages(config.enforcement.pages_dir, diags);
+  if (!pages) return nullptr;
+  return std::make_unique<proxy::policy::Services>(config, std::move(clock), std::move(*pages));
+}
+
+int run(const RunOptions& o) {
+  rules::Diagnostics diags;
+  auto config = proxy::load_config(o.config, diags);
+  print(diags);
   if (!config) {
-    fmt::print(stderr, "edugate: not starting: {} has {} problem(s)\n", path, diags.size());
+    fmt::print(stderr, "edugate: not starting: {} has {} problem(s)\n", o.config, diags.size());
     return 1;
   }
   setup_logging(config->log_level);
+  diags.clear();
+  auto services = make_services(*config, o, diags);
+  print(diags);
+  if (!services) return 1;
+  auto rules = proxy::server::load_configured_rules(*config);
+  print(rules.diagnostics);
+  if (rules.configured && !rules.rules) {
+    fmt::print(stderr, "edugate: not starting: the rule set has errors (see above)\n");
+    return 1;
+  }
   try {
-    proxy::server::Server server(std::move(*config));
+    proxy::server::Server server(std::move(*config), std::move(services), std::move(rules));
     server.bind();
     return server.run();
   } catch (const std::exception& e) {
@@ -43,10 +79,12 @@ int run(const std::string& path) {
 
 void add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Run the proxy in the foreground");
-  auto path = std::make_shared<std::string>(default_config_path());
-  cmd->add_option("-c,--config", *path, "Appliance config file")->capture_default_str();
-  cmd->callback([path] {
-    if (const int rc = run(*path); rc != 0) throw CLI::RuntimeError(rc);
+  auto o = std::make_shared<RunOptions>();
+  cmd->add_option("-c,--config", o->config, "Appliance config file")->capture_default_str();
+  cmd->add_option("--test-clock", o->test_clock,
+                  "For tests: read the time (Unix seconds) from this file at every decision");
+  cmd->callback([o] {
+    if (const int rc = run(*o); rc != 0) throw CLI::RuntimeError(rc);
   });
 }
 

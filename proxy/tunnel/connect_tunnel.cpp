@@ -44,7 +44,8 @@ void count_hello(Metrics& m, const HelloRead& hello) {
 
 asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
                                          server::ClientConnection& client,
-                                         const ConnectTarget& target, unsigned version) {
+                                         const ConnectTarget& target, unsigned version,
+                                         const SniCheck& sni_allowed) {
   const auto& t = w.config.timeouts;
   auto connected = co_await net::connect_upstream(w, target.host, target.port);
   if (!connected.connection) {
@@ -65,6 +66,13 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
                                           t.client_hello);
   count_hello(w.metrics, hello);
   if (hello.client_gone && hello.bytes.empty()) co_return;
+  if (sni_allowed) {
+    const bool complete = hello.parse.status == tls::HelloStatus::complete;
+    if (!sni_allowed(complete ? std::string_view(hello.parse.info.sni) : std::string_view{})) {
+      bump(w.metrics.sni_blocked);
+      co_return;  // nothing of the client's reached the upstream
+    }
+  }
 
   // Whatever the client sent goes on unchanged: the TLS session stays end to end.
   if (!hello.bytes.empty()) {

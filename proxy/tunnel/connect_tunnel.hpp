@@ -3,7 +3,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace edugate::proxy::server {
 struct WorkerContext;
@@ -17,12 +19,17 @@ struct ConnectTarget {
   std::uint16_t port = 443;
 };
 
-/// Serves a CONNECT whose port was already checked: connects upstream (502/504 on failure),
-/// answers 200, reads the client's first TLS ClientHello (SNI and ALPN, capped and timed), sends
-/// those bytes on unchanged and relays both directions until both sides close or the tunnel
-/// idles out. The client connection is finished afterwards.
+/// Decides on the ClientHello's server name (empty when there was none); false closes the tunnel
+/// before a single client byte reaches the upstream.
+using SniCheck = std::function<bool(std::string_view sni)>;
+
+/// Serves a CONNECT whose port and host were already checked: connects to `upstream` (502/504
+/// on failure), answers 200, reads the client's first TLS ClientHello (SNI and ALPN, capped and
+/// timed), asks `sni_allowed`, sends those bytes on unchanged and relays both directions until
+/// both sides close or the tunnel idles out. The client connection is finished afterwards.
 boost::asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
                                                 server::ClientConnection& client,
-                                                const ConnectTarget& target, unsigned version);
+                                                const ConnectTarget& upstream, unsigned version,
+                                                const SniCheck& sni_allowed);
 
 }  // namespace edugate::proxy::tunnel

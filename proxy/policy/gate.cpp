@@ -1,0 +1,172 @@
+#include "proxy/policy/gate.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/pchars.hpp>
+#include <boost/url/url.hpp>
+#include <fmt/format.h>
+
+#include "proxy/policy/warn_pass.hpp"
+#include "rules/decide.hpp"
+#include "rules/local_time.hpp"
+#include "rules/normalize/host.hpp"
+#include "rules/normalize/url.hpp"
+#include "rules/rule_set.hpp"
+
+namespace edugate::proxy::policy {
+
+namespace urls = boost::urls;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr auto kClickValidity = std::chrono::minutes(5);
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string authority(std::string_view host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string_view::npos;
+  const auto h = v6 ? fmt::format("[{}]", host) : std::string(host);
+  return port == 80 ? h : fmt::format("{}:{}", h, port);
+}
+
+/// A redirect target that stays on the same site: an absolute path, never "//other.host".
+std::string safe_location(std::string_view to) {
+  if (to.empty() || to.front() != '/' || (to.size() > 1 && (to[1] == '/' || to[1] == '\\')))
+    return "/";
+  return std::string(to);
+}
+
+HttpVerdict judge_continue(const WarnPass& passes, const GateSettings& settings,
+                           HttpVerdict v, std::string_view query, Clock::time_point now) {
+  auto params = urls::parse_query(query);
+  std::string token, to;
+  if (params) {
+    for (const auto& p : *params) {
+      if (p.key == "t") token = p.value.decode();
+      if (p.key == "to") to = p.value.decode();
+    }
+  }
+  if (!passes.valid(WarnPass::Purpose::click, token, v.host, now)) return v;  // warn again
+  v.outcome = HttpOutcome::warn_continue;
+  v.continue_location = safe_location(to);
+  v.pass_cookie = passes.issue(WarnPass::Purpose::cookie, v.host, now + settings.warn_pass_ttl);
+  return v;
+}
+
+}  // namespace
+
+std::string_view cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    auto pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == name)
+      return trim(pair.substr(eq + 1));
+  }
+  return {};
+}
+
+std::string cookie_without(std::string_view header, std::string_view name) {
+  std::string out;
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    auto pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    const auto eq = pair.find('=');
+    if (pair.empty() || (eq != std::string_view::npos && trim(pair.substr(0, eq)) == name))
+      continue;
+    if (!out.empty()) out += "; ";
+    out += pair;
+  }
+  return out;
+}
+
+HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings,
+                       const WarnPass& passes, const HttpGateInput& in) {
+  HttpVerdict v;
+  if (!rules::normalize_host_into(in.host, v.host)) {
+    v.outcome = HttpOutcome::bad_host;
+    return v;
+  }
+  if (v.host == settings.portal_host) {
+    v.outcome = HttpOutcome::portal;
+    return v;
+  }
+  const auto q = in.origin_form.find('?');
+  const auto raw_path = in.origin_form.substr(0, q);
+  const auto query = q == std::string_view::npos ? std::string_view{} : in.origin_form.substr(q + 1);
+  const auto path = rules::normalize_path(raw_path);
+  rules::RequestFacts facts;
+  facts.group = in.group;
+  facts.method = in.method;
+  facts.scheme = rules::Scheme::http;
+  facts.host = v.host;
+  facts.port = in.port;
+  facts.path = path;
+  facts.query = query;
+  facts.at = rules::to_local_time(rules, in.now);
+  v.decision = rules::decide(rules, facts);
+  switch (v.decision.action) {
+    case rules::Action::allow:
+      break;
+    case rules::Action::safe_search:
+      v.safe_search = rules::safe_search_rewrite(rules, in.group, v.host);
+      break;
+    case rules::Action::block:
+      v.outcome = HttpOutcome::block;
+      break;
+    case rules::Action::warn: {
+      const auto pass = cookie_value(in.cookie, kPassCookie);
+      if (!pass.empty() && passes.valid(WarnPass::Purpose::cookie, pass, v.host, in.now)) {
+        v.carries_pass = true;
+        break;
+      }
+      if (path == kContinuePath) return judge_continue(passes, settings, std::move(v), query, in.now);
+      v.outcome = HttpOutcome::warn;
+      const auto token = passes.issue(WarnPass::Purpose::click, v.host, in.now + kClickValidity);
+      v.continue_url = fmt::format(
+          "http://{}{}?t={}&to={}", authority(v.host, in.port), kContinuePath, token,
+          urls::encode(in.origin_form, urls::pchars));
+      break;
+    }
+  }
+  if (!cookie_value(in.cookie, kPassCookie).empty()) v.carries_pass = true;
+  return v;
+}
+
+ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
+                             std::string_view host, std::uint16_t port, std::string_view sni,
+                             Clock::time_point now) {
+  ConnectVerdict v;
+  if (!rules::normalize_host_into(host, v.host)) {
+    v.bad_host = true;
+    v.decision.action = rules::Action::block;
+    return v;
+  }
+  std::string sni_norm;
+  if (!sni.empty() && !rules::normalize_host_into(sni, sni_norm)) sni_norm.clear();
+  rules::RequestFacts facts;
+  facts.group = group;
+  facts.method = rules::Method::connect;
+  facts.scheme = rules::Scheme::https;
+  facts.host = v.host;
+  facts.port = port;
+  facts.sni = sni_norm;
+  facts.at = rules::to_local_time(rules, now);
+  v.decision = rules::decide(rules, facts);
+  v.connect_host = v.host;
+  if (v.decision.action == rules::Action::safe_search) {
+    if (auto rw = rules::safe_search_rewrite(rules, group, v.host); rw && !rw->connect_host.empty())
+      v.connect_host = std::string(rw->connect_host);
+  }
+  return v;
+}
+
+}  // namespace edugate::proxy::policy

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "proxy/config.hpp"
+#include "proxy/policy/clock.hpp"
+#include "proxy/policy/gate.hpp"
+#include "proxy/policy/pages.hpp"
+#include "proxy/policy/warn_pass.hpp"
+
+namespace edugate::proxy::policy {
+
+/// What every worker needs to enforce decisions, built once at start and shared read-only by
+/// all workers (thread-safe: nothing in it changes after construction).
+struct Services {
+  Services(const Config& config, std::unique_ptr<Clock> clock_in, PageTemplates pages_in)
+      : clock(std::move(clock_in)),
+        pages(std::move(pages_in)),
+        gate{config.enforcement.portal_host, config.enforcement.warn_pass_ttl},
+        review_url(config.enforcement.review_url),
+        school_name(config.enforcement.school_name),
+        portal_host(config.enforcement.portal_host) {
+    gate.portal_host = portal_host;  // view into this object, not into the config
+  }
+
+  std::unique_ptr<Clock> clock;
+  PageTemplates pages;
+  WarnPass passes;
+  GateSettings gate;
+  std::string review_url;
+  std::string school_name;
+  std::string portal_host;
+};
+
+}  // namespace edugate::proxy::policy

@@ -1,0 +1,55 @@
+#include "proxy/policy/warn_pass.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <charconv>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace edugate::proxy::policy {
+
+namespace {
+constexpr std::size_t kMacHexDigits = 32;  // 128 bits of the SHA-256 HMAC
+}
+
+WarnPass::WarnPass() {
+  if (RAND_bytes(key_.data(), static_cast<int>(key_.size())) != 1)
+    throw std::runtime_error("no randomness for the warn-pass key");
+}
+
+std::string WarnPass::mac(Purpose purpose, std::string_view host, long long expiry) const {
+  const auto message = fmt::format("{}|{}|{}", static_cast<char>(purpose), host, expiry);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  std::string hex;
+  hex.reserve(kMacHexDigits);
+  for (std::size_t i = 0; i < kMacHexDigits / 2; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  return hex;
+}
+
+std::string WarnPass::issue(Purpose purpose, std::string_view host,
+                            std::chrono::system_clock::time_point expiry) const {
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(expiry.time_since_epoch()).count();
+  return fmt::format("{}.{}", seconds, mac(purpose, host, seconds));
+}
+
+bool WarnPass::valid(Purpose purpose, std::string_view token, std::string_view host,
+                     std::chrono::system_clock::time_point now) const {
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos || token.size() - dot - 1 != kMacHexDigits) return false;
+  long long expiry = 0;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + dot, expiry);
+  if (ec != std::errc{} || end != token.data() + dot) return false;
+  if (std::chrono::system_clock::time_point(std::chrono::seconds(expiry)) <= now) return false;
+  const auto expected = mac(purpose, host, expiry);
+  return CRYPTO_memcmp(expected.data(), token.data() + dot + 1, kMacHexDigits) == 0;
+}
+
+}  // namespace edugate::proxy::policy

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "proxy/http/forward.hpp"
+
+namespace edugate::rules {
+class RuleSet;
+}
+
+namespace edugate::proxy::server {
+
+struct WorkerContext;
+struct ClientConnection;
+class ClientGroup;
+
+enum class GateStep {
+  forward,             ///< go on and forward (the target and headers may have been rewritten)
+  answered_keep_alive, ///< edugate answered; the connection can carry another request
+  answered_close,      ///< edugate answered; close the connection
+};
+
+/// Applies the rule set to a plain-HTTP request before it is forwarded: answers with the block
+/// page, the warn page, the continue redirect or the portal, or lets it through with safe search
+/// forced (query parameter / header) and edugate's own pass cookie removed.
+boost::asio::awaitable<GateStep> gatekeep_http(WorkerContext& w, ClientConnection& client,
+                                               http::RequestParser& parser,
+                                               http::ForwardTarget& target,
+                                               const rules::RuleSet& rules, ClientGroup& group);
+
+}  // namespace edugate::proxy::server

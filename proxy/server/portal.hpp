@@ -1,0 +1,30 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "proxy/http/forward.hpp"
+#include "proxy/server/http_gatekeeper.hpp"
+#include "rules/ids.hpp"
+
+namespace edugate::rules {
+class RuleSet;
+}
+
+namespace edugate::proxy::server {
+
+struct WorkerContext;
+struct ClientConnection;
+
+/// The path of the anonymous report form on the portal host ("báo cáo" = report).
+inline constexpr std::string_view kReportPath = "/bao-cao";
+/// Largest form body accepted.
+inline constexpr std::size_t kMaxFormBody = 8 * 1024;
+
+/// Serves edugate's own pages on the portal host (e.g. http://edugate.lan/bao-cao): the form
+/// where a pupil reports, anonymously, a site that should be blocked or was blocked wrongly.
+/// Only the reported domain and the group are kept; never who sent it.
+boost::asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& client,
+                                              http::RequestParser& parser,
+                                              const rules::RuleSet& rules, rules::GroupId group);
+
+}  // namespace edugate::proxy::server
