@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/server/client_session.hpp"
+#include "proxy/server/transparent_session.hpp"
 
 namespace edugate::proxy::server {
 
@@ -31,7 +32,8 @@ void log_if_failed(std::exception_ptr e) {
   }
 }
 
-asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor) {
+asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
+                                  ListenerConfig::Mode mode) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -48,7 +50,10 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor) {
       bump(w.metrics.connections_refused_limit);
       continue;  // the socket closes as it goes out of scope
     }
-    asio::co_spawn(w.io, serve_client(w, std::move(socket)), log_if_failed);
+    if (mode == ListenerConfig::Mode::transparent)
+      asio::co_spawn(w.io, serve_transparent(w, std::move(socket)), log_if_failed);
+    else
+      asio::co_spawn(w.io, serve_client(w, std::move(socket)), log_if_failed);
   }
 }
 
@@ -67,7 +72,7 @@ void Worker::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
 
 Worker::~Worker() { stop(); }
 
-tcp::endpoint Worker::listen(const tcp::endpoint& endpoint) {
+tcp::endpoint Worker::listen(const tcp::endpoint& endpoint, ListenerConfig::Mode mode) {
   tcp::acceptor acceptor(io_);
   acceptor.open(endpoint.protocol());
   acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -78,12 +83,13 @@ tcp::endpoint Worker::listen(const tcp::endpoint& endpoint) {
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   auto bound = acceptor.local_endpoint();
-  acceptors_.push_back(std::move(acceptor));
+  acceptors_.push_back(Listening{std::move(acceptor), mode});
   return bound;
 }
 
 void Worker::start() {
-  for (auto& acceptor : acceptors_) asio::co_spawn(io_, accept_loop(ctx_, acceptor), log_if_failed);
+  for (auto& l : acceptors_)
+    asio::co_spawn(io_, accept_loop(ctx_, l.acceptor, l.mode), log_if_failed);
   schedule_sweep();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -101,7 +107,7 @@ void Worker::drain() {
   asio::post(io_, [this] {
     ctx_.draining = true;
     boost::system::error_code ignored;
-    for (auto& a : acceptors_) a.close(ignored);
+    for (auto& l : acceptors_) l.acceptor.close(ignored);
     for (auto& s : ctx_.sessions)
       if (s.idle && s.socket) s.socket->cancel(ignored);
     ctx_.pool.clear();

@@ -28,7 +28,8 @@ class Worker {
   /// Binds an acceptor on `endpoint` with SO_REUSEPORT (call before start(), from the owning
   /// thread). Throws boost::system::system_error with the reason when the bind fails. Returns
   /// the bound endpoint (the chosen port when `endpoint` has port 0).
-  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint,
+                                        ListenerConfig::Mode mode);
   /// Starts the thread that runs the accept loops and sessions.
   void start();
   /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
@@ -48,7 +49,11 @@ class Worker {
 
   boost::asio::io_context io_{1};
   WorkerContext ctx_;
-  std::vector<boost::asio::ip::tcp::acceptor> acceptors_;
+  struct Listening {
+    boost::asio::ip::tcp::acceptor acceptor;
+    ListenerConfig::Mode mode;
+  };
+  std::vector<Listening> acceptors_;
   boost::asio::steady_timer sweep_timer_;
   std::thread thread_;
 };

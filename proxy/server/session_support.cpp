@@ -1,0 +1,187 @@
+#include "proxy/server/session_support.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+
+#include "proxy/http/header_rewrite.hpp"
+#include "proxy/server/client_connection.hpp"
+
+namespace edugate::proxy::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using http::ProxyError;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+/// 414 when the request line alone is longer than the URL limit, else 431.
+ProxyError classify_oversized_head(const beast::flat_buffer& buffer, std::uint32_t max_url) {
+  const auto data = buffer.data();
+  const std::string_view text(static_cast<const char*>(data.data()), data.size());
+  const auto eol = text.find("\r\n");
+  const auto line = eol == std::string_view::npos ? text.size() : eol;
+  return line > max_url ? ProxyError::uri_too_long : ProxyError::header_too_large;
+}
+
+std::size_t field_bytes(const bhttp::fields& f) {
+  std::size_t n = 0;
+  for (const auto& field : f) n += field.name_string().size() + field.value().size() + 4;
+  return n;
+}
+
+/// Framing checks Beast leaves to us: RFC 9112 §6.1 and §6.3 (no request smuggling).
+bool framing_ok(const http::RequestParser& p) {
+  const auto& req = p.get();
+  const bool has_te = req.find(bhttp::field::transfer_encoding) != req.end();
+  if (!has_te) return true;
+  if (req.version() < 11) return false;  // HTTP/1.0 has no Transfer-Encoding
+  return p.chunked();                    // chunked must be the final coding
+}
+
+}  // namespace
+
+rules::IpBytes to_ip_bytes(const asio::ip::address& a) {
+  if (a.is_v4()) return rules::IpBytes::from_v4(a.to_v4().to_uint());
+  rules::IpBytes ip;
+  const auto b = a.to_v6().to_bytes();
+  std::copy(b.begin(), b.end(), ip.bytes.begin());
+  return ip;
+}
+
+Admission admit(const WorkerContext& w, const tcp::socket& s) {
+  Admission a;
+  boost::system::error_code ec;
+  const auto peer = s.remote_endpoint(ec);
+  if (ec) return a;
+  const auto ip = to_ip_bytes(peer.address());
+  const auto& nets = w.config.client_networks;
+  a.allowed = std::any_of(nets.begin(), nets.end(),
+                          [&](const rules::Cidr& n) { return n.contains(ip); });
+  if (a.allowed) a.group = ClientGroup(w.rules.get(), ip);
+  return a;
+}
+
+/// Closes after an error response without losing it: a close with unread input would send a
+/// reset that can destroy the response in flight, so stop sending, then read and discard for a
+/// short, bounded time.
+asio::awaitable<void> lingering_close(ClientConnection& c) {
+  boost::system::error_code ec;
+  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  c.stream.expires_after(kLingerTime);
+  char sink[4096];
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [rec, n] = co_await c.stream.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) break;
+    drained += n;
+  }
+  c.stream.close();
+}
+
+asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, ProxyError e,
+                             unsigned version) {
+  auto res = http::make_error_response(e, {}, version, false);
+  c.stream.expires_after(w.config.timeouts.body_idle);
+  co_await bhttp::async_write(c.stream, res, kTuple);
+  co_await lingering_close(c);
+}
+
+/// Waits for the first byte of the next request; false when the client went away or idled out.
+asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c, SessionHandle& h,
+                                       bool first) {
+  if (c.buffer.size() > 0) co_return true;
+  if (!first) c.buffer.shrink_to_fit();  // idle keep-alive connections hold no buffer memory
+  h.idle = true;
+  c.stream.expires_after(first ? w.config.timeouts.request_head : w.config.timeouts.client_idle);
+  auto [ec, n] = co_await c.stream.async_read_some(c.buffer.prepare(4096), kTuple);
+  h.idle = false;
+  if (ec) co_return false;
+  c.buffer.commit(n);
+  co_return true;
+}
+
+
+
+asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
+                                        http::RequestParser& parser) {
+  const auto& limits = w.config.limits;
+  parser.header_limit(limits.max_header_bytes + limits.max_url_length);
+  parser.body_limit(boost::none);
+  c.stream.expires_after(w.config.timeouts.request_head);
+  auto [ec, n] = co_await bhttp::async_read_header(c.stream, c.buffer, parser, kTuple);
+  if (!ec) {
+    bump(w.metrics.requests);
+    co_return true;
+  }
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+    co_return false;
+  if (ec == beast::error::timeout) {
+    bump(w.metrics.requests_head_timeout);
+    co_return false;
+  }
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+    const auto e = classify_oversized_head(c.buffer, limits.max_url_length);
+    bump(e == ProxyError::uri_too_long ? w.metrics.requests_uri_too_long
+                                       : w.metrics.requests_header_too_large);
+    co_await refuse(w, c, e, 11);
+  } else {
+    bump(ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
+                 ec == bhttp::error::multiple_content_length
+             ? w.metrics.requests_smuggling_refused
+             : w.metrics.requests_bad);
+    co_await refuse(w, c, ProxyError::bad_request, 11);
+  }
+  co_return false;
+}
+
+asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
+                                         const http::RequestParser& parser) {
+  const auto& limits = w.config.limits;
+  const auto& req = parser.get();
+  const unsigned version = req.version();
+  if (req.target().size() > limits.max_url_length) {
+    bump(w.metrics.requests_uri_too_long);
+    co_await refuse(w, c, ProxyError::uri_too_long, version);
+    co_return false;
+  }
+  if (field_bytes(req) > limits.max_header_bytes) {
+    bump(w.metrics.requests_header_too_large);
+    co_await refuse(w, c, ProxyError::header_too_large, version);
+    co_return false;
+  }
+  if (!framing_ok(parser)) {
+    bump(w.metrics.requests_smuggling_refused);
+    co_await refuse(w, c, ProxyError::bad_request, version);
+    co_return false;
+  }
+  if (http::via_names(req, w.config.via_pseudonym)) {
+    bump(w.metrics.requests_loop_refused);
+    co_await refuse(w, c, ProxyError::loop_detected, version);
+    co_return false;
+  }
+  co_return true;
+}
+
+SessionScope::SessionScope(WorkerContext& w, tcp::socket& s) : w_(w) {
+  w_.sessions.push_front(SessionHandle{&s, true});
+  handle_ = w_.sessions.begin();
+  w_.metrics.active_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+SessionScope::~SessionScope() {
+  w_.sessions.erase(handle_);
+  w_.metrics.active_connections.fetch_sub(1, std::memory_order_relaxed);
+  w_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace edugate::proxy::server

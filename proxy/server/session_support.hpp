@@ -1,0 +1,73 @@
+#pragma once
+
+// Building blocks shared by the forward (client_session) and transparent sessions.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/fields.hpp>
+
+#include <cstdint>
+#include <list>
+
+#include "proxy/http/error_response.hpp"
+#include "proxy/http/forward.hpp"
+#include "proxy/server/client_group.hpp"
+#include "proxy/server/worker_context.hpp"
+#include "rules/cidr.hpp"
+
+namespace edugate::proxy::server {
+
+struct ClientConnection;
+
+rules::IpBytes to_ip_bytes(const boost::asio::ip::address& a);
+
+/// What the client's address decides, once: whether it may use the proxy at all, and its group.
+/// The address itself goes no further than admit().
+struct Admission {
+  bool allowed = false;
+  ClientGroup group;
+};
+Admission admit(const WorkerContext& w, const boost::asio::ip::tcp::socket& s);
+
+/// Closes after an error response without losing it: a close with unread input would send a
+/// reset that can destroy the response in flight, so stop sending, then read and discard for a
+/// short, bounded time.
+boost::asio::awaitable<void> lingering_close(ClientConnection& c);
+
+/// Answers with edugate's error page for `e` and closes (lingering).
+boost::asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, http::ProxyError e,
+                                    unsigned version);
+
+/// Waits for the first byte of the next request (request_head deadline for the first request,
+/// client_idle between requests); false when the client went away or idled out.
+boost::asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c,
+                                              SessionHandle& h, bool first);
+
+/// Reads a request head into `parser` with the configured limits and deadline. On failure it
+/// has already answered (400/414/431) or given up silently (EOF, timeout), counted the outcome,
+/// and returns false: the connection must end.
+boost::asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
+                                               http::RequestParser& parser);
+
+/// After a head was read: URL length, header size, framing (no smuggling) and loop checks.
+/// Answers and returns false when one fails.
+boost::asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
+                                                const http::RequestParser& parser);
+
+/// Keeps the worker's view of one session right however the coroutine ends: registers it for
+/// drain, counts it as active, and releases its slot of max_connections.
+class SessionScope {
+ public:
+  SessionScope(WorkerContext& w, boost::asio::ip::tcp::socket& s);
+  ~SessionScope();
+  SessionScope(const SessionScope&) = delete;
+  SessionScope& operator=(const SessionScope&) = delete;
+  SessionHandle& handle() { return *handle_; }
+
+ private:
+  WorkerContext& w_;
+  std::list<SessionHandle>::iterator handle_;
+};
+
+}  // namespace edugate::proxy::server

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace edugate::proxy::server {
+
+struct WorkerContext;
+
+/// One connection redirected to a transparent listener by the gateway's firewall (nftables
+/// `redirect`): the client did not configure a proxy. The original destination comes from
+/// SO_ORIGINAL_DST (IPv4) / IP6T_SO_ORIGINAL_DST (IPv6). Plain HTTP is decided on the Host
+/// header, TLS on the ClientHello's SNI (the bare destination IP when there is none); allowed
+/// traffic goes to the original destination. Same admission, limits and privacy as serve_client.
+boost::asio::awaitable<void> serve_transparent(WorkerContext& w,
+                                               boost::asio::ip::tcp::socket socket);
+
+}  // namespace edugate::proxy::server
