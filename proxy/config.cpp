@@ -212,6 +212,32 @@ void read_reload(YamlReader& r, const YAML::Node& n, ReloadConfig& c) {
   read_duration(r, n, "interval", c.interval);
 }
 
+void read_pac(YamlReader& r, const YAML::Node& n, Config& c) {
+  if (!r.check_map(n, "pac", {"proxy", "direct", "template"})) return;
+  if (const auto p = n["proxy"]) {
+    if (auto s = r.string(p, "pac proxy")) {
+      std::string host;
+      std::uint16_t port = 0;
+      if (!split_host_port(*s, host, port))
+        r.error(p, "pac proxy must be HOST:PORT as browsers should reach edugate");
+      else
+        c.pac.proxy = *s;
+    }
+  }
+  if (const auto d = n["direct"]) {
+    if (auto list = r.string_list(d, "pac direct")) {
+      for (const auto& domain : *list) {
+        if (domain.empty() || domain.find_first_of("\"' ;") != std::string::npos)
+          r.error(d, fmt::format("'{}' is not a domain name", domain));
+        else
+          c.pac.direct.push_back(domain);
+      }
+    }
+  }
+  if (const auto t = n["template"])
+    if (auto s = r.string(t, "pac template")) c.pac.template_file = *s;
+}
+
 void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
   if (const auto n = root["pages"])
     if (auto s = r.string(n, "pages")) c.enforcement.pages_dir = *s;
@@ -220,6 +246,7 @@ void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
     if (auto s = r.string(n, "school_name")) c.enforcement.school_name = *s;
   read_duration(r, root, "warn_pass_ttl", c.enforcement.warn_pass_ttl);
   if (const auto n = root["reload"]) read_reload(r, n, c.reload);
+  if (const auto n = root["pac"]) read_pac(r, n, c);
 }
 
 std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::string& file) {
@@ -230,7 +257,7 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   if (!r.check_map(root, "the appliance config",
                    {"listeners", "workers", "client_networks", "connect_ports", "limits",
                     "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
-                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload"}))
+                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload", "pac"}))
     return std::nullopt;
   if (const auto n = root["listeners"])
     read_listeners(r, n, c);
@@ -264,6 +291,14 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   read_enforcement(r, root, c);
   if (!c.enforcement.pages_dir.empty() && c.enforcement.pages_dir.front() != '/')
     c.enforcement.pages_dir = c.base_dir + "/" + c.enforcement.pages_dir;
+  if (!c.pac.template_file.empty() && c.pac.template_file.front() != '/')
+    c.pac.template_file = c.base_dir + "/" + c.pac.template_file;
+  if (c.pac.proxy.empty() && !c.listeners.empty()) {
+    const auto& l = c.listeners.front();
+    c.pac.proxy = l.address.find(':') != std::string::npos
+                      ? fmt::format("[{}]:{}", l.address, l.port)
+                      : fmt::format("{}:{}", l.address, l.port);
+  }
   if (const auto n = root["rules"]) c.rules_section = n;
   if (const auto n = root["reporting"]) c.reporting_section = n;
   if (!r.ok()) return std::nullopt;

@@ -61,6 +61,13 @@ struct EnforcementConfig {
   milliseconds warn_pass_ttl{std::chrono::minutes(10)};
 };
 
+/// The proxy auto-config file (/proxy.pac, /wpad.dat).
+struct PacConfig {
+  std::string proxy;                       ///< "HOST:PORT" browsers should use; empty = first listener
+  std::vector<std::string> direct;         ///< domains reached without the proxy (intranet)
+  std::string template_file;               ///< empty = the built-in copy of etc/proxy.pac
+};
+
 /// Rule-set reloads besides SIGHUP.
 struct ReloadConfig {
   bool watch = false;                         ///< poll the rule files for changes
@@ -84,6 +91,7 @@ struct Config {
   std::string via_pseudonym = "edugate";
   EnforcementConfig enforcement;
   ReloadConfig reload;
+  PacConfig pac;
   std::string log_level = "info";
   YAML::Node rules_section;
   YAML::Node reporting_section;

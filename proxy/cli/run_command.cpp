@@ -5,6 +5,7 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
+#include "proxy/policy/pac.hpp"
 #include "proxy/policy/services.hpp"
 #include "proxy/server/rules_source.hpp"
 #include "proxy/server/server.hpp"
@@ -42,8 +43,10 @@ std::unique_ptr<proxy::policy::Services> make_services(const proxy::Config& conf
   auto pages = config.enforcement.pages_dir.empty()
                    ? std::optional(proxy::policy::builtin_pages())
                    : proxy::policy::load_pages(config.enforcement.pages_dir, diags);
-  if (!pages) return nullptr;
-  return std::make_unique<proxy::policy::Services>(config, std::move(clock), std::move(*pages));
+  auto pac = proxy::policy::build_pac(config.pac, diags);
+  if (!pages || !pac) return nullptr;
+  return std::make_unique<proxy::policy::Services>(config, std::move(clock), std::move(*pages),
+                                                   std::move(*pac));
 }
 
 int run(const RunOptions& o) {

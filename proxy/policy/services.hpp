@@ -14,9 +14,11 @@ namespace edugate::proxy::policy {
 /// What every worker needs to enforce decisions, built once at start and shared read-only by
 /// all workers (thread-safe: nothing in it changes after construction).
 struct Services {
-  Services(const Config& config, std::unique_ptr<Clock> clock_in, PageTemplates pages_in)
+  Services(const Config& config, std::unique_ptr<Clock> clock_in, PageTemplates pages_in,
+           std::string pac_in)
       : clock(std::move(clock_in)),
         pages(std::move(pages_in)),
+        pac(std::move(pac_in)),
         gate{config.enforcement.portal_host, config.enforcement.warn_pass_ttl},
         review_url(config.enforcement.review_url),
         school_name(config.enforcement.school_name),
@@ -26,6 +28,7 @@ struct Services {
 
   std::unique_ptr<Clock> clock;
   PageTemplates pages;
+  std::string pac;  ///< the proxy auto-config script
   WarnPass passes;
   GateSettings gate;
   std::string review_url;

@@ -10,6 +10,7 @@
 #include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/policy/gate.hpp"
+#include "proxy/policy/pac.hpp"
 #include "proxy/policy/responses.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/client_group.hpp"
@@ -32,6 +33,23 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 enum class Step { next, stop };
+
+/// Browsers fetch the proxy auto-config from the proxy itself (http://gateway:3128/proxy.pac).
+asio::awaitable<bool> serve_pac(WorkerContext& w, ClientConnection& c,
+                                const http::RequestParser& parser) {
+  bhttp::response<bhttp::string_body> res{bhttp::status::ok, parser.get().version()};
+  res.set(bhttp::field::server, "edugate");
+  res.set(bhttp::field::content_type, policy::kPacContentType);
+  res.set(bhttp::field::cache_control, "max-age=300");
+  res.body() = w.services.pac;
+  const bool keep = parser.keep_alive() && parser.is_done() && !w.draining;
+  res.keep_alive(keep);
+  res.prepare_payload();
+  if (parser.get().method() == bhttp::verb::head) res.body().clear();
+  c.stream.expires_after(w.config.timeouts.body_idle);
+  auto [ec, n] = co_await bhttp::async_write(c.stream, res, kTuple);
+  co_return !ec && keep;
+}
 
 /// CONNECT: port allowed → decision on the host → tunnel (with a second decision on the SNI).
 asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
@@ -93,6 +111,9 @@ asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool
   if (req.method() == bhttp::verb::connect) {
     co_await handle_connect(w, c, parser, group);
     co_return Step::stop;
+  }
+  if (req.target() == "/proxy.pac" || req.target() == "/wpad.dat") {
+    co_return co_await serve_pac(w, c, parser) ? Step::next : Step::stop;
   }
   auto target = parse_absolute_target(req.target());
   if (auto* e = std::get_if<ProxyError>(&target)) {

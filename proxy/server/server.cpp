@@ -1,5 +1,7 @@
 #include "proxy/server/server.hpp"
 
+#include "proxy/policy/pac.hpp"
+
 #include <systemd/sd-daemon.h>
 
 #include <fmt/format.h>
@@ -76,6 +78,10 @@ void Server::bind() {
       return AdminResponse{draining_ ? 503u : 200u, "text/plain; charset=utf-8",
                            draining_ ? "draining\n" : "ok\n"};
     });
+    for (const char* path : {"/proxy.pac", "/wpad.dat"})
+      admin_.route(path, [this] {
+        return AdminResponse{200, policy::kPacContentType, services_->pac};
+      });
     admin_.route("/metrics", [this] {
       return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics()};
     });
