@@ -160,12 +160,13 @@ TEST(TestPki, OpensslAcceptsTheChainAndNames) {
   EXPECT_NE(read_file(pki.server_key).find("PRIVATE KEY"), std::string::npos);
 }
 
-/// A stand-in for edugate: checks `run <config>`, echoes the config, prints a ready line.
+/// A stand-in for edugate: checks `run --config <file>`, echoes the file, then `after_config`.
 std::filesystem::path fake_edugate(const TempDir& dir, std::string_view after_config) {
-  const auto script = dir.write("fake-edugate", std::string("#!/bin/sh\n"
-                                                            "[ \"$1\" = run ] || exit 64\n"
-                                                            "cat \"$2\"\n") +
-                                                    std::string(after_config));
+  const auto script =
+      dir.write("fake-edugate", std::string("#!/bin/sh\n"
+                                            "[ \"$1\" = run ] && [ \"$2\" = --config ] || exit 64\n"
+                                            "cat \"$3\"\n") +
+                                    std::string(after_config));
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   return script;
 }

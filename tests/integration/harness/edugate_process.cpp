@@ -12,7 +12,7 @@ std::string edugate_binary() { return EDUGATE_BINARY; }
 
 EdugateProcess::EdugateProcess(std::string_view config_yaml, EdugateOptions options)
     : dir_("edugate-itest"), config_path_(dir_.write("edugate.yaml", config_yaml)) {
-  std::vector<std::string> argv{options.binary, "run", config_path_.string()};
+  std::vector<std::string> argv{options.binary, "run", "--config", config_path_.string()};
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   process_ = std::make_unique<Process>(
       ProcessOptions{.argv = std::move(argv), .env = std::move(options.env), .cwd = dir_.path()});

@@ -19,18 +19,18 @@ std::string edugate_binary();
 
 struct EdugateOptions {
   std::string binary = edugate_binary();  ///< another program speaking the same protocol (tests)
-  std::vector<std::string> extra_args;    ///< appended after `edugate run <config>`
+  std::vector<std::string> extra_args;    ///< appended after `edugate run --config <file>`
   std::vector<std::string> env;           ///< "NAME=value" added to the environment
   milliseconds ready_timeout{15000};
 };
 
 class EdugateProcess {
  public:
-  /// Writes `config_yaml` to <fresh temp dir>/edugate.yaml, runs `edugate run <that file>` (cwd:
-  /// that dir) and
-  /// waits for the ready line on stderr. Listeners should use port 0 (`address: 127.0.0.1:0`,
-  /// `admin: {address: 127.0.0.1:0}`). Throws std::runtime_error, with edugate's stderr in the
-  /// message, if edugate exits or stays silent past options.ready_timeout; the child is killed.
+  /// Writes `config_yaml` to <fresh temp dir>/edugate.yaml, runs `edugate run --config <that file>`
+  /// (cwd: that dir) and waits for the ready line on stderr. Listeners should use port 0 (`address:
+  /// 127.0.0.1:0`, `admin: {address: 127.0.0.1:0}`). Throws std::runtime_error, with edugate's
+  /// stderr in the message, if edugate exits or stays silent past options.ready_timeout; the child
+  /// is killed.
   explicit EdugateProcess(std::string_view config_yaml, EdugateOptions options = {});
 
   const ReadyLine& ready() const { return ready_; }
