@@ -68,8 +68,13 @@ int run(const RunOptions& o) {
     fmt::print(stderr, "edugate: not starting: the rule set has errors (see above)\n");
     return 1;
   }
+  diags.clear();
+  auto reporting = proxy::server::ReportingHub::create(*config, diags);
+  print(diags);
+  if (!reporting) return 1;
   try {
-    proxy::server::Server server(std::move(*config), std::move(services), std::move(rules));
+    proxy::server::Server server(std::move(*config), std::move(services), std::move(rules),
+                                 std::move(reporting));
     server.bind();
     return server.run();
   } catch (const std::exception& e) {

@@ -112,6 +112,7 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
   facts.path = path;
   facts.query = query;
   facts.at = rules::to_local_time(rules, in.now);
+  v.at = facts.at;
   v.decision = rules::decide(rules, facts);
   switch (v.decision.action) {
     case rules::Action::allow:
@@ -141,6 +142,15 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
   return v;
 }
 
+std::string_view counted_domain(const rules::RuleSet& rules, const rules::Decision& d,
+                                std::string_view host) {
+  if (d.rule != rules::kNoRule && d.rule < rules.rule_count()) {
+    const auto info = rules.rule(d.rule);
+    if (info.kind == rules::RuleKind::domain) return info.text;
+  }
+  return host;
+}
+
 ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
                              std::string_view host, std::uint16_t port, std::string_view sni,
                              Clock::time_point now) {
@@ -160,6 +170,7 @@ ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
   facts.port = port;
   facts.sni = sni_norm;
   facts.at = rules::to_local_time(rules, now);
+  v.at = facts.at;
   v.decision = rules::decide(rules, facts);
   v.connect_host = v.host;
   if (v.decision.action == rules::Action::safe_search) {

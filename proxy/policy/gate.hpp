@@ -52,6 +52,7 @@ enum class HttpOutcome {
 struct HttpVerdict {
   HttpOutcome outcome = HttpOutcome::forward;
   rules::Decision decision;
+  rules::LocalTime at;             ///< the school's local time the decision was made at
   std::string host;                ///< normalised host
   std::optional<rules::SafeSearchRewrite> safe_search;
   std::string continue_url;        ///< warn: the link behind the continue button
@@ -68,6 +69,7 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
 
 struct ConnectVerdict {
   rules::Decision decision;
+  rules::LocalTime at;
   std::string host;          ///< normalised CONNECT host ("" when it does not normalise)
   std::string connect_host;  ///< where to connect: the host, or a safe-search endpoint
   bool bad_host = false;
@@ -78,6 +80,11 @@ struct ConnectVerdict {
 ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
                              std::string_view host, std::uint16_t port, std::string_view sni,
                              std::chrono::system_clock::time_point now);
+
+/// The domain a decision is counted under: the matched domain rule's entry when a domain rule
+/// decided, else the request's host. (Reporting reduces it to its registrable domain.)
+std::string_view counted_domain(const rules::RuleSet& rules, const rules::Decision& d,
+                                std::string_view host);
 
 /// The value of cookie `name` in a Cookie header, or empty.
 std::string_view cookie_value(std::string_view header, std::string_view name);

@@ -43,19 +43,24 @@ std::string_view reason_vi(const rules::Decision& d) {
 
 }  // namespace
 
-std::string review_link(const Services& s, std::string_view host) {
+std::string review_link(const Services& s, std::string_view host, std::string_view category) {
   const auto encoded = boost::urls::encode(host, boost::urls::unreserved_chars);
+  const auto cat = boost::urls::encode(category, boost::urls::unreserved_chars);
   if (!s.review_url.empty()) {
     const char sep = s.review_url.find('?') == std::string::npos ? '?' : '&';
     return fmt::format("{}{}domain={}", s.review_url, sep, encoded);
   }
-  return fmt::format("http://{}/bao-cao?domain={}&loai=xem-lai", s.portal_host, encoded);
+  return fmt::format("http://{}/bao-cao?domain={}&loai=xem-lai&cat={}", s.portal_host, encoded,
+                     cat);
 }
 
 PageResponse block_response(const Services& s, const rules::RuleSet& rules,
                             const HttpVerdict& v, unsigned version, bool keep_alive) {
   const auto l = labels_of(rules, v.decision.category);
-  const auto review = review_link(s, v.host);
+  const auto category_id = v.decision.category < rules.category_count()
+                               ? std::string_view(rules.category(v.decision.category).id)
+                               : std::string_view{};
+  const auto review = review_link(s, v.host, category_id);
   const std::array values{
       PageValue{"host", v.host},          PageValue{"category_vi", l.vi},
       PageValue{"category_en", l.en},     PageValue{"reason_vi", reason_vi(v.decision)},

@@ -33,6 +33,6 @@ PageResponse blocked_connect_response(const rules::RuleSet& rules, const rules::
 
 /// Where the block page's review link points: the school's form, or the portal's report form
 /// with the domain filled in.
-std::string review_link(const Services& s, std::string_view host);
+std::string review_link(const Services& s, std::string_view host, std::string_view category);
 
 }  // namespace edugate::proxy::policy

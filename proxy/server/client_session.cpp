@@ -76,7 +76,15 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
   const auto gid = group.in(*rules);
   const auto& s = w.services;
   auto verdict = policy::judge_connect(*rules, gid, target->host, target->port, {}, s.clock->now());
+  // Counted once per tunnel: here when the host is blocked, else at the SNI check below (a
+  // tunnel whose upstream cannot be reached is not counted).
+  auto count = [&](const policy::ConnectVerdict& v, std::string_view name) {
+    if (w.recorder)
+      w.recorder->count(v.decision, gid, reporting::HourBucket::from(v.at),
+                        policy::counted_domain(*rules, v.decision, name), group.device());
+  };
   if (verdict.decision.action == rules::Action::block) {
+    count(verdict, verdict.host);
     bump(w.metrics.decisions_block);
     auto res = policy::blocked_connect_response(*rules, verdict.decision, version);
     c.stream.expires_after(w.config.timeouts.body_idle);
@@ -88,10 +96,18 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
                                                              : w.metrics.decisions_allow);
   const tunnel::ConnectTarget upstream{verdict.connect_host, target->port};
   const tunnel::SniCheck sni_allowed = [&](std::string_view sni) {
-    if (sni.empty() || sni == verdict.host) return true;  // same name: already decided
+    if (sni.empty() || sni == verdict.host) {  // same name: already decided
+      count(verdict, verdict.host);
+      return true;
+    }
     const auto again = policy::judge_connect(*rules, gid, target->host, target->port, sni,
                                              s.clock->now());
-    return again.decision.action != rules::Action::block;
+    if (again.decision.action != rules::Action::block) {
+      count(verdict, verdict.host);
+      return true;
+    }
+    count(again, sni);
+    return false;
   };
   co_await tunnel::run_connect_tunnel(w, c, upstream, version, sni_allowed);
 }

@@ -81,6 +81,11 @@ asio::awaitable<GateStep> gatekeep_http(WorkerContext& w, ClientConnection& clie
   in.cookie = req[bhttp::field::cookie];
   in.now = s.clock->now();
   auto v = policy::judge_http(rules, s.gate, s.passes, in);
+  if (w.recorder && v.outcome != policy::HttpOutcome::portal &&
+      v.outcome != policy::HttpOutcome::bad_host && v.outcome != policy::HttpOutcome::warn_continue) {
+    w.recorder->count(v.decision, gid, reporting::HourBucket::from(v.at),
+                      policy::counted_domain(rules, v.decision, v.host), group.device());
+  }
   // Answering ourselves leaves any request body unread: then the connection must close.
   const bool keep = parser.keep_alive() && parser.is_done() && !w.draining;
   const auto timeout = w.config.timeouts.body_idle;
@@ -92,7 +97,7 @@ asio::awaitable<GateStep> gatekeep_http(WorkerContext& w, ClientConnection& clie
                                                           req.version(), false),
                                 false, timeout);
     case policy::HttpOutcome::portal:
-      co_return co_await serve_portal(w, client, parser, rules, gid);
+      co_return co_await serve_portal(w, client, parser, rules, group);
     case policy::HttpOutcome::block:
       bump(w.metrics.decisions_block);
       co_return co_await answer(client, policy::block_response(s, rules, v, req.version(), keep),

@@ -11,6 +11,9 @@
 
 #include "proxy/policy/pages.hpp"
 #include "proxy/server/client_connection.hpp"
+#include "proxy/server/client_group.hpp"
+#include "rules/local_time.hpp"
+#include "rules/rule_set.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "rules/normalize/url.hpp"
 
@@ -27,6 +30,7 @@ struct Form {
   std::string domain;
   std::string kind;
   std::string loai;
+  std::string cat;
 };
 
 Form parse_form(std::string_view query) {
@@ -39,6 +43,7 @@ Form parse_form(std::string_view query) {
     if (p.key == "domain") f.domain = value;
     if (p.key == "kind") f.kind = value;
     if (p.key == "loai") f.loai = value;
+    if (p.key == "cat") f.cat = value;
   }
   return f;
 }
@@ -87,10 +92,10 @@ bhttp::response<bhttp::string_body> html(bhttp::status status, std::string body,
 
 asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& client,
                                        http::RequestParser& parser, const rules::RuleSet& rules,
-                                       rules::GroupId group) {
-  (void)rules;
-  (void)group;
+                                       ClientGroup& group) {
   bump(w.metrics.portal_requests);
+  const auto gid = group.in(rules);
+  const auto hour = reporting::HourBucket::from(rules::to_local_time(rules, w.services.clock->now()));
   auto& req = parser.get();
   const auto version = req.version();
   const auto target = std::string(req.target());
@@ -104,6 +109,13 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
   } else {
     std::string notice;
     Form form = parse_form(url && url->has_query() ? std::string(url->encoded_query()) : "");
+    if (req.method() == bhttp::verb::get && form.loai == "xem-lai" && w.recorder) {
+      // The block page's "ask for a review" link: count the click for the site's category.
+      const auto category = rules.find_category(form.cat).value_or(rules::kNoCategory);
+      const auto domain = reported_domain(form.domain);
+      if (!domain.empty())
+        w.recorder->count_review_request(category, gid, hour, domain, group.device());
+    }
     if (req.method() == bhttp::verb::post) {
       auto body = co_await read_form_body(w, client, parser);
       if (!body) co_return GateStep::answered_close;
@@ -114,6 +126,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
                  "That does not look like a website name; please try again.</p>";
       } else {
         bump(w.metrics.portal_reports);
+        if (w.recorder) w.recorder->count_site_report(gid, hour, domain, group.device());
         notice = "<p class=\"notice\">Cảm ơn em! Nhà trường đã nhận được báo cáo. · "
                  "Thank you! The school has received your report.</p>";
         form.domain.clear();

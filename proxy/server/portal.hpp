@@ -14,6 +14,7 @@ namespace edugate::proxy::server {
 
 struct WorkerContext;
 struct ClientConnection;
+class ClientGroup;
 
 /// The path of the anonymous report form on the portal host ("báo cáo" = report).
 inline constexpr std::string_view kReportPath = "/bao-cao";
@@ -25,6 +26,6 @@ inline constexpr std::size_t kMaxFormBody = 8 * 1024;
 /// Only the reported domain and the group are kept; never who sent it.
 boost::asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& client,
                                               http::RequestParser& parser,
-                                              const rules::RuleSet& rules, rules::GroupId group);
+                                              const rules::RuleSet& rules, ClientGroup& group);
 
 }  // namespace edugate::proxy::server

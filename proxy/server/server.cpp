@@ -1,6 +1,7 @@
 #include "proxy/server/server.hpp"
 
 #include "proxy/policy/pac.hpp"
+#include "rules/local_time.hpp"
 
 #include <systemd/sd-daemon.h>
 
@@ -33,16 +34,23 @@ unsigned worker_count(const Config& c) {
 
 }  // namespace
 
-Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules)
+Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules,
+               std::unique_ptr<ReportingHub> reporting)
     : config_(std::move(config)),
       services_(std::move(services)),
+      reporting_(std::move(reporting)),
       signals_(main_io_),
       drain_timer_(main_io_),
       admin_(main_io_),
       rules_(std::move(rules.rules)),
       rules_configured_(rules.configured) {
-  for (unsigned i = 0; i < worker_count(config_); ++i)
-    workers_.push_back(std::make_unique<Worker>(config_, *services_, rules_, open_connections_));
+  for (unsigned i = 0; i < worker_count(config_); ++i) {
+    auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
+    const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
+    workers_.push_back(
+        std::make_unique<Worker>(config_, *services_, open_connections_, recorder, keyring));
+  }
+  install_rules(rules_);
   if (rules_configured_) {
     reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
                                            [this](auto r) { install_rules(std::move(r)); });
@@ -51,7 +59,8 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
 
 void Server::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
   rules_ = rules;
-  for (auto& w : workers_) w->install_rules(rules);
+  auto labels = rules && reporting_ ? ReportingHub::labels_for(*rules) : nullptr;
+  for (auto& w : workers_) w->install_rules(rules, labels);
 }
 
 Server::~Server() {
@@ -98,6 +107,7 @@ std::string Server::render_metrics() const {
   std::vector<const Metrics*> all;
   for (const auto& w : workers_) all.push_back(&w->metrics());
   auto out = render_prometheus(all);
+  if (reporting_) out += reporting_->metrics();
   if (rules_) {
     fmt::format_to(std::back_inserter(out),
                    "# HELP edugate_rules_info The rule set in force\n# TYPE edugate_rules_info gauge\n"
@@ -157,6 +167,14 @@ int Server::run() {
   else
     spdlog::warn("no rules: section in {}: nothing is filtered", config_.file);
   if (reloader_ && config_.reload.watch) reloader_->watch(config_.reload.interval);
+  if (reporting_) {
+    reporting_->start(main_io_, [this] {
+      const auto now = services_->clock->now();
+      if (rules_) return rules::to_local_time(*rules_, now).day;
+      return static_cast<reporting::LocalDay>(
+          std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+    });
+  }
   sd_notify(0, "READY=1\nSTATUS=serving");
 
   main_io_.run();
@@ -189,6 +207,7 @@ void Server::watch_drain() {
 void Server::finish() {
   if (reloader_) reloader_->stop();
   for (auto& w : workers_) w->stop();
+  if (reporting_) reporting_->stop_and_flush();  // workers are stopped: every count is in
   admin_.stop();
   signals_.cancel();
   drain_timer_.cancel();

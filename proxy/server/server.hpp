@@ -13,6 +13,7 @@
 #include "proxy/policy/services.hpp"
 #include "proxy/server/admin_server.hpp"
 #include "proxy/server/reloader.hpp"
+#include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/rules_source.hpp"
 #include "proxy/server/worker.hpp"
 
@@ -24,7 +25,9 @@ class Server {
  public:
   /// `rules` is the rule set loaded at start (its `rules` may be null when the config has no
   /// rules section: then nothing is filtered).
-  Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules);
+  /// `reporting` may be null (counting off).
+  Server(Config config, std::unique_ptr<policy::Services> services, RulesLoad rules,
+         std::unique_ptr<ReportingHub> reporting);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -50,6 +53,7 @@ class Server {
 
   Config config_;
   std::unique_ptr<policy::Services> services_;
+  std::unique_ptr<ReportingHub> reporting_;
   boost::asio::io_context main_io_{1};
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;

@@ -8,6 +8,7 @@
 
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/server/client_connection.hpp"
+#include "rules/local_time.hpp"
 
 namespace edugate::proxy::server {
 
@@ -66,7 +67,13 @@ Admission admit(const WorkerContext& w, const tcp::socket& s) {
   const auto& nets = w.config.client_networks;
   a.allowed = std::any_of(nets.begin(), nets.end(),
                           [&](const rules::Cidr& n) { return n.contains(ip); });
-  if (a.allowed) a.group = ClientGroup(w.rules.get(), ip);
+  if (!a.allowed) return a;
+  auto device = reporting::kNoDevice;
+  if (w.keyring && w.rules) {
+    const auto day = rules::to_local_time(*w.rules, w.services.clock->now()).day;
+    device = reporting::device_key(*w.keyring, ip.bytes, day);
+  }
+  a.group = ClientGroup(w.rules.get(), ip, device);
   return a;
 }
 

@@ -60,14 +60,23 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
 }  // namespace
 
 Worker::Worker(const Config& config, const policy::Services& services,
-               std::shared_ptr<const rules::RuleSet> rules,
-               std::atomic<std::uint32_t>& open_connections)
+               std::atomic<std::uint32_t>& open_connections, reporting::Recorder* recorder,
+               const reporting::DeviceKeyring* keyring)
     : ctx_(config, services, io_, open_connections), sweep_timer_(io_) {
-  ctx_.rules = std::move(rules);
+  ctx_.recorder = recorder;
+  ctx_.keyring = keyring;
 }
 
-void Worker::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
-  asio::post(io_, [this, rules = std::move(rules)]() mutable { ctx_.rules = std::move(rules); });
+void Worker::install_rules(std::shared_ptr<const rules::RuleSet> rules,
+                           std::shared_ptr<const reporting::Labels> labels) {
+  auto apply = [this, rules = std::move(rules), labels = std::move(labels)]() mutable {
+    if (ctx_.recorder && labels) ctx_.recorder->set_labels(*labels);
+    ctx_.rules = std::move(rules);
+  };
+  if (thread_.joinable())
+    asio::post(io_, std::move(apply));
+  else
+    apply();  // before start(): nothing runs on the worker yet
 }
 
 Worker::~Worker() { stop(); }

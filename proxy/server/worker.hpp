@@ -18,9 +18,11 @@ namespace edugate::proxy::server {
 /// listener, its own upstream pool and buffers. Share-nothing, like nginx or Envoy workers.
 class Worker {
  public:
+  /// `recorder` and `keyring` may be null (no reporting). The recorder is adopted by this worker
+  /// and must only be used from its thread after start().
   Worker(const Config& config, const policy::Services& services,
-         std::shared_ptr<const rules::RuleSet> rules,
-         std::atomic<std::uint32_t>& open_connections);
+         std::atomic<std::uint32_t>& open_connections, reporting::Recorder* recorder,
+         const reporting::DeviceKeyring* keyring);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -35,7 +37,9 @@ class Worker {
   /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
   void drain();
   /// Thread-safe: new requests use `rules` from now on; requests in flight finish on theirs.
-  void install_rules(std::shared_ptr<const rules::RuleSet> rules);
+  /// `labels` (the stable names of its ids) go to this worker's recorder at the same moment.
+  void install_rules(std::shared_ptr<const rules::RuleSet> rules,
+                     std::shared_ptr<const reporting::Labels> labels);
   /// Thread-safe: stops everything now and joins the thread.
   void stop();
   /// Thread-safe: client connections still open on this worker.

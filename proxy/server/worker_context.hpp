@@ -12,6 +12,8 @@
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
 #include "proxy/policy/services.hpp"
+#include "reporting/device_keyring.hpp"
+#include "reporting/recorder.hpp"
 #include "rules/rule_set.hpp"
 
 namespace edugate::proxy::server {
@@ -44,6 +46,9 @@ struct WorkerContext {
   /// This worker's rule-set snapshot (null: no rules configured, nothing is filtered). Replaced
   /// on this thread when a reload is posted; a request keeps the snapshot it started with.
   std::shared_ptr<const rules::RuleSet> rules;
+  /// This worker's counter shard (null when reporting is off) and the device-key source.
+  reporting::Recorder* recorder = nullptr;
+  const reporting::DeviceKeyring* keyring = nullptr;
   boost::asio::ip::tcp::resolver resolver;
   Metrics metrics;
   net::UpstreamPool pool;
