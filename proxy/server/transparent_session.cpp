@@ -1,16 +1,74 @@
 #include "proxy/server/transparent_session.hpp"
 
-#include "proxy/server/client_session.hpp"
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "proxy/net/original_destination.hpp"
+#include "proxy/server/client_connection.hpp"
 #include "proxy/server/session_support.hpp"
+#include "proxy/server/worker_context.hpp"
+#include "proxy/transparent/transparent_http.hpp"
+#include "proxy/transparent/transparent_tls.hpp"
 
 namespace edugate::proxy::server {
 
-boost::asio::awaitable<void> serve_transparent(WorkerContext& w,
-                                               boost::asio::ip::tcp::socket socket) {
-  // Transparent listeners are accepted by the config parser but served by the forward session
-  // until the transparent path lands; with no proxy configured in the browser, origin-form
-  // requests are answered 400 there.
-  co_await serve_client(w, std::move(socket));
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr unsigned char kTlsHandshakeRecord = 0x16;
+
+/// Where the client was connecting before the firewall redirected it; nullopt when no redirect
+/// happened (or conntrack cannot tell) or it pointed at edugate itself: forwarding would loop.
+/// Logged without any address.
+std::optional<tcp::endpoint> redirected_destination(const WorkerContext& w,
+                                                    const tcp::socket& socket) {
+  auto original = net::original_destination(socket);
+  if (!original) {
+    spdlog::debug("transparent listener: no original destination ({}): refused",
+                  original.error().message());
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  if (ec || net::is_own_listener(*original, local, w.config.listeners)) {
+    spdlog::debug("transparent listener: connection addressed to edugate itself: refused");
+    return std::nullopt;
+  }
+  return *original;
+}
+
+bool starts_tls(const ClientConnection& c) {
+  const auto data = c.buffer.data();
+  return data.size() > 0 && *static_cast<const unsigned char*>(data.data()) == kTlsHandshakeRecord;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_transparent(WorkerContext& w, tcp::socket socket) {
+  bump(w.metrics.connections_accepted);
+  auto admission = admit(w, socket);
+  const auto destination = redirected_destination(w, socket);
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  ClientConnection c(beast::tcp_stream(std::move(socket)),
+                     w.config.limits.max_header_bytes + w.config.limits.max_url_length + 4096);
+  SessionScope scope(w, c.stream.socket());
+  // The first byte, under the request_head deadline, tells a TLS ClientHello from HTTP.
+  if (!co_await wait_for_request(w, c, scope.handle(), true)) co_return;
+  if (starts_tls(c)) {
+    co_await transparent::serve_tls(w, c, admission, destination);
+    co_return;
+  }
+  for (bool first = true; !w.draining || first; first = false) {
+    if (!co_await wait_for_request(w, c, scope.handle(), first)) break;
+    if (co_await transparent::handle_http_request(w, c, admission, destination) ==
+        transparent::HttpStep::stop)
+      break;
+  }
 }
 
 }  // namespace edugate::proxy::server

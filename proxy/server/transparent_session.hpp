@@ -11,7 +11,9 @@ struct WorkerContext;
 /// `redirect`): the client did not configure a proxy. The original destination comes from
 /// SO_ORIGINAL_DST (IPv4) / IP6T_SO_ORIGINAL_DST (IPv6). Plain HTTP is decided on the Host
 /// header, TLS on the ClientHello's SNI (the bare destination IP when there is none); allowed
-/// traffic goes to the original destination. Same admission, limits and privacy as serve_client.
+/// traffic goes to the original destination. A connection that was not redirected (its original
+/// destination is edugate itself) is refused: 508 for HTTP, closed for TLS. Same admission, limits,
+/// counters and privacy as serve_client.
 boost::asio::awaitable<void> serve_transparent(WorkerContext& w,
                                                boost::asio::ip::tcp::socket socket);
 

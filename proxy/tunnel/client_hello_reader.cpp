@@ -45,4 +45,22 @@ boost::asio::awaitable<HelloRead> read_client_hello(server::ClientConnection& cl
   co_return out;
 }
 
+void count_client_hello(Metrics& m, const HelloRead& hello) {
+  switch (hello.parse.status) {
+    case tls::HelloStatus::complete:
+      bump(hello.parse.info.has_sni ? m.client_hello_sni_found : m.client_hello_no_sni);
+      break;
+    case tls::HelloStatus::not_tls:
+    case tls::HelloStatus::malformed:
+      bump(m.client_hello_not_tls);
+      break;
+    case tls::HelloStatus::too_large:
+      bump(m.client_hello_too_large);
+      break;
+    case tls::HelloStatus::need_more:
+      if (!hello.client_gone) bump(m.client_hello_timeout);
+      break;
+  }
+}
+
 }  // namespace edugate::proxy::tunnel

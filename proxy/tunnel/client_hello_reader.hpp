@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "proxy/metrics.hpp"
 #include "proxy/tls/client_hello.hpp"
 
 namespace edugate::proxy::server {
@@ -25,5 +26,9 @@ struct HelloRead {
 boost::asio::awaitable<HelloRead> read_client_hello(server::ClientConnection& client,
                                                     std::size_t max_bytes,
                                                     std::chrono::milliseconds timeout);
+
+/// Counts how a ClientHello read ended (SNI found or not, not TLS, too large, timed out) in the
+/// worker's metrics; a client that simply went away is not counted.
+void count_client_hello(Metrics& m, const HelloRead& hello);
 
 }  // namespace edugate::proxy::tunnel

@@ -22,24 +22,6 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-void count_hello(Metrics& m, const HelloRead& hello) {
-  switch (hello.parse.status) {
-    case tls::HelloStatus::complete:
-      bump(hello.parse.info.has_sni ? m.client_hello_sni_found : m.client_hello_no_sni);
-      break;
-    case tls::HelloStatus::not_tls:
-    case tls::HelloStatus::malformed:
-      bump(m.client_hello_not_tls);
-      break;
-    case tls::HelloStatus::too_large:
-      bump(m.client_hello_too_large);
-      break;
-    case tls::HelloStatus::need_more:
-      if (!hello.client_gone) bump(m.client_hello_timeout);
-      break;
-  }
-}
-
 }  // namespace
 
 asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
@@ -64,7 +46,7 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
 
   auto hello = co_await read_client_hello(client, w.config.limits.max_client_hello,
                                           t.client_hello);
-  count_hello(w.metrics, hello);
+  count_client_hello(w.metrics, hello);
   if (hello.client_gone && hello.bytes.empty()) co_return;
   if (sni_allowed) {
     const bool complete = hello.parse.status == tls::HelloStatus::complete;

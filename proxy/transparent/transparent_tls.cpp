@@ -1,0 +1,131 @@
+#include "proxy/transparent/transparent_tls.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <memory>
+#include <string>
+
+#include "proxy/net/byte_relay.hpp"
+#include "proxy/net/upstream_connect.hpp"
+#include "proxy/policy/gate.hpp"
+#include "proxy/server/client_connection.hpp"
+#include "proxy/server/session_support.hpp"
+#include "proxy/server/worker_context.hpp"
+#include "proxy/tunnel/client_hello_reader.hpp"
+#include "reporting/hour_bucket.hpp"
+
+namespace edugate::proxy::transparent {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint16_t kSafeSearchPort = 443;
+
+struct Upstream {
+  std::string host;  ///< IP literal of the destination, or a safe-search endpoint's name
+  std::uint16_t port = 0;
+};
+
+/// The rules' verdict on one redirected TLS connection, made on the ClientHello's server name
+/// (the destination IP literal when there is none).
+struct TlsDecision {
+  std::shared_ptr<const rules::RuleSet> rules;  ///< this connection's snapshot; null: no rules
+  rules::GroupId group = rules::kDefaultGroup;
+  policy::ConnectVerdict verdict;
+  bool on_sni = false;
+};
+
+TlsDecision decide(server::WorkerContext& w, server::Admission& admission,
+                   const tunnel::HelloRead& hello, const std::string& destination_ip,
+                   std::uint16_t port) {
+  TlsDecision d;
+  d.rules = w.rules;
+  if (!d.rules) return d;
+  const bool complete = hello.parse.status == tls::HelloStatus::complete;
+  const std::string_view sni = complete ? std::string_view(hello.parse.info.sni) : "";
+  d.on_sni = !sni.empty();
+  d.group = admission.group.in(*d.rules);
+  d.verdict = policy::judge_connect(*d.rules, d.group, d.on_sni ? sni : destination_ip, port, {},
+                                    w.services.clock->now());
+  return d;
+}
+
+/// Counts the decision for the report (no address, only group, hour and matched domain).
+void record(server::WorkerContext& w, server::Admission& admission, const TlsDecision& d) {
+  if (!w.recorder || !d.rules) return;
+  const auto& v = d.verdict;
+  w.recorder->count(v.decision, d.group, reporting::HourBucket::from(v.at),
+                    policy::counted_domain(*d.rules, v.decision, v.host), admission.group.device());
+}
+
+/// Where to connect, after counting the outcome; nullopt when the connection is blocked.
+std::optional<Upstream> enforce(server::WorkerContext& w, const TlsDecision& d,
+                                Upstream destination) {
+  if (!d.rules) return destination;
+  switch (d.verdict.decision.action) {
+    case rules::Action::block:
+      bump(w.metrics.decisions_block);
+      if (d.on_sni) bump(w.metrics.sni_blocked);
+      return std::nullopt;
+    case rules::Action::safe_search:
+      bump(w.metrics.decisions_safe_search);
+      if (d.verdict.connect_host == d.verdict.host) return destination;
+      return Upstream{d.verdict.connect_host, kSafeSearchPort};
+    case rules::Action::allow:
+    case rules::Action::warn:  // no page can be shown inside TLS: warn lets it through
+      bump(w.metrics.decisions_allow);
+      return destination;
+  }
+  return destination;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_tls(server::WorkerContext& w, server::ClientConnection& c,
+                                server::Admission& admission,
+                                const std::optional<tcp::endpoint>& destination) {
+  // A TLS client cannot read an HTTP error page: refusals close the connection.
+  if (!admission.allowed) {
+    bump(w.metrics.connections_refused_network);
+    co_return;
+  }
+  if (!destination) {
+    bump(w.metrics.requests_loop_refused);
+    co_return;
+  }
+  const auto& t = w.config.timeouts;
+  auto hello =
+      co_await tunnel::read_client_hello(c, w.config.limits.max_client_hello, t.client_hello);
+  tunnel::count_client_hello(w.metrics, hello);
+  // Timed out or gone before the ClientHello was whole: nothing worth forwarding.
+  if (hello.parse.status == tls::HelloStatus::need_more) co_return;
+  const Upstream original{destination->address().to_string(), destination->port()};
+  const auto decision = decide(w, admission, hello, original.host, original.port);
+  const auto upstream = enforce(w, decision, original);
+  if (!upstream) {
+    record(w, admission, decision);
+    co_return;  // blocked: nothing of the client's reached an upstream
+  }
+  auto connected = co_await net::connect_upstream(w, upstream->host, upstream->port);
+  if (!connected.connection) co_return;  // counted by connect_upstream; not reported
+  record(w, admission, decision);
+  auto& up = *connected.connection;
+  up.stream.expires_after(t.body_idle);
+  auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello.bytes), kTuple);
+  if (ec) co_return;
+  up.stream.expires_never();
+  hello.bytes = {};
+  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
+  auto to_up = w.buffers.take();
+  auto to_client = w.buffers.take();
+  co_await net::relay_bytes(c.stream.socket(), up.stream.socket(), to_up.span(), to_client.span(),
+                            t.tunnel_idle);
+  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace edugate::proxy::transparent
