@@ -76,11 +76,15 @@ void Aggregator::absorb(const Tally& tally, const LabelRegistry::Snapshot& names
 
 FlushBatch Aggregator::collect(LocalDay today) {
   FlushBatch batch;
-  const auto names = registry_.snapshot();
   {
     std::lock_guard lock(recorders_mutex_);
-    for (auto& r : recorders_) r->drain([&](const Tally& t) { absorb(t, names, batch); });
+    for (auto& r : recorders_)
+      r->drain([&](const Tally& t) {
+        // Taken after the Tally was retired, so it names every id the worker used in it.
+        absorb(t, registry_.snapshot(), batch);
+      });
   }
+  const auto names = registry_.snapshot();
   sketches_.take_touched([&](const DeviceSketches::Sketch& s) {
     batch.devices[device_cell(s.key, names)] = s.devices.count();
   });

@@ -7,6 +7,14 @@ namespace edugate::reporting {
 Flusher::Flusher(Aggregator& aggregator, Options options)
     : aggregator_(aggregator), options_(std::move(options)) {}
 
+Flusher::Options Flusher::options_from(const ReportingSettings& settings) {
+  Options o;
+  o.store.path = settings.store;
+  o.store.max_bytes = settings.max_store_size;
+  o.retention_weeks = settings.retention_weeks;
+  return o;
+}
+
 std::optional<StoreError> Flusher::ensure_store() {
   if (store_) return std::nullopt;
   StoreError error;

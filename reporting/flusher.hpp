@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reporting/aggregator.hpp"
+#include "reporting/settings.hpp"
 #include "reporting/store.hpp"
 
 namespace edugate::reporting {
@@ -47,6 +48,8 @@ class Flusher {
   };
 
   Flusher(Aggregator& aggregator, Options options);
+  /// The options the `reporting:` settings ask for.
+  static Options options_from(const ReportingSettings& settings);
 
   /// Collects every Recorder, writes one transaction, and once per local day rolls hourly rows
   /// older than retention_weeks into daily rows. `today` is the current local day (injected).

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 
 namespace edugate::reporting {
 
@@ -14,14 +13,16 @@ class LogThrottle {
 
   /// True (and remembers `now`) when nothing was allowed during the last `period`.
   bool allow(Clock::time_point now) noexcept {
-    if (last_ && now - *last_ < period_) return false;
+    if (logged_ && now - last_ < period_) return false;
+    logged_ = true;
     last_ = now;
     return true;
   }
 
  private:
   Clock::duration period_;
-  std::optional<Clock::time_point> last_;
+  bool logged_ = false;
+  Clock::time_point last_{};
 };
 
 }  // namespace edugate::reporting

@@ -100,9 +100,18 @@ std::optional<json> parse_json_text(std::string_view text, std::string* error) {
 }
 
 std::string canonical_bytes(const json& document) {
-  json copy = document;
-  if (copy.is_object()) copy.erase("signature");
-  return copy.dump(-1, ' ', false, json::error_handler_t::strict);
+  constexpr auto kStrict = json::error_handler_t::strict;
+  if (!document.is_object()) return document.dump(-1, ' ', false, kStrict);
+  // Same bytes as dumping a copy without "signature", without copying a large document.
+  std::string out = "{";
+  for (auto it = document.begin(); it != document.end(); ++it) {
+    if (it.key() == "signature") continue;
+    if (out.size() > 1) out += ',';
+    out += json(it.key()).dump(-1, ' ', false, kStrict);
+    out += ':';
+    out += it.value().dump(-1, ' ', false, kStrict);
+  }
+  return out + "}";
 }
 
 }  // namespace edugate::reporting

@@ -127,3 +127,23 @@ TEST(AggregatorThreads, ConcurrentCountingAndCollectingLoseNothing) {
 
 }  // namespace
 }  // namespace edugate::reporting
+
+namespace edugate::reporting {
+namespace {
+
+TEST(AggregatorLabels, ANewRuleSetAdoptedBetweenFlushesIsNamedRight) {
+  Aggregator agg;
+  Recorder& r = agg.add_recorder();
+  r.set_labels(testing::sample_labels("v1"));
+  agg.collect(kDay);  // the registry's names are copied here, before v2 exists
+  auto v2 = testing::sample_labels("v2");
+  v2.categories.push_back({"violence", "Bạo lực", "Violence"});
+  r.set_labels(v2);
+  r.count(block(3), 1, kHour, "fight.example", 7);
+  const auto b = agg.collect(kDay);
+  EXPECT_EQ(requests(b, "thcs", "violence", "block", "fight.example"), 1u);
+  EXPECT_EQ(b.versions.count({kDay, "v2"}), 1u);
+}
+
+}  // namespace
+}  // namespace edugate::reporting

@@ -123,6 +123,18 @@ TEST(Flusher, RetentionRollsUpOncePerDay) {
   EXPECT_EQ(s.int64(1), 1);
 }
 
+TEST(Flusher, OptionsFollowTheSettings) {
+  ReportingSettings s;
+  s.store = "/var/lib/edugate/x.db";
+  s.max_store_size = 64u << 20;
+  s.retention_weeks = 3;
+  const auto o = Flusher::options_from(s);
+  EXPECT_EQ(o.store.path, s.store);
+  EXPECT_EQ(o.store.max_bytes, s.max_store_size);
+  EXPECT_FALSE(o.store.read_only);
+  EXPECT_EQ(o.retention_weeks, 3);
+}
+
 TEST(LogThrottle, AllowsOncePerPeriod) {
   using namespace std::chrono_literals;
   LogThrottle t(60s);

@@ -57,6 +57,9 @@ TEST(ReportJson, CanonicalBytesIgnoreTheSignatureAndWhitespace) {
   const auto reparsed = parse_json_text(j.dump(2), nullptr);
   EXPECT_EQ(canonical_bytes(*reparsed), plain);
   EXPECT_NE(plain.find("Cờ bạc"), std::string::npos) << "UTF-8 kept as is";
+  auto without = j;
+  without.erase("signature");
+  EXPECT_EQ(plain, without.dump()) << "exactly the compact sorted dump of the rest";
 }
 
 TEST(ReportCsv, BomCrlfAndRfc4180Quoting) {
