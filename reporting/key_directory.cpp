@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "reporting/settings.hpp"
+#include "reporting/school_id.hpp"
 #include "reporting/signing.hpp"
 
 namespace edugate::reporting {

@@ -105,16 +105,6 @@ void read_numbers(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
 
 }  // namespace
 
-bool valid_school_id(std::string_view id) noexcept {
-  if (id.empty() || id.size() > 64 || id.front() == '.') return false;
-  for (const char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node,
                                                           YamlReader& reader,
                                                           const std::string& base_dir) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reporting/school_id.hpp"
 #include "rules/yaml_reader.hpp"
 
 namespace edugate::reporting {
@@ -37,8 +38,5 @@ struct ReportingSettings {
 std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node,
                                                           rules::YamlReader& reader,
                                                           const std::string& base_dir);
-
-/// True when `id` can be a school id: 1..64 of [A-Za-z0-9._-], not starting with '.'.
-bool valid_school_id(std::string_view id) noexcept;
 
 }  // namespace edugate::reporting
