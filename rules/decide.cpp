@@ -67,8 +67,8 @@ class Evaluator {
   }
 
   void match_name(const HostSuffixes& name, bool ip, Candidate& best) const noexcept {
-    t_.domains.match(name, [&](std::uint32_t index, const DomainRule& r, std::size_t) {
-      consider(r.category, t_.domain_rule_id(index), best);
+    t_.domains.match(name, [&](const DomainHit& hit, std::size_t) {
+      consider(hit.category, t_.domain_rule_id(hit.index), best);
     });
     if (ip && t_.bare_ip_category != kNoCategory)
       consider(t_.bare_ip_category, t_.bare_ip_rule, best);

@@ -30,8 +30,8 @@ class Collector {
     const bool ip = !host.empty() && host_kind(host) != HostKind::name;
     const HostSuffixes suffixes(host, ip);
     const std::string where = fmt::format("{} {}", label, host);
-    t_.domains.match(suffixes, [&](std::uint32_t i, const DomainRule& r, std::size_t) {
-      add(t_.domain_rule_id(i), r.category, where);
+    t_.domains.match(suffixes, [&](const DomainHit& hit, std::size_t) {
+      add(t_.domain_rule_id(hit.index), hit.category, where);
     });
     if (ip) add(t_.bare_ip_rule, t_.bare_ip_category, where);
     if (!with_url) return;

@@ -37,20 +37,19 @@ std::optional<CategoryId> RuleSet::find_category(std::string_view id) const noex
 }
 
 std::size_t RuleSet::rule_count() const noexcept {
-  return tables_->rules.size() + tables_->domains.rules().size();
+  return tables_->rules.size() + tables_->domains.rule_count();
 }
 
 RuleInfo RuleSet::rule(RuleId id) const noexcept {
   const compiled::Compiled& t = *tables_;
   RuleInfo info;
   if (t.is_domain_rule(id)) {
-    const compiled::DomainRule& d = t.domain_rule(id);
+    const auto [hit, domain] = t.domain_rule(id);
     info.kind = RuleKind::domain;
-    info.category = d.category;
-    info.file = t.sources[d.source];
-    info.line = d.line();
-    info.column = d.column();
-    info.text = t.domains.domain_of(d);
+    info.category = hit.category;
+    info.file = t.sources[hit.source];
+    info.line = hit.line;
+    info.text = domain;
     return info;
   }
   const compiled::StoredRule& s = t.rules[id];
@@ -72,7 +71,7 @@ RuleSetStats RuleSet::stats() const noexcept {
   const compiled::Compiled& t = *tables_;
   RuleSetStats s;
   s.domains = t.domains.domain_count();
-  s.domain_rules = t.domains.rules().size();
+  s.domain_rules = t.domains.rule_count();
   s.memory_bytes = t.domains.memory_bytes();
   for (const auto& r : t.rules) {
     s.url_prefixes += r.kind == RuleKind::url_prefix ? 1 : 0;

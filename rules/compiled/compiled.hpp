@@ -87,8 +87,9 @@ struct Compiled {
   RuleId domain_rule_id(std::uint32_t index) const noexcept {
     return static_cast<RuleId>(rules.size() + index);
   }
-  const DomainRule& domain_rule(RuleId id) const noexcept {
-    return domains.rules()[id - rules.size()];
+  /// The domain entry of a domain RuleId and its domain. Precondition: is_domain_rule(id).
+  std::pair<DomainHit, std::string_view> domain_rule(RuleId id) const noexcept {
+    return domains.entry(static_cast<std::uint32_t>(id - rules.size()));
   }
 };
 

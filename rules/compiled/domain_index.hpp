@@ -1,7 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
+#include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -11,48 +12,85 @@
 
 namespace edugate::rules::compiled {
 
-/// One domain entry of one category. 12 bytes: with 1.5 million domains every byte counts.
-struct DomainRule {
-  std::uint32_t record = 0;    ///< NameTable record offset of the domain (its text)
-  std::uint32_t line_col = 0;  ///< (line << 8) | min(column, 255); line 0 = whole file
-  std::uint16_t source = 0;    ///< index of the file it came from
+/// One (domain, category) entry as a match reports it.
+struct DomainHit {
+  std::uint32_t index = 0;  ///< 0 .. rule_count() - 1, dense, in domain insertion order
   CategoryId category = kNoCategory;
-
-  std::uint32_t line() const noexcept { return line_col >> 8; }
-  std::uint32_t column() const noexcept { return line_col & 0xff; }
+  std::uint16_t source = 0;  ///< index of the file it came from
+  std::uint32_t line = 0;    ///< 1-based; 0 = unknown
 };
 
-/// Packs a source position into DomainRule::line_col (lines above 16 million are clamped).
-inline std::uint32_t pack_line_col(std::uint32_t line, std::uint32_t column) noexcept {
-  const std::uint32_t l = line < (1u << 24) ? line : (1u << 24) - 1;
-  return (l << 8) | (column < 255 ? column : 255);
-}
-
-/// Immutable domain → rules index: a domain matches itself and every subdomain. The rules of one
-/// domain are contiguous in rules(). Thread-safe for concurrent reads.
+/// Immutable domain → categories table, packed for millions of entries: a flat open-addressing
+/// table of 8-byte slots (32-bit hash tag + record offset) over one arena of records
+///   [u8 length][name][u32 first rule index][u8 count][count × {u16 category, u16 source,
+///   u32 line}]
+/// so that a probe touches one slot and, on a tag hit, one record holding everything a match
+/// needs. A domain matches itself and every subdomain (label boundaries only). Thread-safe for
+/// concurrent reads.
 class DomainIndex {
  public:
-  /// Calls f(index_in_rules, const DomainRule&, suffix_index) for every rule whose domain is
-  /// the host or a parent of it, longest domain first. Never allocates.
+  /// Calls f(const DomainHit&, suffix_index) for every entry whose domain is the host or a
+  /// parent of it, longest domain first. Never allocates.
   template <typename F>
   void match(const HostSuffixes& host, F&& f) const {
-    host.probe(names_, [&](std::size_t suffix, NamePayload p) {
-      for (std::uint32_t r = p.first; r < p.first + p.count; ++r) f(r, rules_[r], suffix);
-    });
+    if (slots_.empty()) return;
+    // The slots of all suffixes are fetched at once: their cache misses overlap.
+    for (std::size_t i = 0; i < host.size(); ++i) __builtin_prefetch(&slots_[host.hash(i) & mask_]);
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      const std::string_view name = host.suffix(i);
+      if (name.size() > NameTable::kMaxName) continue;
+      const char* record = find(name, host.hash(i));
+      if (!record) continue;
+      const char* p = record + 1 + name.size();
+      std::uint32_t first = 0;
+      std::memcpy(&first, p, 4);
+      const auto count = static_cast<unsigned char>(p[4]);
+      for (unsigned k = 0; k < count; ++k) f(read_tuple(p + 5 + 8 * k, first + k), i);
+    }
   }
-  std::string_view domain_of(const DomainRule& rule) const noexcept {
-    return names_.name_at(rule.record);
-  }
-  std::span<const DomainRule> rules() const noexcept { return rules_; }
-  std::size_t domain_count() const noexcept { return names_.size(); }
+
+  /// The entry with dense index `index` and its domain. Precondition: index < rule_count().
+  /// O(32) record steps; not for the hot path.
+  std::pair<DomainHit, std::string_view> entry(std::uint32_t index) const noexcept;
+
+  std::size_t domain_count() const noexcept { return domains_; }
+  std::size_t rule_count() const noexcept { return rules_; }
   std::size_t memory_bytes() const noexcept {
-    return names_.memory_bytes() + rules_.capacity() * sizeof(DomainRule);
+    return slots_.capacity() * 8 + arena_.capacity() + checkpoints_.capacity() * 8;
   }
 
  private:
   friend class DomainIndexBuilder;
-  NameTable names_;
-  std::vector<DomainRule> rules_;
+  static constexpr std::uint32_t kCheckpointEvery = 32;  ///< records between checkpoints
+
+  const char* find(std::string_view name, std::uint64_t hash) const noexcept {
+    if (slots_.empty()) return nullptr;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    for (std::uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t slot = slots_[i];
+      if (slot == 0) return nullptr;
+      if (static_cast<std::uint32_t>(slot >> 32) != tag) continue;
+      const char* record = arena_.data() + (static_cast<std::uint32_t>(slot) - 1);
+      if (static_cast<unsigned char>(record[0]) == name.size() &&
+          std::memcmp(record + 1, name.data(), name.size()) == 0)
+        return record;
+    }
+  }
+  static DomainHit read_tuple(const char* t, std::uint32_t index) noexcept {
+    DomainHit h;
+    h.index = index;
+    std::memcpy(&h.category, t, 2);
+    std::memcpy(&h.source, t + 2, 2);
+    std::memcpy(&h.line, t + 4, 4);
+    return h;
+  }
+
+  std::vector<std::uint64_t> slots_;  ///< (tag << 32) | (record offset + 1); 0 = empty
+  std::vector<char> arena_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> checkpoints_;  ///< (first index, offset)
+  std::uint64_t mask_ = 0;
+  std::size_t domains_ = 0;
+  std::size_t rules_ = 0;
 };
 
 /// Collects (domain, category) pairs. Not thread-safe; used once off the hot path.
@@ -60,25 +98,22 @@ class DomainIndexBuilder {
  public:
   /// Adds `domain` (normalised, at most 255 bytes) to `category`. Returns false when the domain
   /// is already in that category (a duplicate: the first position is kept).
-  bool add(std::string_view domain, CategoryId category, std::uint16_t source,
-           std::uint32_t line_col);
-  /// Room for `more` domains (a list's entry count) to avoid repeated rehashing.
+  bool add(std::string_view domain, CategoryId category, std::uint16_t source, std::uint32_t line);
+  /// Room for `more` domains (a list's entry count); grows geometrically.
   void reserve_more(std::size_t more);
-  /// Whether `domain` itself (not a parent) is present, in any category.
-  bool contains(std::string_view domain) const noexcept { return names_.find(domain).has_value(); }
   std::size_t domain_count() const noexcept { return names_.size(); }
-  /// Freezes into the index; leaves the builder empty.
+  /// Freezes into the packed index; leaves the builder empty.
   DomainIndex freeze();
 
  private:
   struct Pending {
-    std::uint32_t next = 0;  ///< index + 1 of the previous rule of the same domain; 0 = none
-    std::uint32_t line_col = 0;
+    std::uint32_t next = 0;  ///< index + 1 of the previous entry of the same domain; 0 = none
+    std::uint32_t line = 0;
     std::uint16_t source = 0;
     CategoryId category = kNoCategory;
   };
   NameTableBuilder names_;
-  std::vector<std::uint32_t> heads_;  ///< per name index: index + 1 of its newest Pending rule
+  std::vector<std::uint32_t> heads_;  ///< per name index: index + 1 of its newest entry
   std::vector<Pending> pending_;
 };
 

@@ -1,5 +1,6 @@
 #include "rules/compiled/name_table.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -10,10 +11,11 @@ namespace {
 constexpr std::size_t kInitialCapacity = 16;
 constexpr std::size_t kRecordOverhead = 9;  // length byte + two u32 payload words
 
-/// Slot count for `names` entries at a load factor of at most 0.7.
+/// Slot count for `names` entries at a load factor of at most 0.8 (the 32-bit tags in the
+/// slots keep probe chains cheap at that load).
 std::size_t capacity_for(std::size_t names) {
   std::size_t capacity = kInitialCapacity;
-  while (capacity * 7 < names * 10) capacity *= 2;
+  while (capacity * 4 < names * 5) capacity *= 2;
   return capacity;
 }
 
@@ -49,7 +51,7 @@ std::uint32_t NameTableBuilder::intern(std::string_view name, bool& inserted) {
     inserted = false;
     return index;
   }
-  if ((offsets_.size() + 1) * 10 > slots_.size() * 7) {
+  if ((offsets_.size() + 1) * 5 > slots_.size() * 4) {
     rehash(slots_.size() * 2);
     i = probe(name, hash, found);
   }
@@ -63,6 +65,7 @@ std::uint32_t NameTableBuilder::intern(std::string_view name, bool& inserted) {
   arena_.insert(arena_.end(), index_bytes, index_bytes + 4);
   arena_.insert(arena_.end(), 4, '\0');
   offsets_.push_back(static_cast<std::uint32_t>(offset));
+  hashes_.push_back(hash);
   slots_[i] = ((hash >> 32) << 32) | (offset + 1);
   inserted = true;
   return index;
@@ -80,9 +83,13 @@ std::optional<std::uint32_t> NameTableBuilder::find(std::string_view name) const
 }
 
 void NameTableBuilder::reserve_more(std::size_t more) {
+  // Geometric growth: callers reserve once per list file, and there may be hundreds of files.
   const std::size_t wanted = capacity_for(offsets_.size() + more);
-  if (wanted > slots_.size()) rehash(wanted);
-  offsets_.reserve(offsets_.size() + more);
+  if (wanted > slots_.size()) rehash(std::max(wanted, 2 * slots_.size()));
+  if (offsets_.size() + more > offsets_.capacity()) {
+    offsets_.reserve(std::max(offsets_.size() + more, 2 * offsets_.capacity()));
+    hashes_.reserve(offsets_.capacity());
+  }
 }
 
 std::string_view NameTableBuilder::name(std::uint32_t index) const noexcept {
@@ -91,17 +98,13 @@ std::string_view NameTableBuilder::name(std::uint32_t index) const noexcept {
 }
 
 void NameTableBuilder::rehash(std::size_t capacity) {
-  std::vector<std::uint64_t> old = std::move(slots_);
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
-  for (const std::uint64_t slot : old) {
-    if (slot == 0) continue;
-    const auto offset = static_cast<std::uint32_t>(slot) - 1;
-    const auto length = static_cast<unsigned char>(arena_[offset]);
-    const std::uint64_t hash = hash_name({arena_.data() + offset + 1, length});
+  for (std::size_t index = 0; index < offsets_.size(); ++index) {
+    const std::uint64_t hash = hashes_[index];
     std::uint64_t i = hash & mask_;
     while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = slot;
+    slots_[i] = ((hash >> 32) << 32) | (offsets_[index] + 1);
   }
 }
 

@@ -96,6 +96,8 @@ class NameTableBuilder {
 
   std::size_t size() const noexcept { return offsets_.size(); }
   std::string_view name(std::uint32_t index) const noexcept;
+  /// hash_name() of name(index), kept from interning.
+  std::uint64_t hash(std::uint32_t index) const noexcept { return hashes_[index]; }
   /// Offset of the record for `index`; stays valid in the frozen table (NameTable::name_at).
   std::uint32_t record_offset(std::uint32_t index) const noexcept { return offsets_[index]; }
 
@@ -111,6 +113,7 @@ class NameTableBuilder {
   std::vector<std::uint64_t> slots_;
   std::vector<char> arena_;
   std::vector<std::uint32_t> offsets_;  ///< name index → record offset
+  std::vector<std::uint64_t> hashes_;   ///< name index → hash (rehashing reads no names)
   std::uint64_t mask_ = 0;
 };
 

@@ -59,32 +59,51 @@ std::vector<std::pair<CategoryId, std::size_t>> RegexIndexBuilder::categories() 
   return out;
 }
 
+std::unique_ptr<RE2::Set> RegexIndexBuilder::compile(const std::vector<std::string>& patterns,
+                                                     std::uint64_t share, CategoryId category,
+                                                     std::vector<Failure>& failures) const {
+  auto set =
+      std::make_unique<RE2::Set>(set_options(static_cast<std::int64_t>(share)), RE2::UNANCHORED);
+  for (const auto& pattern : patterns) set->Add(pattern, nullptr);
+  const auto mib = static_cast<double>(share) / (1 << 20);
+  if (!set->Compile()) {
+    failures.push_back({category, fmt::format("{} regexes do not fit in their {:.1f} MiB share of "
+                                              "rules.regex_memory",
+                                              patterns.size(), mib)});
+    return nullptr;
+  }
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  set->Match("www.example.com/probe?q=1", nullptr, &error);
+  if (error.kind != RE2::Set::kNoError) {
+    failures.push_back({category, fmt::format("the DFA for {} regexes runs out of memory in its "
+                                              "{:.1f} MiB share of rules.regex_memory",
+                                              patterns.size(), mib)});
+    return nullptr;
+  }
+  return set;
+}
+
 std::vector<RegexIndexBuilder::Failure> RegexIndexBuilder::build(std::uint64_t memory_budget,
                                                                  RegexIndex& out) {
   std::vector<Failure> failures;
   if (pending_.empty()) return failures;
-  const std::uint64_t share =
-      std::max<std::uint64_t>(memory_budget / pending_.size(), std::uint64_t{1} << 20);
+  constexpr std::uint64_t kMinShare = std::uint64_t{1} << 20;
+  const bool combined = pending_.size() > 1;
+  const std::uint64_t for_sets = combined ? memory_budget / 2 : memory_budget;
+  std::size_t total = 0;
+  for (const auto& p : pending_) total += p.patterns.size();
+  if (combined) {
+    std::vector<std::string> all;
+    all.reserve(total);
+    for (const auto& p : pending_) all.insert(all.end(), p.patterns.begin(), p.patterns.end());
+    out.any_ = compile(all, std::max(memory_budget / 2, kMinShare), kNoCategory, failures);
+    if (!out.any_) return failures;
+  }
   for (auto& p : pending_) {
-    auto set = std::make_unique<RE2::Set>(set_options(static_cast<std::int64_t>(share)),
-                                          RE2::UNANCHORED);
-    for (const auto& pattern : p.patterns) set->Add(pattern, nullptr);
-    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-    const auto mib = static_cast<double>(share) / (1 << 20);
-    if (!set->Compile()) {
-      failures.push_back({p.category, fmt::format("{} regexes do not fit in their {:.1f} MiB share "
-                                                  "of rules.regex_memory",
-                                                  p.patterns.size(), mib)});
-      continue;
-    }
-    set->Match("www.example.com/probe?q=1", nullptr, &error);
-    if (error.kind != RE2::Set::kNoError) {
-      failures.push_back({p.category, fmt::format("the DFA for {} regexes runs out of memory in "
-                                                  "its {:.1f} MiB share of rules.regex_memory",
-                                                  p.patterns.size(), mib)});
-      continue;
-    }
-    out.sets_.push_back({p.category, std::move(set), std::move(p.rules), p.set_rule});
+    // Shares follow pattern counts: a category with 5,000 regexes needs more than one with 2.
+    const std::uint64_t share = for_sets / total * p.patterns.size();
+    auto set = compile(p.patterns, std::max(share, kMinShare), p.category, failures);
+    if (set) out.sets_.push_back({p.category, std::move(set), std::move(p.rules), p.set_rule});
   }
   pending_.clear();
   return failures;

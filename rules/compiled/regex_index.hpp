@@ -34,9 +34,15 @@ class RegexIndex {
   /// the URL as unchecked. Never allocates (apart from RE2's own DFA state cache).
   template <typename F>
   bool match(std::string_view text, F&& f) const {
+    const re2::StringPiece piece(text.data(), text.size());
+    if (any_) {
+      // One pass over all patterns first: most URLs match none, and then one set is enough.
+      RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+      if (!any_->Match(piece, nullptr, &error)) return error.kind == RE2::Set::kNoError;
+    }
     for (const CategorySet& s : sets_) {
       RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-      if (s.set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) {
+      if (s.set->Match(piece, nullptr, &error)) {
         if (!f(s.category, s.set_rule)) return true;
       } else if (error.kind != RE2::Set::kNoError) {
         return false;
@@ -54,6 +60,7 @@ class RegexIndex {
 
  private:
   friend class RegexIndexBuilder;
+  std::unique_ptr<RE2::Set> any_;  ///< every pattern of every set; only with two sets or more
   std::vector<CategorySet> sets_;
 };
 
@@ -72,9 +79,12 @@ class RegexIndexBuilder {
     CategoryId category;
     std::string message;
   };
-  /// Compiles every set with an equal share of `memory_budget` bytes (at least 1 MiB each) and
+  /// Compiles every set with a share of `memory_budget` bytes in proportion to its pattern count
+  /// (at least 1 MiB each) and
   /// probes it once, so that a budget too small for the DFA is reported at load rather than
-  /// discovered on a request. Returns the sets that failed (they are left out of the index).
+  /// discovered on a request. With two sets or more, half the budget goes to one more set of all
+  /// patterns that rules out the common no-match case in a single pass. Returns the sets that
+  /// failed (they are left out of the index; a failed combined set reports kNoCategory).
   std::vector<Failure> build(std::uint64_t memory_budget, RegexIndex& out);
 
  private:
@@ -85,6 +95,8 @@ class RegexIndexBuilder {
     RuleId set_rule = kNoRule;
   };
   Pending& pending_for(CategoryId category);
+  std::unique_ptr<RE2::Set> compile(const std::vector<std::string>& patterns, std::uint64_t share,
+                                    CategoryId category, std::vector<Failure>& failures) const;
   std::vector<Pending> pending_;
 };
 

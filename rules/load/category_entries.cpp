@@ -109,7 +109,7 @@ class EntryLoader {
 
   void domain(std::string_view value, const Pos& at) {
     if (value.size() > compiled::NameTable::kMaxName) return;  // cannot be a DNS name
-    if (s_.domains.add(value, id_, at.source, compiled::pack_line_col(at.line, at.column)))
+    if (s_.domains.add(value, id_, at.source, at.line))
       ++info_.domains;
   }
 

@@ -36,14 +36,14 @@ class ExceptionCompiler {
     const compiled::Compiled& t = *s_.out;
     const compiled::HostSuffixes suffixes(host, host_kind(host) != HostKind::name);
     bool found = false;
-    t.domains.match(suffixes, [&](std::uint32_t, const compiled::DomainRule& r, std::size_t) {
-      const CategoryInfo& c = t.categories[r.category];
+    t.domains.match(suffixes, [&](const compiled::DomainHit& hit, std::size_t suffix) {
+      const CategoryInfo& c = t.categories[hit.category];
       if (found || !c.mandatory) return;
       found = true;
       s_.error(e.pos, fmt::format("exception '{}' would lift mandatory category '{}' (it lists "
                                   "'{}' at {}:{}): mandatory categories cannot be excepted",
-                                  e.text, c.id, t.domains.domain_of(r), t.sources[r.source],
-                                  r.line()));
+                                  e.text, c.id, suffixes.suffix(suffix), t.sources[hit.source],
+                                  hit.line));
     });
     return found;
   }

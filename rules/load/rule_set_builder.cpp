@@ -74,10 +74,15 @@ void compile_regexes(BuildState& s, const std::vector<const CategorySpec*>& spec
                                                          "'{}'",
                                                          count, info.id)}));
   }
-  for (const auto& failure : s.regexes.build(budget, s.out->regexes))
+  for (const auto& failure : s.regexes.build(budget, s.out->regexes)) {
+    if (failure.category == kNoCategory) {
+      s.error(Pos{}, fmt::format("all URL regexes together: {}", failure.message));
+      continue;
+    }
     s.error(specs[failure.category]->pos,
             fmt::format("category '{}': {}", s.out->categories[failure.category].id,
                         failure.message));
+  }
 }
 
 }  // namespace

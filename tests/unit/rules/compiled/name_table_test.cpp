@@ -84,25 +84,46 @@ TEST(HostSuffixes, KeepsTheShortSuffixesOfAnAbsurdlyLongHost) {
 
 TEST(DomainIndex, SubdomainsMatchLabelBoundariesOnly) {
   DomainIndexBuilder b;
-  EXPECT_TRUE(b.add("example.com", 1, 0, pack_line_col(3, 0)));
-  EXPECT_TRUE(b.add("example.com", 2, 0, pack_line_col(4, 0)));
-  EXPECT_FALSE(b.add("example.com", 1, 0, pack_line_col(9, 0)));  // duplicate in category 1
-  EXPECT_TRUE(b.add("ads.example.com", 3, 1, pack_line_col(5, 7)));
+  EXPECT_TRUE(b.add("example.com", 1, 0, 3));
+  EXPECT_TRUE(b.add("example.com", 2, 0, 4));
+  EXPECT_FALSE(b.add("example.com", 1, 0, 9));  // duplicate in category 1
+  EXPECT_TRUE(b.add("ads.example.com", 3, 1, 5));
   const DomainIndex idx = b.freeze();
   EXPECT_EQ(idx.domain_count(), 2u);
+  EXPECT_EQ(idx.rule_count(), 3u);
   std::vector<std::pair<CategoryId, std::uint32_t>> hits;
-  idx.match(HostSuffixes("x.ads.example.com", false),
-            [&](std::uint32_t, const DomainRule& r, std::size_t) {
-              hits.emplace_back(r.category, r.line());
-            });
+  idx.match(HostSuffixes("x.ads.example.com", false), [&](const DomainHit& h, std::size_t) {
+    hits.emplace_back(h.category, h.line);
+  });
   const std::vector<std::pair<CategoryId, std::uint32_t>> want = {{3, 5}, {1, 3}, {2, 4}};
   EXPECT_EQ(hits, want);
   int count = 0;
-  idx.match(HostSuffixes("badexample.com", false),
-            [&](std::uint32_t, const DomainRule&, std::size_t) { ++count; });
+  idx.match(HostSuffixes("badexample.com", false), [&](const DomainHit&, std::size_t) { ++count; });
   EXPECT_EQ(count, 0);
-  EXPECT_EQ(idx.rules()[2].column(), 7u);
-  EXPECT_EQ(idx.domain_of(idx.rules()[2]), "ads.example.com");
+  const auto [hit, domain] = idx.entry(2);
+  EXPECT_EQ(domain, "ads.example.com");
+  EXPECT_EQ(hit.source, 1);
+  EXPECT_EQ(hit.line, 5u);
+}
+
+TEST(DomainIndex, EntriesByIndexAcrossCheckpoints) {
+  DomainIndexBuilder b;
+  for (int i = 0; i < 1000; ++i) {
+    b.add(fmt::format("d{}.example", i), 0, 0, static_cast<std::uint32_t>(i + 1));
+    if (i % 3 == 0) b.add(fmt::format("d{}.example", i), 1, 0, static_cast<std::uint32_t>(i + 1));
+  }
+  const DomainIndex idx = b.freeze();
+  std::uint32_t index = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const int entries = i % 3 == 0 ? 2 : 1;
+    for (int k = 0; k < entries; ++k, ++index) {
+      const auto [hit, domain] = idx.entry(index);
+      EXPECT_EQ(domain, fmt::format("d{}.example", i));
+      EXPECT_EQ(hit.category, k);
+      EXPECT_EQ(hit.index, index);
+    }
+  }
+  EXPECT_EQ(index, idx.rule_count());
 }
 
 }  // namespace

@@ -1,0 +1,191 @@
+// Runs the real `edugate` binary the way an admin does, on the shipped etc/ files and on copies
+// of them, and checks exit codes and output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/rules/support/temp_tree.hpp"
+
+namespace edugate::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr together
+  bool has(std::string_view s) const { return output.find(s) != std::string::npos; }
+};
+
+CliRun edugate(const std::string& args) {
+  const std::string command = std::string(EDUGATE_BINARY) + " " + args + " 2>&1";
+  CliRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buf;
+  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) run.output.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+const std::string kEtc = std::string(EDUGATE_SOURCE_DIR) + "/etc";
+const std::string kConfig = kEtc + "/edugate.yaml";
+
+/// A copy of the shipped etc/ tree that a test may change.
+class EtcCopy {
+ public:
+  EtcCopy() {
+    fs::copy(kEtc, tree_.path("etc"), fs::copy_options::recursive);
+  }
+  std::string path(const std::string& rel) const { return tree_.path("etc/" + rel); }
+  void write(const std::string& rel, std::string_view text) const { tree_.write("etc/" + rel, text); }
+  void append(const std::string& rel, std::string_view text) const {
+    std::ofstream(path(rel), std::ios::app) << text;
+  }
+
+ private:
+  testing::TempTree tree_;
+};
+
+TEST(EdugateCheck, ShippedConfigPassesAndListsCategoriesAndGroups) {
+  const CliRun r = edugate("check " + kConfig);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.has("appliance config OK")) << r.output;
+  EXPECT_TRUE(r.has("12 categories:")) << r.output;
+  EXPECT_TRUE(r.has("7 groups")) << r.output;
+  EXPECT_TRUE(r.has("Cờ bạc, cá độ / Gambling")) << r.output;
+  EXPECT_TRUE(r.has("kiem-thu     age thcs      127.0.0.0/8")) << r.output;
+  EXPECT_FALSE(r.has("warning")) << r.output;
+}
+
+TEST(EdugateCheck, SchoolAllowingAMandatoryCategoryFails) {
+  EtcCopy etc;
+  etc.write("rules/school.yaml", R"(groups:
+  - id: thcs
+    labels: {vi: "THCS", en: "Lower secondary"}
+    age: thcs
+    networks: [10.30.0.0/16, 10.31.0.7/32]
+    policy:
+      allow: [co-bac]
+)");
+  const CliRun r = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(r.has(etc.path("rules/school.yaml") + ":5:30: '10.31.0.7/32' is a single address"))
+      << r.output;
+  EXPECT_TRUE(r.has("edugate would refuse to start")) << r.output;
+  etc.write("rules/school.yaml", R"(groups:
+  - id: thcs
+    labels: {vi: "THCS", en: "Lower secondary"}
+    age: thcs
+    networks: [10.30.0.0/16]
+    policy:
+      allow: [co-bac]
+)");
+  const CliRun again = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_TRUE(again.has(etc.path("rules/school.yaml") +
+                        ":7:15: category 'co-bac' is mandatory (set by the department at"))
+      << again.output;
+}
+
+TEST(EdugateExplain, MandatoryBlockWithFileLine) {
+  const CliRun r = edugate("explain http://www.fb88.com/ca-cuoc --group thcs --at \"2026-11-23 10:15\" "
+                        "--config " + kConfig);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.has("decision:   BLOCK")) << r.output;
+  EXPECT_TRUE(r.has("rule:       " + kEtc + "/rules/department/lists/co-bac.hosts:2  domain "
+                    "'fb88.com'"))
+      << r.output;
+  EXPECT_TRUE(r.has("'co-bac' is a mandatory category")) << r.output;
+}
+
+TEST(EdugateExplain, GamesScheduleBoundaries) {
+  const auto decision = [](const char* when) {
+    const CliRun r = edugate(std::string("explain https://www.roblox.com/ --group thcs --at \"") +
+                          when + "\" --config " + kConfig);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const auto at = r.output.find("decision:   ");
+    return at == std::string::npos ? std::string("?") : r.output.substr(at + 12, 5);
+  };
+  EXPECT_EQ(decision("2026-11-23 06:59"), "ALLOW");  // Monday
+  EXPECT_EQ(decision("2026-11-23 07:00"), "BLOCK");
+  EXPECT_EQ(decision("2026-11-27 16:29"), "BLOCK");  // Friday
+  EXPECT_EQ(decision("2026-11-27 16:30"), "ALLOW");
+  EXPECT_EQ(decision("2026-11-28 10:00"), "ALLOW");  // Saturday
+  const CliRun r = edugate("explain https://www.roblox.com/ --group thcs --at \"2026-11-23 10:00\" "
+                        "--config " + kConfig);
+  EXPECT_TRUE(r.has("profile thcs: block tro-choi during gio-hoc — schedule active now")) << r.output;
+}
+
+TEST(EdugateExplain, ClientIpPicksTheGroupAndUnknownGroupFails) {
+  const CliRun r = edugate("explain http://facebook.com/ --client-ip 127.0.0.1 --at \"2026-11-23 "
+                        "10:00\" --config " + kConfig);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.has("group:      kiem-thu")) << r.output;
+  const CliRun bad = edugate("explain http://facebook.com/ --group lop-9 --config " + kConfig);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(bad.has("unknown group 'lop-9'; groups: default mam-non")) << bad.output;
+}
+
+TEST(EdugateImport, WritesACategoryFileThatLoads) {
+  EtcCopy etc;
+  etc.write("lists/extra.hosts", "0.0.0.0 extra-casino.example\n0.0.0.0 extra-casino.example\n");
+  const CliRun r = edugate("import hosts " + etc.path("lists/extra.hosts") +
+                        " --category co-bac-them --label-vi \"Cờ bạc (bổ sung)\" --label-en "
+                        "\"Gambling (extra)\" --mandatory -o " +
+                        etc.path("rules/department/co-bac-them.yaml"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.has("category 'co-bac-them' with 1 domains")) << r.output;
+  const CliRun check = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const auto start = check.output.find("\n  co-bac-them ");
+  ASSERT_NE(start, std::string::npos) << check.output;
+  const std::string line = check.output.substr(start + 1, check.output.find('\n', start + 1) - start);
+  EXPECT_NE(line.find(" mandatory "), std::string::npos) << line;
+  EXPECT_NE(line.find(" 1 domains"), std::string::npos) << line;
+  EXPECT_NE(line.find("Cờ bạc (bổ sung) / Gambling (extra)"), std::string::npos) << line;
+  const CliRun explain = edugate("explain http://extra-casino.example/ --group giao-vien --config " +
+                              etc.path("edugate.yaml"));
+  EXPECT_TRUE(explain.has("decision:   BLOCK")) << explain.output;
+}
+
+TEST(EdugateRulesBundle, KeygenSignVerifyAndRefuseTampering) {
+  EtcCopy etc;
+  const std::string dept = etc.path("rules/department");
+  ASSERT_EQ(edugate("rules keygen --out " + etc.path("keys") + " --name so-gddt").exit_code, 0);
+  EXPECT_EQ(fs::status(etc.path("keys/so-gddt.key.pem")).permissions() & fs::perms::group_read,
+            fs::perms::none);
+  const CliRun sign = edugate("rules sign --key " + etc.path("keys/so-gddt.key.pem") + " " + dept);
+  EXPECT_EQ(sign.exit_code, 0) << sign.output;
+  const CliRun ok = edugate("rules verify --pubkey " + etc.path("keys/so-gddt.pub.pem") + " " + dept);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_TRUE(ok.has("signature OK")) << ok.output;
+  std::string config;
+  {
+    std::ifstream in(etc.path("edugate.yaml"));
+    config.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = config.find("  # department_pubkey:");
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, 4, "  ");  // uncomment: department_pubkey: keys/so-gddt.pub.pem
+  etc.write("edugate.yaml", config);
+  EXPECT_EQ(edugate("check " + etc.path("edugate.yaml")).exit_code, 0);
+
+  etc.append("rules/department/lists/co-bac.hosts", "0.0.0.0 sneaky.example\n");
+  const CliRun tampered =
+      edugate("rules verify --pubkey " + etc.path("keys/so-gddt.pub.pem") + " " + dept);
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.output;
+  EXPECT_TRUE(tampered.has("lists/co-bac.hosts: content differs from the signed manifest"))
+      << tampered.output;
+  const CliRun refused = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(refused.has("refused: ")) << refused.output;
+}
+
+}  // namespace
+}  // namespace edugate::rules
