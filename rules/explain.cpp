@@ -24,7 +24,7 @@ int rank_of(const ExplainedMatch& m) { return m.mandatory ? 4 : strength(m.actio
 class Collector {
  public:
   Collector(const Compiled& t, const RequestFacts& f, GroupId group)
-      : t_(t), f_(f), group_(group), policy_(t.policies[group]) {}
+      : t_(t), f_(f), policy_(t.policies[group]) {}
 
   void name(std::string_view host, std::string_view label, bool with_url) {
     const bool ip = !host.empty() && host_kind(host) != HostKind::name;
@@ -91,7 +91,6 @@ class Collector {
 
   const Compiled& t_;
   const RequestFacts& f_;
-  GroupId group_;
   const GroupPolicy& policy_;
   std::vector<ExplainedMatch> matches_;
 };
