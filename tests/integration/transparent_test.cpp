@@ -1,0 +1,427 @@
+// Transparent mode end to end, in network namespaces this test makes and removes itself:
+//
+//   client netns                      gateway netns
+//   10.213.0.2, .100  ── veth ──  10.213.0.1  edugate (transparent :3080 / :3443, [::] too)
+//   fd12:3456:20::2               fd12:3456:20::1
+//                                 10.214.0.10, fd12:3456:99::10 (on lo): test origins on :80/:443
+//
+// The gateway loads etc/nftables-transparent.nft (its variables set for this lab), so the
+// client's TCP 80/443 to the "internet" addresses is redirected to edugate, and curl in the
+// client namespace runs with no proxy setting at all. Needs root, `ip` and `nft`.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tests/integration/harness/edugate_process.hpp"
+#include "tests/integration/harness/process.hpp"
+#include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/temp_dir.hpp"
+#include "tests/integration/harness/test_origin_process.hpp"
+#include "tests/integration/harness/test_pki.hpp"
+
+namespace edugate::itest {
+namespace {
+
+constexpr milliseconds kCommandTimeout{10000};
+constexpr milliseconds kCurlTimeout{10000};
+constexpr std::string_view kNamePrefix = "edugate-itest-";
+constexpr std::string_view kOriginV4 = "10.214.0.10";
+constexpr std::string_view kOriginV6 = "fd12:3456:99::10";
+constexpr std::string_view kNowhere = "10.214.0.99";  // routed to the gateway, no host there
+constexpr std::string_view kGatewayLan = "10.213.0.1";
+constexpr std::string_view kOutsider = "10.213.0.100";  // on the LAN, not in client_networks
+
+/// Runs a command that must succeed; throws with its stderr otherwise.
+std::string must(std::vector<std::string> argv) {
+  std::string line;
+  for (const auto& a : argv) line += a + " ";
+  const auto r = run_command(std::move(argv), kCommandTimeout);
+  if (r.exit_code != 0) throw std::runtime_error(line + "failed: " + r.err);
+  return r.out;
+}
+
+std::filesystem::path sample_ruleset() {
+  auto here = std::filesystem::path(__FILE__).parent_path();
+  return here.parent_path().parent_path() / "etc" / "nftables-transparent.nft";
+}
+
+/// The shipped sample with the lab's interface, networks and user in its `define` lines.
+std::string lab_ruleset() {
+  std::ifstream in(sample_ruleset());
+  if (!in) throw std::runtime_error("cannot read " + sample_ruleset().string());
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  const std::pair<const char*, const char*> defines[] = {
+      {"lan_if", "\"gw0\""},
+      {"pupil_nets_v4", "{ 10.213.0.0/24 }"},
+      {"pupil_nets_v6", "{ fd12:3456:20::/64 }"},
+      {"edugate_user", "0"},  // edugate runs as root here
+  };
+  for (const auto& [name, value] : defines) {
+    const std::regex line("^define " + std::string(name) + " = .*$", std::regex::multiline);
+    if (!std::regex_search(s, line)) throw std::runtime_error(std::string("no define ") + name);
+    s = std::regex_replace(s, line, "define " + std::string(name) + " = " + value);
+  }
+  return s;
+}
+
+/// Removes lab namespaces left by an earlier run of this test that was killed (its pid is gone).
+void remove_stale_namespaces() {
+  const auto r = run_command({"ip", "netns", "list"}, kCommandTimeout);
+  std::istringstream in(r.out);
+  const std::regex ours("^" + std::string(kNamePrefix) + "([0-9]+)-(client|gw)\\b");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, ours)) continue;
+    const auto pid = static_cast<pid_t>(std::stol(m[1]));
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    run_command({"ip", "netns", "del", m[0].str()}, kCommandTimeout);
+  }
+}
+
+/// The two namespaces, their link, addresses, routes and the gateway's nftables ruleset.
+/// Removed (by name) when the object goes away, whatever happened in between.
+class Lab {
+ public:
+  Lab()
+      : client_(std::string(kNamePrefix) + std::to_string(::getpid()) + "-client"),
+        gateway_(std::string(kNamePrefix) + std::to_string(::getpid()) + "-gw") {
+    remove_stale_namespaces();
+    try {
+      build();
+    } catch (...) {
+      remove();
+      throw;
+    }
+  }
+  ~Lab() { remove(); }
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  const std::string& client() const { return client_; }
+  const std::string& gateway() const { return gateway_; }
+
+ private:
+  void build() {
+    must({"ip", "netns", "add", client_});
+    created_client_ = true;
+    must({"ip", "netns", "add", gateway_});
+    created_gateway_ = true;
+    const auto c = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), {"ip", "-n", client_});
+      must(std::move(args));
+    };
+    const auto g = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), {"ip", "-n", gateway_});
+      must(std::move(args));
+    };
+    c({"link", "set", "lo", "up"});
+    g({"link", "set", "lo", "up"});
+    c({"link", "add", "cl0", "type", "veth", "peer", "name", "gw0", "netns", gateway_});
+    c({"addr", "add", "10.213.0.2/24", "dev", "cl0"});
+    c({"addr", "add", std::string(kOutsider) + "/24", "dev", "cl0"});
+    c({"addr", "add", "fd12:3456:20::2/64", "dev", "cl0", "nodad"});
+    c({"link", "set", "cl0", "up"});
+    c({"route", "add", "default", "via", std::string(kGatewayLan)});
+    c({"-6", "route", "add", "default", "via", "fd12:3456:20::1"});
+    g({"addr", "add", std::string(kGatewayLan) + "/24", "dev", "gw0"});
+    g({"addr", "add", "fd12:3456:20::1/64", "dev", "gw0", "nodad"});
+    g({"link", "set", "gw0", "up"});
+    g({"addr", "add", std::string(kOriginV4) + "/32", "dev", "lo"});
+    g({"addr", "add", std::string(kOriginV6) + "/128", "dev", "lo"});
+    const TempDir dir("edugate-transparent-nft");
+    const auto file = dir.write("lab.nft", lab_ruleset());
+    must({"ip", "netns", "exec", gateway_, "nft", "-f", file.string()});
+  }
+
+  void remove() {
+    if (created_gateway_) run_command({"ip", "netns", "del", gateway_}, kCommandTimeout);
+    if (created_client_) run_command({"ip", "netns", "del", client_}, kCommandTimeout);
+    created_client_ = created_gateway_ = false;
+  }
+
+  std::string client_;
+  std::string gateway_;
+  bool created_client_ = false;
+  bool created_gateway_ = false;
+};
+
+/// A test origin listening on `address:port` inside the gateway namespace.
+std::unique_ptr<Process> start_origin(const Lab& lab, const std::string& listen,
+                                      const TestPki* pki) {
+  std::vector<std::string> argv{"ip",       "netns", "exec", lab.gateway(), test_origin_binary(),
+                                "--listen", listen};
+  if (pki) {
+    argv.insert(argv.end(),
+                {"--tls", "--cert", pki->server_cert.string(), "--key", pki->server_key.string()});
+  }
+  auto p = std::make_unique<Process>(ProcessOptions{.argv = std::move(argv), .env = {}, .cwd = {}});
+  if (!p->wait_for_prefix(Stream::out, "listening ", milliseconds(10000)))
+    throw std::runtime_error("origin on " + listen + " did not start: " + p->output(Stream::err));
+  return p;
+}
+
+struct Reply {
+  CommandResult run;
+  int status = 0;  ///< 0: no HTTP response
+  std::string head;
+  std::string body;
+};
+
+/// curl inside `ns` with `-i` and no proxy of any kind.
+Reply curl_in(const std::string& ns, std::vector<std::string> args) {
+  std::vector<std::string> argv{"ip",
+                                "netns",
+                                "exec",
+                                ns,
+                                "curl",
+                                "-sS",
+                                "-i",
+                                "--noproxy",
+                                "*",
+                                "--max-time",
+                                std::to_string(kCurlTimeout.count() / 1000)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Reply r;
+  r.run = run_command(std::move(argv), kCurlTimeout + milliseconds(5000));
+  const auto& out = r.run.out;
+  const auto end = out.find("\r\n\r\n");
+  if (out.starts_with("HTTP/") && end != std::string::npos && out.size() > 12) {
+    r.status = std::stoi(out.substr(9, 3));
+    r.head = out.substr(0, end);
+    r.body = out.substr(end + 4);
+  }
+  return r;
+}
+
+std::string edugate_config(const TempDir& dir) {
+  dir.write("department.yaml", R"(categories:
+  - id: thu-nghiem
+    labels: {vi: "Trang thử nghiệm bị chặn", en: "Blocked test site"}
+    mandatory: true
+    domains: [blocked.test]
+profiles:
+  thcs:
+    safe_search: {enabled: true, youtube: moderate}
+)");
+  dir.write("school.yaml", "default_group: {age: thcs}\n");
+  std::string c =
+      "listeners:\n"
+      "  - {address: \"0.0.0.0:3080\", mode: transparent}\n"
+      "  - {address: \"0.0.0.0:3443\", mode: transparent}\n"
+      "  - {address: \"[::]:3080\", mode: transparent}\n"
+      "  - {address: \"[::]:3443\", mode: transparent}\n"
+      "workers: 2\n"
+      "client_networks: [10.213.0.0/28, \"fd12:3456:20::/64\"]\n"
+      "admin: {address: \"127.0.0.1:0\"}\n"
+      "timeouts: {request_head: 5s, upstream_connect: 5s, client_hello: 5s}\n"
+      "log_level: info\n";
+  c += "upstream_overrides: {forcesafesearch.google.com: \"" + std::string(kOriginV4) + ":443\"}\n";
+  c += "rules:\n";
+  c += "  department: " + (dir.path() / "department.yaml").string() + "\n";
+  c += "  school: " + (dir.path() / "school.yaml").string() + "\n";
+  c += "reporting: {store: " + (dir.path() / "report.db").string() + "}\n";
+  return c;
+}
+
+/// Why this machine cannot run the lab, or empty.
+std::string missing_prerequisite() {
+  if (::geteuid() != 0) return "needs root (network namespaces and nftables)";
+  for (const char* tool : {"ip", "nft", "curl"}) {
+    const auto r = run_command({"sh", "-c", std::string("command -v ") + tool}, kCommandTimeout);
+    if (r.exit_code != 0)
+      return std::string("needs `") + tool + "` (scripts/deps test installs iproute2, nftables)";
+  }
+  return {};
+}
+
+class TransparentMode : public ::testing::Test {
+ protected:
+  struct Env {
+    TempDir files{"edugate-transparent"};
+    std::unique_ptr<Lab> lab;
+    TestPki pki;
+    std::vector<std::unique_ptr<Process>> origins;
+    std::unique_ptr<EdugateProcess> edugate;
+    std::string error;  ///< why the lab did not come up
+  };
+  static inline Env* env_ = nullptr;
+  static inline std::string* skip_reason_ = nullptr;
+
+  static void SetUpTestSuite() {
+    skip_reason_ = new std::string(missing_prerequisite());
+    if (!skip_reason_->empty()) return;
+    env_ = new Env;
+    try {
+      start(*env_);
+    } catch (const std::exception& e) {
+      env_->error = e.what();
+    }
+  }
+
+  static void start(Env& env) {
+    env.lab = std::make_unique<Lab>();
+    env.pki = make_test_pki(env.files.path(), {"allowed.test", "blocked.test", "www.google.com"});
+    const auto& lab = *env.lab;
+    env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":80", nullptr));
+    env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":443", &env.pki));
+    env.origins.push_back(start_origin(lab, "[" + std::string(kOriginV6) + "]:80", nullptr));
+    // edugate itself runs in the gateway namespace, through a one-line wrapper.
+    const auto wrapper =
+        env.files.write("edugate-in-gateway", "#!/bin/sh\nexec ip netns exec '" + lab.gateway() +
+                                                  "' '" + edugate_binary() + "' \"$@\"\n");
+    std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+    EdugateOptions options;
+    options.binary = wrapper.string();
+    env.edugate = std::make_unique<EdugateProcess>(edugate_config(env.files), std::move(options));
+  }
+
+  static void TearDownTestSuite() {
+    delete env_;  // edugate and origins first, then the namespaces (member order)
+    env_ = nullptr;
+    delete skip_reason_;
+    skip_reason_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (!skip_reason_->empty()) GTEST_SKIP() << "transparent-mode lab skipped: " << *skip_reason_;
+    ASSERT_NE(env_, nullptr);
+    ASSERT_TRUE(env_->edugate) << "the lab did not come up: " << env_->error;
+  }
+
+  static Reply from_client(std::vector<std::string> args) {
+    return curl_in(env_->lab->client(), std::move(args));
+  }
+  static std::string resolve(std::string_view name, std::string_view port, std::string_view ip) {
+    return std::string(name) + ":" + std::string(port) + ":" + std::string(ip);
+  }
+  static std::string ca() { return env_->pki.ca_cert.string(); }
+
+  /// A counter from edugate's /metrics (its admin listener is in the gateway namespace).
+  static long long metric(std::string_view name) {
+    const auto r = curl_in(env_->lab->gateway(), {env_->edugate->admin().url() + "/metrics"});
+    std::istringstream in(r.body);
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with(std::string(name) + " ")) return std::stoll(line.substr(name.size()));
+    }
+    return -1;
+  }
+};
+
+TEST_F(TransparentMode, AllowedHostGetsTheOriginsContentFromTheOriginalDestination) {
+  const auto r = from_client(
+      {"http://allowed.test/headers", "--resolve", resolve("allowed.test", "80", kOriginV4)});
+  ASSERT_EQ(r.status, 200) << r.run.err << "\n" << env_->edugate->log();
+  EXPECT_NE(r.body.find("allowed.test"), std::string::npos) << r.body;  // Host as sent upstream
+  EXPECT_NE(r.head.find("edugate"), std::string::npos) << r.head;       // Via: it went through
+  EXPECT_GE(metric("edugate_decisions_allow_total"), 1);
+}
+
+TEST_F(TransparentMode, BlockedHostGetsTheBilingualBlockPage) {
+  const auto r = from_client(
+      {"http://blocked.test/any/page?q=1", "--resolve", resolve("blocked.test", "80", kOriginV4)});
+  EXPECT_EQ(r.status, 403) << r.run.err;
+  EXPECT_NE(r.body.find("Trang này đã bị chặn"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Trang thử nghiệm bị chặn"), std::string::npos);
+  EXPECT_NE(r.body.find("111"), std::string::npos);
+  EXPECT_EQ(r.body.find("10.213.0.2"), std::string::npos) << "the pupil's address is echoed";
+  EXPECT_GE(metric("edugate_decisions_block_total"), 1);
+}
+
+TEST_F(TransparentMode, RequestWithoutHostIsRefused) {
+  const auto r = from_client({"http://allowed.test/headers", "-H", "Host:", "--resolve",
+                              resolve("allowed.test", "80", kOriginV4)});
+  EXPECT_EQ(r.status, 400) << r.run.err;
+}
+
+TEST_F(TransparentMode, KeepAliveCarriesSeveralRequestsOnOneConnection) {
+  const auto r = from_client({"-o", "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\n",
+                              "--resolve", resolve("allowed.test", "80", kOriginV4),
+                              "http://allowed.test/bytes/10", "http://allowed.test/bytes/20"});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(r.run.out, "1\n0\n");  // the second request reused the first connection
+}
+
+TEST_F(TransparentMode, AConnectionThatWasNotRedirectedIsALoop) {
+  // Straight to the listener: its original destination is edugate itself.
+  const auto r = from_client({"http://" + std::string(kGatewayLan) + ":3080/"});
+  EXPECT_EQ(r.status, 508) << r.run.err;
+  EXPECT_GE(metric("edugate_requests_loop_refused_total"), 1);
+}
+
+TEST_F(TransparentMode, ClientOutsideClientNetworksIsRefused) {
+  const auto http = from_client({"--interface", std::string(kOutsider), "http://allowed.test/",
+                                 "--resolve", resolve("allowed.test", "80", kOriginV4)});
+  EXPECT_EQ(http.status, 403) << http.run.err;
+  const auto tls =
+      from_client({"--interface", std::string(kOutsider), "https://allowed.test/", "--resolve",
+                   resolve("allowed.test", "443", kOriginV4), "--cacert", ca()});
+  EXPECT_NE(tls.run.exit_code, 0);
+  EXPECT_EQ(tls.status, 0);
+  EXPECT_GE(metric("edugate_connections_refused_network_total"), 2);
+}
+
+TEST_F(TransparentMode, AllowedSniIsRelayedEndToEnd) {
+  const auto r = from_client({"https://allowed.test/conn-id", "--resolve",
+                              resolve("allowed.test", "443", kOriginV4), "--cacert", ca()});
+  ASSERT_EQ(r.status, 200) << r.run.err << "\n" << env_->edugate->log();
+  EXPECT_GE(metric("edugate_client_hello_sni_found_total"), 1);
+}
+
+TEST_F(TransparentMode, BlockedSniIsClosedBeforeAnyByteReachesTheOrigin) {
+  const auto get_id = [] {
+    const auto r = from_client({"https://allowed.test/conn-id", "--resolve",
+                                resolve("allowed.test", "443", kOriginV4), "--cacert", ca()});
+    EXPECT_EQ(r.status, 200) << r.run.err;
+    return r.status == 200 ? std::stoll(r.body) : -1;
+  };
+  const auto before = get_id();
+  const auto blocked = from_client({"https://blocked.test/", "--resolve",
+                                    resolve("blocked.test", "443", kOriginV4), "--cacert", ca()});
+  EXPECT_NE(blocked.run.exit_code, 0) << blocked.run.out;
+  EXPECT_EQ(blocked.status, 0);
+  // The origin numbers its connections: the blocked one never reached it.
+  EXPECT_EQ(get_id(), before + 1);
+  EXPECT_GE(metric("edugate_sni_blocked_total"), 1);
+}
+
+TEST_F(TransparentMode, TlsWithoutSniIsDecidedOnTheDestinationAddress) {
+  // curl sends no SNI to an IP literal; pupils' groups block bare IP addresses by default.
+  const auto r = from_client({"-k", "https://" + std::string(kOriginV4) + "/conn-id"});
+  EXPECT_NE(r.run.exit_code, 0) << r.run.out;
+  EXPECT_EQ(r.status, 0);
+  EXPECT_GE(metric("edugate_client_hello_no_sni_total"), 1);
+}
+
+TEST_F(TransparentMode, SafeSearchConnectsToTheSafeEndpointInsteadOfTheDestination) {
+  // Nothing listens at the destination the client asked for; forcesafesearch.google.com
+  // (overridden to the TLS origin) answers, and the certificate check still passes end to end.
+  const auto r = from_client({"https://www.google.com/conn-id", "--resolve",
+                              resolve("www.google.com", "443", kNowhere), "--cacert", ca()});
+  EXPECT_EQ(r.status, 200) << r.run.err << "\n" << env_->edugate->log();
+  EXPECT_GE(metric("edugate_decisions_safe_search_total"), 1);
+}
+
+TEST_F(TransparentMode, Ipv6ConnectionsUseTheIpv6OriginalDestination) {
+  const auto r = from_client({"http://allowed.test/headers", "--resolve",
+                              "allowed.test:80:[" + std::string(kOriginV6) + "]"});
+  EXPECT_EQ(r.status, 200) << r.run.err << "\n" << env_->edugate->log();
+  const auto blocked = from_client(
+      {"http://blocked.test/", "--resolve", "blocked.test:80:[" + std::string(kOriginV6) + "]"});
+  EXPECT_EQ(blocked.status, 403) << blocked.run.err;
+}
+
+}  // namespace
+}  // namespace edugate::itest
