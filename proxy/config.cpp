@@ -299,8 +299,14 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
                       ? fmt::format("[{}]:{}", l.address, l.port)
                       : fmt::format("{}:{}", l.address, l.port);
   }
-  if (const auto n = root["rules"]) c.rules_section = n;
-  if (const auto n = root["reporting"]) c.reporting_section = n;
+  if (const auto n = root["rules"]) {
+    c.rules_section = n;
+    c.has_rules = true;
+  }
+  if (const auto n = root["reporting"]) {
+    c.reporting_section = n;
+    c.has_reporting = true;
+  }
   if (!r.ok()) return std::nullopt;
   return c;
 }

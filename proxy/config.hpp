@@ -93,8 +93,10 @@ struct Config {
   ReloadConfig reload;
   PacConfig pac;
   std::string log_level = "info";
-  YAML::Node rules_section;
-  YAML::Node reporting_section;
+  YAML::Node rules_section;      ///< meaningful only when has_rules
+  YAML::Node reporting_section;  ///< meaningful only when has_reporting
+  bool has_rules = false;        ///< the file has a `rules:` key (even an empty one: an error)
+  bool has_reporting = false;
 };
 
 /// Loads and validates the appliance config. Returns std::nullopt when `diags` received errors.

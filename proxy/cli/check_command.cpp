@@ -29,7 +29,7 @@ void warn_unreachable_groups(const proxy::Config& config, const rules::RuleSet& 
 
 /// Loads and prints the rule set named by the `rules:` section. Returns the number of errors.
 std::size_t check_rules(const proxy::Config& config) {
-  if (!config.rules_section) {
+  if (!config.has_rules) {
     fmt::print("{}: no rules: section, so no rule set to check\n", config.file);
     return 0;
   }

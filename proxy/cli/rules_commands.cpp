@@ -49,7 +49,7 @@ std::shared_ptr<const rules::RuleSet> load_configured(const std::string& config_
   rules::Diagnostics diags;
   const auto config = proxy::load_config(config_path, diags);
   rules::LoadResult loaded;
-  if (config && !config->rules_section) fail(fmt::format("{}: no rules: section", config_path));
+  if (config && !config->has_rules) fail(fmt::format("{}: no rules: section", config_path));
   if (config) {
     rules::YamlReader reader(config->file, diags);
     if (const auto s = rules::parse_rules_settings(config->rules_section, reader, config->base_dir))

@@ -113,7 +113,23 @@ boost::asio::awaitable<RelayOutcome> relay_message(
         co_return out;
       }
       const auto produced = buf.size() - body.size;
-      if (produced == 0 && !parser.is_done() && sr.is_header_done()) continue;
+      if (produced == 0 && !parser.is_done()) {
+        // Nothing to pass on yet (a chunk header, say). Never serialize an empty piece: in
+        // chunked framing that would be the last-chunk marker. Send the head alone so the
+        // other side sees the response start (an origin may answer before the upload ends).
+        if (!sr.is_header_done()) {
+          body.data = nullptr;
+          body.size = 0;
+          body.more = true;
+          to.expires_after(idle);
+          auto [hec, hn] = co_await bhttp::async_write_header(to, sr, kTuple);
+          if (hec) {
+            out.write_error = hec;
+            co_return out;
+          }
+        }
+        continue;
+      }
       body.size = produced;
       body.data = buf.data();
       body.more = !parser.is_done();

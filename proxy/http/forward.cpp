@@ -1,5 +1,7 @@
 #include "proxy/http/forward.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include "proxy/http/body_relay.hpp"
@@ -97,100 +99,168 @@ bool shape_response(ResponseParser& parser, const RequestShape& req, const std::
   return keep;
 }
 
-struct UpstreamExchange {
-  std::unique_ptr<net::UpstreamConnection> conn;
+/// What the response side of one exchange did.
+struct Download {
+  void reset() {
+    response.reset();
+    error = ProxyError::bad_upstream;
+    started = complete = upgrade = upstream_keep = client_keep = client_failed = false;
+  }
   std::optional<ResponseParser> response;
   ProxyError error = ProxyError::bad_upstream;
-  bool request_body_started = false;
-  bool request_complete = false;  ///< the client's request, body included, was read entirely
-  bool client_read_failed = false;
+  bool started = false;        ///< response bytes were written to the client
+  bool complete = false;       ///< the response went through entirely
+  bool upgrade = false;        ///< 101 Switching Protocols: the caller relays the WebSocket
+  bool upstream_keep = false;  ///< the origin will keep the connection open
+  bool client_keep = false;    ///< the client connection may carry another request
+  bool client_failed = false;  ///< writing to the client failed
 };
 
-/// Sends the request (head and streamed body) and reads the response head, passing 1xx on.
-/// A pooled connection that turns out dead before any response byte is replaced once, when the
-/// request carries no body (so nothing is lost by sending it again).
+/// Completes once the request has been sent, or the origin has begun to answer (an early
+/// response to an upload must not wait for the upload).
+class UploadDone {
+ public:
+  explicit UploadDone(asio::any_io_executor ex) : timer_(ex) {
+    timer_.expires_at(asio::steady_timer::time_point::max());
+  }
+  void set() {
+    done_ = true;
+    timer_.cancel();
+  }
+  asio::awaitable<void> wait_or_readable(net::UpstreamConnection& up) {
+    using namespace asio::experimental::awaitable_operators;
+    if (done_ || up.buffer.size() > 0) co_return;
+    co_await (timer_.async_wait(kTuple) ||
+              up.stream.socket().async_wait(asio::ip::tcp::socket::wait_read, kTuple));
+  }
+
+ private:
+  asio::steady_timer timer_;
+  bool done_ = false;
+};
+
+/// Reads the response head (passing 1xx on to the client), then streams the response to the
+/// client. Runs while the request body may still be uploading.
+asio::awaitable<void> download(server::WorkerContext& w, server::ClientConnection& client,
+                               net::UpstreamConnection& up, bool head_request,
+                               const RequestShape& shape, UploadDone& upload_done,
+                               std::span<char> buf, Download& out) {
+  const auto& t = w.config.timeouts;
+  co_await upload_done.wait_or_readable(up);
+  for (;;) {
+    out.response.emplace();
+    out.response->header_limit(kMaxResponseHeader);
+    out.response->body_limit(boost::none);
+    if (head_request) out.response->skip(true);
+    up.stream.expires_after(t.upstream_response);
+    auto [ec, n] = co_await bhttp::async_read_header(up.stream, up.buffer, *out.response, kTuple);
+    if (ec) {
+      const bool timeout = ec == beast::error::timeout;
+      bump(timeout ? w.metrics.upstream_response_timeouts : w.metrics.upstream_bad_response);
+      out.error = timeout ? ProxyError::response_timeout : ProxyError::bad_upstream;
+      out.response.reset();
+      co_return;
+    }
+    const auto status = out.response->get().result_int();
+    if (status == 101) {
+      out.upgrade = true;
+      co_return;
+    }
+    if (status >= 200) break;
+    bump(w.metrics.responses_1xx_forwarded);
+    if (status == 100 && shape.expect_continue) continue;  // we already said 100 ourselves
+    out.started = true;
+    if (co_await write_interim(client.stream, *out.response, t.body_idle)) {
+      out.client_failed = true;
+      co_return;
+    }
+  }
+  auto& response = *out.response;
+  out.upstream_keep = response.keep_alive();
+  out.client_keep = shape_response(response, shape, w.config.via_pseudonym, w.draining);
+  out.started = true;
+  auto relayed =
+      co_await relay_message<false>(up.stream, up.buffer, response, client.stream, buf, t.body_idle);
+  out.complete = relayed.ok();
+  out.client_failed = static_cast<bool>(relayed.write_error);
+}
+
+asio::awaitable<RelayOutcome> upload(server::WorkerContext& w, server::ClientConnection& client,
+                                     RequestParser& parser, net::UpstreamConnection& up,
+                                     UploadDone& done, std::span<char> buf) {
+  auto sent = co_await relay_message<true>(client.stream, client.buffer, parser, up.stream, buf,
+                                           w.config.timeouts.body_idle);
+  done.set();
+  co_return sent;
+}
+
+struct Exchange {
+  std::unique_ptr<net::UpstreamConnection> conn;
+  RelayOutcome sent;
+  Download got;
+  ProxyError connect_error = ProxyError::connect_failed;
+};
+
+/// One try: the request goes up while the response comes down (full duplex: an origin may
+/// answer before it has read the whole upload, as a streaming echo does).
+asio::awaitable<void> exchange_once(server::WorkerContext& w, server::ClientConnection& client,
+                                    RequestParser& parser, const RequestShape& shape,
+                                    std::span<char> up_buf, std::span<char> down_buf,
+                                    Exchange& ex) {
+  using namespace asio::experimental::awaitable_operators;
+  UploadDone done(client.stream.get_executor());
+  const bool head = parser.get().method() == bhttp::verb::head;
+  ex.sent = co_await (upload(w, client, parser, *ex.conn, done, up_buf) &&
+                      download(w, client, *ex.conn, head, shape, done, down_buf, ex.got));
+}
+
+/// Sends the 100 Continue edugate promises when the client asked for it.
+asio::awaitable<bool> send_continue(server::WorkerContext& w, server::ClientConnection& client) {
+  static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  client.stream.expires_after(w.config.timeouts.body_idle);
+  auto [ec, n] = co_await asio::async_write(
+      client.stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple);
+  co_return !ec;
+}
+
+/// Connects (a pooled connection first) and runs the exchange. A pooled connection that turns
+/// out dead before any response byte is replaced once, when the request carries no body (so
+/// nothing is lost by sending it again).
 asio::awaitable<void> exchange(server::WorkerContext& w, server::ClientConnection& client,
                                RequestParser& parser, const ForwardTarget& target,
-                               const RequestShape& shape, std::span<char> buf,
-                               UpstreamExchange& ex) {
-  const auto& t = w.config.timeouts;
+                               const RequestShape& shape, std::span<char> up_buf,
+                               std::span<char> down_buf, Exchange& ex) {
   const bool bodyless = parser.is_done();
+  const auto& host = target.connect_host.empty() ? target.host : target.connect_host;
   for (int attempt = 0; attempt < 2; ++attempt) {
     // (No co_await inside ?: — GCC 12 miscompiles that.)
     net::ConnectResult connected;
     if (attempt == 0)
-      connected = co_await net::acquire_upstream(w, target.host, target.port);
+      connected = co_await net::acquire_upstream(w, host, target.port);
     else
-      connected = co_await net::connect_upstream(w, target.host, target.port);
+      connected = co_await net::connect_upstream(w, host, target.port);
     if (!connected.connection) {
-      ex.error = connected.error;
+      ex.connect_error = connected.error;
       co_return;
     }
     ex.conn = std::move(connected.connection);
-    if (shape.expect_continue && !ex.request_body_started) {
-      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      client.stream.expires_after(t.body_idle);
-      auto [ec, n] = co_await asio::async_write(client.stream,
-                                                asio::buffer(kContinue, sizeof kContinue - 1),
-                                                kTuple);
-      if (ec) {
-        ex.client_read_failed = true;
-        co_return;
-      }
-    }
-    ex.request_body_started = !bodyless;
-    auto sent = co_await relay_message<true>(client.stream, client.buffer, parser,
-                                             ex.conn->stream, buf, t.body_idle);
-    if (sent.read_error) {
-      ex.client_read_failed = true;
+    if (attempt == 0 && shape.expect_continue && !co_await send_continue(w, client)) {
+      ex.got.client_failed = true;
       co_return;
     }
-    ex.request_complete = sent.complete;
-    const bool retryable = ex.conn->reused && bodyless && attempt == 0;
-    if (sent.write_error) {
-      if (retryable) {
-        bump(w.metrics.upstream_retried);
-        continue;
-      }
-      ex.error = ProxyError::bad_upstream;
-      co_return;
+    ex.got.reset();
+    ex.sent = {};
+    co_await exchange_once(w, client, parser, shape, up_buf, down_buf, ex);
+    const bool dead_pooled = ex.conn->reused && bodyless && !ex.got.started &&
+                             !ex.got.upgrade && !ex.sent.read_error &&
+                             (ex.sent.write_error || ex.got.error == ProxyError::bad_upstream) &&
+                             !ex.got.response;
+    if (attempt == 0 && dead_pooled) {
+      bump(w.metrics.upstream_retried);
+      continue;
     }
-    for (;;) {
-      ex.response.emplace();
-      ex.response->header_limit(kMaxResponseHeader);
-      ex.response->body_limit(boost::none);
-      if (parser.get().method() == bhttp::verb::head) ex.response->skip(true);
-      ex.conn->stream.expires_after(t.upstream_response);
-      auto [ec, n] =
-          co_await bhttp::async_read_header(ex.conn->stream, ex.conn->buffer, *ex.response, kTuple);
-      if (ec) {
-        if (ec == beast::error::timeout) {
-          bump(w.metrics.upstream_response_timeouts);
-          ex.error = ProxyError::response_timeout;
-        } else {
-          bump(w.metrics.upstream_bad_response);
-          ex.error = ProxyError::bad_upstream;
-        }
-        ex.response.reset();
-        break;
-      }
-      const auto status = ex.response->get().result_int();
-      if (status < 100 || status >= 200 || status == 101) co_return;
-      bump(w.metrics.responses_1xx_forwarded);
-      if (status == 100 && shape.expect_continue) continue;  // we already said 100 ourselves
-      if (auto wec = co_await write_interim(client.stream, *ex.response, t.body_idle)) {
-        ex.client_read_failed = true;
-        ex.response.reset();
-        co_return;
-      }
-    }
-    if (!(ex.conn->reused && bodyless && attempt == 0 &&
-          ex.error == ProxyError::bad_upstream)) {
-      co_return;
-    }
-    bump(w.metrics.upstream_retried);
+    co_return;
   }
-  co_return;
 }
 
 asio::awaitable<AfterExchange> relay_websocket(server::WorkerContext& w,
@@ -236,33 +306,33 @@ asio::awaitable<AfterExchange> forward_http(server::WorkerContext& w,
                                             server::ClientConnection& client,
                                             RequestParser& parser, const ForwardTarget& target) {
   const auto shape = shape_request(parser, target, w.config.via_pseudonym);
-  auto lease = w.buffers.take();
-  UpstreamExchange ex;
-  co_await exchange(w, client, parser, target, shape, lease.span(), ex);
-  if (ex.client_read_failed) co_return AfterExchange::close;
-  if (!ex.response) {
-    // Nothing reached the client yet: explain. If the request body was not read completely the
-    // framing of the client connection is lost, so it closes.
-    const bool keep = shape.client_keep_alive && (parser.is_done() || ex.request_complete) &&
-                      !w.draining;
-    co_await send_error(client, ex.error, target.host, shape.client_version, keep,
+  const bool bodyless = parser.is_done();
+  auto down_lease = w.buffers.take();
+  // A second buffer only when a body goes up at the same time as the response comes down.
+  std::optional<net::BufferPool::Lease> up_lease;
+  if (!bodyless) up_lease.emplace(w.buffers.take());
+  const auto up_buf = up_lease ? up_lease->span() : std::span<char>{};
+  Exchange ex;
+  co_await exchange(w, client, parser, target, shape, up_buf, down_lease.span(), ex);
+  const bool request_read = bodyless || ex.sent.complete;
+  if (ex.sent.read_error || ex.got.client_failed) co_return AfterExchange::close;
+  if (!ex.conn || (!ex.got.started && !ex.got.upgrade)) {
+    // Nothing of a response reached the client: explain. If the request body was not read
+    // completely, the framing of the client connection is lost, so it closes.
+    const auto error = ex.conn ? ex.got.error : ex.connect_error;
+    const bool keep = shape.client_keep_alive && request_read && !w.draining;
+    co_await send_error(client, error, target.host, shape.client_version, keep,
                         w.config.timeouts.body_idle);
     co_return keep ? AfterExchange::keep_alive : AfterExchange::close;
   }
-  auto& response = *ex.response;
-  if (response.get().result_int() == 101) {
-    if (!shape.websocket) co_return AfterExchange::close;
-    co_return co_await relay_websocket(w, client, *ex.conn, response);
+  if (ex.got.upgrade) {
+    if (!shape.websocket || !request_read) co_return AfterExchange::close;
+    co_return co_await relay_websocket(w, client, *ex.conn, *ex.got.response);
   }
-  const bool upstream_keep = response.keep_alive();
-  const bool client_keep = shape_response(response, shape, w.config.via_pseudonym, w.draining);
-  auto relayed = co_await relay_message<false>(ex.conn->stream, ex.conn->buffer, response,
-                                               client.stream, lease.span(),
-                                               w.config.timeouts.body_idle);
-  if (!relayed.ok()) co_return AfterExchange::close;
-  if (upstream_keep)
+  if (!ex.got.complete) co_return AfterExchange::close;
+  if (ex.got.upstream_keep && ex.sent.complete)
     w.pool.give_back(std::move(ex.conn), std::chrono::steady_clock::now());
-  co_return client_keep ? AfterExchange::keep_alive : AfterExchange::close;
+  co_return ex.got.client_keep && request_read ? AfterExchange::keep_alive : AfterExchange::close;
 }
 
 }  // namespace edugate::proxy::http

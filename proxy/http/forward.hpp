@@ -23,6 +23,7 @@ struct ForwardTarget {
   std::uint16_t port = 80;
   std::string origin_form;  ///< "/path?query" sent upstream
   std::string authority;    ///< Host header value sent upstream
+  std::string connect_host; ///< connect here instead of `host` when set (transparent mode)
 };
 
 enum class AfterExchange { keep_alive, close };

@@ -29,7 +29,7 @@ std::string expand_state_directory(const std::string& path) {
 std::unique_ptr<ReportingHub> ReportingHub::create(const Config& config,
                                                    rules::Diagnostics& diags) {
   reporting::ReportingSettings settings;
-  if (config.reporting_section) {
+  if (config.has_reporting) {
     rules::YamlReader reader(config.file, diags);
     auto parsed = reporting::parse_reporting_settings(config.reporting_section, reader,
                                                       config.base_dir);

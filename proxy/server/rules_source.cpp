@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 RulesLoad load_configured_rules(const Config& config) {
   RulesLoad out;
   out.watched.push_back(config.file);
-  if (!config.rules_section) return out;
+  if (!config.has_rules) return out;
   out.configured = true;
   rules::YamlReader reader(config.file, out.diagnostics);
   const auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);

@@ -1,0 +1,68 @@
+#pragma once
+
+// Shared by the proxy integration tests: an origin plus the real edugate binary in front of it.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/harness/curl.hpp"
+#include "tests/integration/harness/edugate_process.hpp"
+#include "tests/integration/harness/temp_dir.hpp"
+#include "tests/integration/harness/test_origin_process.hpp"
+#include "tests/integration/origin/pattern.hpp"
+
+namespace edugate::itest {
+
+/// A minimal appliance config for tests: one listener and the admin listener on 127.0.0.1 with
+/// kernel-chosen ports, two workers, loopback clients only, short timeouts, plus `extra` YAML.
+inline std::string test_config(std::string_view extra = {}) {
+  std::string c =
+      "listeners: [{address: 127.0.0.1:0}]\n"
+      "workers: 2\n"
+      "client_networks: [127.0.0.0/8]\n"
+      "admin: {address: 127.0.0.1:0}\n"
+      "log_level: info\n";
+  c += extra;
+  return c;
+}
+
+/// curl through the proxy: `-x <proxy>` prepended.
+inline HttpReply via(const EdugateProcess& e, std::vector<std::string> args,
+                     milliseconds timeout = milliseconds(30000)) {
+  args.insert(args.begin(), {"-x", e.proxy().url()});
+  return curl_http(std::move(args), timeout);
+}
+
+/// The admin listener's /metrics value of `name` (summed over label sets), or -1.
+inline long long metric(const EdugateProcess& e, std::string_view name) {
+  const auto r = curl({e.admin().url() + "/metrics"});
+  std::istringstream in(r.out);
+  long long total = -1;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    const auto key = line.substr(0, space);
+    if (key == name || key.rfind(std::string(name) + "{", 0) == 0)
+      total = (total < 0 ? 0 : total) + std::stoll(line.substr(space + 1));
+  }
+  return total;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+inline std::vector<std::string> words(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+}  // namespace edugate::itest
