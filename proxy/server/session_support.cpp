@@ -24,8 +24,13 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 256 * 1024;
 
-/// 414 when the request line alone is longer than the URL limit, else 431.
-ProxyError classify_oversized_head(const beast::flat_buffer& buffer, std::uint32_t max_url) {
+/// 414 when the URL is what made the head too big, else 431. Beast may already have consumed a
+/// parsed start line from the buffer, so ask the parser first.
+ProxyError classify_oversized_head(const http::RequestParser& parser,
+                                   const beast::flat_buffer& buffer, std::uint32_t max_url) {
+  const auto target = parser.get().target();
+  if (!target.empty())
+    return target.size() > max_url ? ProxyError::uri_too_long : ProxyError::header_too_large;
   const auto data = buffer.data();
   const std::string_view text(static_cast<const char*>(data.data()), data.size());
   const auto eol = text.find("\r\n");
@@ -137,7 +142,7 @@ asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
     co_return false;
   }
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
-    const auto e = classify_oversized_head(c.buffer, limits.max_url_length);
+    const auto e = classify_oversized_head(parser, c.buffer, limits.max_url_length);
     bump(e == ProxyError::uri_too_long ? w.metrics.requests_uri_too_long
                                        : w.metrics.requests_header_too_large);
     co_await refuse(w, c, e, 11);

@@ -1,0 +1,112 @@
+// Bad input gets a clear answer and nothing else: never an open proxy, limits on everything a
+// client controls, no request smuggling, graceful drain on SIGTERM.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "tests/integration/harness/raw_client.hpp"
+#include "tests/integration/proxy_fixture.hpp"
+
+namespace edugate::itest {
+namespace {
+
+class ProxyLimits : public ::testing::Test {
+ protected:
+  TestOrigin origin;
+  EdugateProcess edugate{test_config(
+      "limits: {max_header_bytes: 4KiB, max_url_length: 2KiB}\n"
+      "timeouts: {request_head: 1s, client_idle: 2s}\n")};
+
+  RawResult raw(std::string_view request, milliseconds timeout = milliseconds(5000)) {
+    return raw_exchange(edugate.proxy(), request, timeout);
+  }
+  std::string get(std::string_view extra_headers) const {
+    return "GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: " +
+           origin.endpoint().authority() + "\r\n" + std::string(extra_headers) + "\r\n";
+  }
+};
+
+TEST_F(ProxyLimits, ClientsOutsideTheNetworksAre403) {
+  EdugateProcess closed{
+      "listeners: [{address: 127.0.0.1:0}]\nclient_networks: [10.0.0.0/8]\n"
+      "admin: {address: 127.0.0.1:0}\n"};
+  const auto r = via(closed, {origin.url("/bytes/10")});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("not allowed to use the school's proxy"), std::string::npos);
+  EXPECT_EQ(metric(closed, "edugate_connections_refused_network_total"), 1);
+  const auto tunnel = raw_exchange(closed.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
+                                   milliseconds(5000));
+  EXPECT_TRUE(tunnel.received.starts_with("HTTP/1.1 403")) << tunnel.received;
+  EXPECT_TRUE(tunnel.peer_closed);
+}
+
+TEST_F(ProxyLimits, MalformedRequestsAre400AndClose) {
+  for (const char* bad : {"GARBAGE\r\n\r\n", "GET http://x/ HTTP/9.9\r\n\r\n",
+                          "GET http://x/ HTTP/1.1\r\nBad Header\r\n\r\n",
+                          "GET http://x/ HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"}) {
+    const auto r = raw(bad);
+    EXPECT_TRUE(r.received.starts_with("HTTP/1.1 400")) << bad << " -> " << r.received;
+    EXPECT_TRUE(r.peer_closed) << bad;
+  }
+}
+
+TEST_F(ProxyLimits, SmugglingStyleRequestsAreRefused) {
+  const std::string cl_te = get("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n");
+  const std::string two_cl = get("Content-Length: 5\r\nContent-Length: 6\r\n");
+  const std::string te_not_last = get("Transfer-Encoding: chunked, gzip\r\n");
+  const std::string te_http10 =
+      "POST " + origin.url("/echo") + " HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (const auto& request : {cl_te, two_cl, te_not_last, te_http10}) {
+    const auto r = raw(request + "0\r\n\r\n");
+    EXPECT_TRUE(r.received.starts_with("HTTP/1.")) << request;
+    EXPECT_NE(r.received.substr(9, 3), "200") << request << " -> " << r.received;
+    EXPECT_TRUE(r.peer_closed) << request;
+  }
+  EXPECT_GE(metric(edugate, "edugate_requests_smuggling_refused_total"), 3);
+}
+
+TEST_F(ProxyLimits, LongUrlIs414AndHugeHeadersAre431) {
+  const auto long_url = "GET " + origin.url("/") + std::string(3000, 'a') + " HTTP/1.1\r\n\r\n";
+  EXPECT_TRUE(raw(long_url).received.starts_with("HTTP/1.1 414")) << raw(long_url).received;
+  const auto very_long = "GET " + origin.url("/") + std::string(40000, 'a') + " HTTP/1.1\r\n\r\n";
+  EXPECT_TRUE(raw(very_long).received.starts_with("HTTP/1.1 414"));
+  const auto big_header = get("X-Big: " + std::string(5000, 'b') + "\r\n");
+  EXPECT_TRUE(raw(big_header).received.starts_with("HTTP/1.1 431"));
+  const auto huge_header = get("X-Big: " + std::string(50000, 'b') + "\r\n");
+  EXPECT_TRUE(raw(huge_header).received.starts_with("HTTP/1.1 431"));
+}
+
+TEST_F(ProxyLimits, SlowClientIsCutOffAtTheHeadTimeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = raw("GET " + origin.url("/") + " HTTP/1.1\r\nHost: x\r\n", milliseconds(5000));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(r.peer_closed);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_LT(took, milliseconds(3000));
+  EXPECT_GE(took, milliseconds(900));
+  EXPECT_EQ(metric(edugate, "edugate_requests_head_timeout_total"), 1);
+}
+
+TEST_F(ProxyLimits, LoopThroughItselfIs508) {
+  const auto r = raw(get("Via: 1.1 edugate\r\n"));
+  EXPECT_TRUE(r.received.starts_with("HTTP/1.1 508")) << r.received;
+}
+
+TEST_F(ProxyLimits, SigtermDrainsInFlightRequestsThenExits) {
+  // A request in flight when SIGTERM arrives still gets its whole response.
+  auto slow = std::async(std::launch::async, [&] { return via(edugate, {origin.url("/slow/800")}); });
+  std::this_thread::sleep_for(milliseconds(300));
+  ::kill(edugate.process().pid(), SIGTERM);
+  const auto r = slow.get();
+  EXPECT_EQ(r.status, 200) << r.run.err;
+  EXPECT_EQ(edugate.process().wait(milliseconds(10000)), 0);
+  EXPECT_NE(edugate.log().find("draining"), std::string::npos);
+  // And it no longer accepts.
+  EXPECT_FALSE(raw("GET / HTTP/1.1\r\n\r\n", milliseconds(1000)).connected);
+}
+
+}  // namespace
+}  // namespace edugate::itest
