@@ -58,7 +58,8 @@ class Evaluator {
 
   void consider(CategoryId c, RuleId rule, Candidate& best) const noexcept {
     if (t_.categories[c].mandatory) {
-      if (best.rank < kMandatory) best = {kMandatory, c, rule, t_.category_reason(c, kCategoryMandatory)};
+      if (best.rank < kMandatory)
+        best = {kMandatory, c, rule, t_.category_reason(c, kCategoryMandatory)};
       return;
     }
     const Verdict v = policy_.verdict(c, f_.at, t_.schedules);

@@ -65,8 +65,9 @@ class Collector {
     std::string text(kMaxRegexText, '\0');
     const std::size_t length = write_regex_text(f_, text.data(), text.size());
     if (length > text.size()) {
-      notes.push_back("the URL is longer than 16 KiB: it cannot be checked against the URL regexes "
-                      "and is blocked (fail closed)");
+      notes.push_back(
+          "the URL is longer than 16 KiB: it cannot be checked against the URL regexes "
+          "and is blocked (fail closed)");
       return;
     }
     text.resize(length);
@@ -74,8 +75,9 @@ class Collector {
     for (const RuleId rule : t_.regexes.matching_rules(text, failed))
       add(rule, t_.rules[rule].category, fmt::format("URL text '{}'", text));
     if (failed)
-      notes.push_back("RE2 ran out of memory on the URL regexes: the request is blocked (fail "
-                      "closed); raise rules.regex_memory");
+      notes.push_back(
+          "RE2 ran out of memory on the URL regexes: the request is blocked (fail "
+          "closed); raise rules.regex_memory");
   }
 
   void keywords() {
@@ -117,22 +119,25 @@ std::string precedence_text(const RuleSet& rules, const Explanation& e) {
   const bool mandatory = d.category != kNoCategory && rules.category(d.category).mandatory &&
                          d.action == Action::block;
   if (mandatory)
-    return fmt::format("'{}' is a mandatory category: a mandatory block outranks everything, "
-                       "school exceptions included.",
-                       label(d.category));
+    return fmt::format(
+        "'{}' is a mandatory category: a mandatory block outranks everything, "
+        "school exceptions included.",
+        label(d.category));
   if (e.exception && d.action == Action::allow)
     return "a school exception covers this request: it outranks block and warn (but never a "
            "mandatory category).";
   if (d.action == Action::block && d.category == kNoCategory)
     return "fail closed: the request could not be fully checked.";
   if (d.action == Action::block)
-    return fmt::format("'{}' is blocked for this group and no exception covers it: block outranks "
-                       "warn and allow.",
-                       label(d.category));
+    return fmt::format(
+        "'{}' is blocked for this group and no exception covers it: block outranks "
+        "warn and allow.",
+        label(d.category));
   if (d.action == Action::warn)
-    return fmt::format("'{}' is set to warn for this group and nothing blocks: warn outranks "
-                       "allow.",
-                       label(d.category));
+    return fmt::format(
+        "'{}' is set to warn for this group and nothing blocks: warn outranks "
+        "allow.",
+        label(d.category));
   if (d.action == Action::safe_search)
     return "nothing blocks or warns, and the host is a search engine: safe search is enforced.";
   if (e.matches.empty()) return "no rule matched: allowed.";
@@ -171,8 +176,8 @@ Explanation explain(const RuleSet& rules, const RequestFacts& facts) {
     const std::string http = !r->query_parameter.empty()
                                  ? fmt::format("adds {}", r->query_parameter)
                                  : fmt::format("sets {}: {}", r->header_name, r->header_value);
-    e.notes.push_back(fmt::format("safe search: a CONNECT is sent to {}; plain HTTP {}",
-                                  r->connect_host, http));
+    e.notes.push_back(
+        fmt::format("safe search: a CONNECT is sent to {}; plain HTTP {}", r->connect_host, http));
   }
   e.precedence = precedence_text(rules, e);
   return e;

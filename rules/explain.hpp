@@ -17,9 +17,9 @@ struct ExplainedMatch {
   std::string matched_on;  ///< e.g. "host www.fb88.com", "SNI x.com", "search terms 'co bac'"
   Action action = Action::allow;  ///< the group's action for the category at that time
   bool mandatory = false;
-  bool scheduled = false;         ///< the action comes from a schedule that is active now
-  RuleId policy_rule = kNoRule;   ///< the policy line behind `action` (kNoRule: default allow)
-  bool excepted = false;          ///< lifted by a school exception
+  bool scheduled = false;        ///< the action comes from a schedule that is active now
+  RuleId policy_rule = kNoRule;  ///< the policy line behind `action` (kNoRule: default allow)
+  bool excepted = false;         ///< lifted by a school exception
 };
 
 /// Why decide() decided what it did, for `edugate explain` and the admin.

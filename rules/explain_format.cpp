@@ -64,7 +64,8 @@ std::string format_explanation(const RuleSet& rules, const RequestFacts& facts,
   out += fmt::format("reason:     {}\n", d.reason);
   out += fmt::format("group:      {} — {} / {} (age band {})\n", g.id, g.label_vi, g.label_en,
                      to_string(g.age));
-  out += fmt::format("time:       {} ({})\n", format_local_time(facts.at), rules.time_zone().name());
+  out +=
+      fmt::format("time:       {} ({})\n", format_local_time(facts.at), rules.time_zone().name());
   out += fmt::format("rule set:   {}\n", rules.version());
   out += e.matches.empty() ? "\nmatches:    none\n" : "\nmatches, strongest first:\n";
   for (const auto& m : e.matches) append_match(out, rules, m);

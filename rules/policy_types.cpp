@@ -6,7 +6,7 @@ namespace edugate::rules {
 
 namespace {
 constexpr std::array<std::string_view, kAgeBandCount> kAgeBandNames = {"mam-non", "tieu-hoc",
-                                                                        "thcs", "thpt", "staff"};
+                                                                       "thcs", "thpt", "staff"};
 }  // namespace
 
 std::string_view to_string(AgeBand band) noexcept {
@@ -25,14 +25,22 @@ std::string_view to_string(YoutubeMode mode) noexcept {
 
 std::string_view to_string(RuleKind kind) noexcept {
   switch (kind) {
-    case RuleKind::domain: return "domain";
-    case RuleKind::url_prefix: return "URL prefix";
-    case RuleKind::regex: return "URL regex";
-    case RuleKind::keyword: return "search keyword";
-    case RuleKind::exception_domain: return "exception domain";
-    case RuleKind::exception_url: return "exception URL prefix";
-    case RuleKind::policy: return "policy";
-    case RuleKind::builtin: return "built-in";
+    case RuleKind::domain:
+      return "domain";
+    case RuleKind::url_prefix:
+      return "URL prefix";
+    case RuleKind::regex:
+      return "URL regex";
+    case RuleKind::keyword:
+      return "search keyword";
+    case RuleKind::exception_domain:
+      return "exception domain";
+    case RuleKind::exception_url:
+      return "exception URL prefix";
+    case RuleKind::policy:
+      return "policy";
+    case RuleKind::builtin:
+      return "built-in";
   }
   return "rule";
 }

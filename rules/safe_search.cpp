@@ -28,7 +28,7 @@ bool is_google_search(std::string_view host) {
 }
 
 constexpr std::array<std::string_view, 6> kYoutubeHosts = {
-    "www.youtube.com",         "m.youtube.com",         "youtube.com",
+    "www.youtube.com",         "m.youtube.com",          "youtube.com",
     "youtubei.googleapis.com", "youtube.googleapis.com", "www.youtube-nocookie.com"};
 
 }  // namespace

@@ -31,13 +31,15 @@ std::optional<std::string> read_path(YamlReader& r, const YAML::Node& n, const c
 
 std::optional<RulesSettings> parse_rules_settings(const YAML::Node& section, YamlReader& r,
                                                   const std::string& base_dir) {
-  bool good = r.check_map(section, "rules",
-                          {"department", "school", "timezone", "department_pubkey", "regex_memory"});
+  bool good = r.check_map(
+      section, "rules", {"department", "school", "timezone", "department_pubkey", "regex_memory"});
   if (!section.IsMap()) return std::nullopt;
   RulesSettings s;
   if (const auto n = section["department"]) {
-    if (auto p = read_path(r, n, "department", base_dir)) s.department = *p;
-    else good = false;
+    if (auto p = read_path(r, n, "department", base_dir))
+      s.department = *p;
+    else
+      good = false;
   } else {
     r.error(section, "rules.department is required: the department rule file or directory");
     good = false;

@@ -20,8 +20,9 @@ void warn_unreachable_groups(const proxy::Config& config, const rules::RuleSet& 
       for (const auto& allowed : config.client_networks)
         inside = inside || (allowed.prefix <= net.prefix && allowed.contains(net.base));
       if (!inside)
-        fmt::print(stderr, "{}: warning: group '{}' network {} is outside client_networks: its "
-                           "clients are refused before any rule applies\n",
+        fmt::print(stderr,
+                   "{}: warning: group '{}' network {} is outside client_networks: its "
+                   "clients are refused before any rule applies\n",
                    config.file, rules.group(g).id, net.to_string());
     }
   }

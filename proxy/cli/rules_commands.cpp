@@ -58,8 +58,8 @@ std::shared_ptr<const rules::RuleSet> load_configured(const std::string& config_
   diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
   for (const auto& d : diags)
     if (d.severity == rules::Severity::error) fmt::print(stderr, "{}\n", rules::format(d));
-  if (!loaded.rules) fail(fmt::format("{}: the rules do not load; run: edugate check {}",
-                                      config_path, config_path));
+  if (!loaded.rules)
+    fail(fmt::format("{}: the rules do not load; run: edugate check {}", config_path, config_path));
   return loaded.rules;
 }
 
@@ -142,8 +142,7 @@ void add_import(CLI::App& app) {
   cmd->add_option("format", req->format,
                   "domains, hosts, adguard, dnsmasq, urls, expressions or squidguard (a directory)")
       ->required();
-  cmd->add_option("paths", req->paths, "List files or squidGuard category directories")
-      ->required();
+  cmd->add_option("paths", req->paths, "List files or squidGuard category directories")->required();
   cmd->add_option("--category", req->category, "Category id to write")->required();
   cmd->add_option("--label-vi", req->label_vi, "Vietnamese label (default: the id)");
   cmd->add_option("--label-en", req->label_en, "English label (default: the id)");

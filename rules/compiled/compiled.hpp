@@ -55,14 +55,14 @@ inline constexpr std::size_t kMaxRegexText = 16 * 1024;
 /// Every compiled table of a rule set. Immutable once built; read concurrently by decide().
 struct Compiled {
   std::vector<CategoryInfo> categories;
-  std::vector<GroupInfo> groups;  ///< [kDefaultGroup] is the default group
+  std::vector<GroupInfo> groups;      ///< [kDefaultGroup] is the default group
   std::vector<GroupPolicy> policies;  ///< per group
   std::vector<std::string> sources;   ///< file paths, indexed by the rules' `source`
   DomainIndex domains;
   PrefixIndex url_prefixes;
   RegexIndex regexes;
-  NameRules keywords;                  ///< folded keyword phrase → rules
-  std::size_t max_keyword_words = 0;   ///< most words in one keyword phrase
+  NameRules keywords;                 ///< folded keyword phrase → rules
+  std::size_t max_keyword_words = 0;  ///< most words in one keyword phrase
   NameRules exception_domains;
   PrefixIndex exception_urls;
   std::vector<StoredRule> rules;  ///< RuleIds 0 .. rules.size() - 1; domain rules follow

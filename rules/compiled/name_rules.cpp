@@ -14,8 +14,8 @@ NameRules NameRulesBuilder::freeze() {
   std::vector<NamePayload> payloads;
   payloads.reserve(rules_.size());
   for (const auto& list : rules_) {
-    payloads.push_back({static_cast<std::uint32_t>(out.rules_.size()),
-                        static_cast<std::uint32_t>(list.size())});
+    payloads.push_back(
+        {static_cast<std::uint32_t>(out.rules_.size()), static_cast<std::uint32_t>(list.size())});
     out.rules_.insert(out.rules_.end(), list.begin(), list.end());
   }
   rules_.clear();

@@ -37,8 +37,8 @@ PrefixIndex PrefixIndexBuilder::freeze() {
     std::stable_sort(list.begin(), list.end(), [](const Pending& a, const Pending& b) {
       return a.path.size() > b.path.size();
     });
-    payloads.push_back({static_cast<std::uint32_t>(out.items_.size()),
-                        static_cast<std::uint32_t>(list.size())});
+    payloads.push_back(
+        {static_cast<std::uint32_t>(out.items_.size()), static_cast<std::uint32_t>(list.size())});
     for (const auto& p : list) {
       out.items_.push_back({static_cast<std::uint32_t>(out.text_.size()),
                             static_cast<std::uint32_t>(p.path.size()), p.rule});

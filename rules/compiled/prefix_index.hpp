@@ -26,8 +26,7 @@ class PrefixIndex {
   /// Calls f(rule_id, suffix_index) for every prefix rule matching host/path?query. Never
   /// allocates.
   template <typename F>
-  void match(const HostSuffixes& host, std::string_view path, std::string_view query,
-             F&& f) const {
+  void match(const HostSuffixes& host, std::string_view path, std::string_view query, F&& f) const {
     host.probe(hosts_, [&](std::size_t suffix, NamePayload p) {
       for (std::uint32_t i = p.first; i < p.first + p.count; ++i) {
         const Item& item = items_[i];

@@ -7,8 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/ids.hpp"
@@ -30,8 +30,9 @@ class RegexIndex {
 
   /// Calls f(category, set_rule) for each category whose set matches `text`, and stops early
   /// when f returns false. (Naming the exact pattern would make RE2 allocate; decisions carry the
-  /// category's set rule and explain() names the pattern.) Returns false when a set failed (DFA out of memory): the caller must treat
-  /// the URL as unchecked. Never allocates (apart from RE2's own DFA state cache).
+  /// category's set rule and explain() names the pattern.) Returns false when a set failed (DFA out
+  /// of memory): the caller must treat the URL as unchecked. Never allocates (apart from RE2's own
+  /// DFA state cache).
   template <typename F>
   bool match(std::string_view text, F&& f) const {
     const re2::StringPiece piece(text.data(), text.size());

@@ -26,7 +26,9 @@ class WeekSchedule {
   }
 
  private:
-  void set(int m) noexcept { bits_[static_cast<std::size_t>(m) / 64] |= std::uint64_t{1} << (m % 64); }
+  void set(int m) noexcept {
+    bits_[static_cast<std::size_t>(m) / 64] |= std::uint64_t{1} << (m % 64);
+  }
   std::array<std::uint64_t, (kMinutes + 63) / 64> bits_{};
 };
 

@@ -45,8 +45,8 @@ class EntryLoader {
   void keyword(const Entry& e) {
     const std::string folded = fold_for_matching(e.text);
     if (folded.empty() || folded.size() > compiled::NameTable::kMaxName) {
-      s_.error(e.pos, fmt::format("keyword '{}' is empty or longer than 255 bytes once folded",
-                                  e.text));
+      s_.error(e.pos,
+               fmt::format("keyword '{}' is empty or longer than 255 bytes once folded", e.text));
       return;
     }
     if (!keywords_seen_.insert(folded).second) return;  // duplicate within this category
@@ -61,8 +61,8 @@ class EntryLoader {
     if (!ref.squidguard_directory) return file(ref.path, ref.format, ref.pos);
     const auto names = files_.list_directory(ref.path);
     if (!names) {
-      s_.error(ref.pos, fmt::format("cannot read squidGuard directory '{}': not a directory",
-                                    ref.path));
+      s_.error(ref.pos,
+               fmt::format("cannot read squidGuard directory '{}': not a directory", ref.path));
       return;
     }
     const std::pair<const char*, ListFormat> parts[] = {
@@ -109,8 +109,7 @@ class EntryLoader {
 
   void domain(std::string_view value, const Pos& at) {
     if (value.size() > compiled::NameTable::kMaxName) return;  // cannot be a DNS name
-    if (s_.domains.add(value, id_, at.source, at.line))
-      ++info_.domains;
+    if (s_.domains.add(value, id_, at.source, at.line)) ++info_.domains;
   }
 
   void url(std::string_view value, const Pos& at) {

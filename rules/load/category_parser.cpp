@@ -27,8 +27,9 @@ std::optional<ListRef> parse_list_ref(ParseContext& ctx, const YAML::Node& node)
   const auto file = node["file"];
   const auto format = node["format"];
   if (!file || !format) {
-    ctx.reader.error(node, "a list reference needs file: and format: (domains, hosts, adguard, "
-                           "dnsmasq, urls, expressions), or squidguard: DIR");
+    ctx.reader.error(node,
+                     "a list reference needs file: and format: (domains, hosts, adguard, "
+                     "dnsmasq, urls, expressions), or squidguard: DIR");
     return std::nullopt;
   }
   auto f = ctx.reader.string(format, "format");
@@ -57,9 +58,10 @@ void parse_lists(ParseContext& ctx, const YAML::Node& node, CategorySpec& c) {
 }
 
 void parse_entry_lists(ParseContext& ctx, const YAML::Node& node, CategorySpec& c) {
-  const std::pair<const char*, std::vector<Entry>*> kinds[] = {
-      {"domains", &c.domains}, {"urls", &c.urls}, {"regexes", &c.regexes},
-      {"keywords", &c.keywords}};
+  const std::pair<const char*, std::vector<Entry>*> kinds[] = {{"domains", &c.domains},
+                                                               {"urls", &c.urls},
+                                                               {"regexes", &c.regexes},
+                                                               {"keywords", &c.keywords}};
   for (const auto& [key, out] : kinds) {
     if (const auto n = node[key]) {
       if (auto entries = parse_entries(ctx, n, key)) *out = std::move(*entries);

@@ -40,10 +40,10 @@ class ExceptionCompiler {
       const CategoryInfo& c = t.categories[hit.category];
       if (found || !c.mandatory) return;
       found = true;
-      s_.error(e.pos, fmt::format("exception '{}' would lift mandatory category '{}' (it lists "
-                                  "'{}' at {}:{}): mandatory categories cannot be excepted",
-                                  e.text, c.id, suffixes.suffix(suffix), t.sources[hit.source],
-                                  hit.line));
+      s_.error(e.pos,
+               fmt::format("exception '{}' would lift mandatory category '{}' (it lists "
+                           "'{}' at {}:{}): mandatory categories cannot be excepted",
+                           e.text, c.id, suffixes.suffix(suffix), t.sources[hit.source], hit.line));
     });
     return found;
   }

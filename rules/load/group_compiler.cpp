@@ -37,8 +37,9 @@ class GroupCompiler {
     const GroupSpec implicit = implicit_default();
     group(spec_.default_group ? *spec_.default_group : implicit, !spec_.default_group);
     for (const auto& g : spec_.groups) group(g, false);
-    std::stable_sort(s_.out->networks.begin(), s_.out->networks.end(),
-                     [](const auto& a, const auto& b) { return a.network.prefix > b.network.prefix; });
+    std::stable_sort(
+        s_.out->networks.begin(), s_.out->networks.end(),
+        [](const auto& a, const auto& b) { return a.network.prefix > b.network.prefix; });
   }
 
  private:
@@ -111,8 +112,8 @@ class GroupCompiler {
         line.schedule ? fmt::format("{}: {} {} {} {}", owner, to_string(line.action), info.id,
                                     line.outside ? "outside" : "during", *line.schedule)
                       : fmt::format("{}: {} {}", owner, to_string(line.action), info.id);
-    out.line_rules.push_back(s_.add_rule({RuleKind::policy, *c, kAllGroups, line.pos.source,
-                                          line.pos.line, line.pos.column, text}));
+    out.line_rules.push_back(s_.add_rule(
+        {RuleKind::policy, *c, kAllGroups, line.pos.source, line.pos.line, line.pos.column, text}));
     out.lines.push_back(&line);
     out.line_categories.push_back(*c);
     out.line_schedules.push_back(schedule);
@@ -125,11 +126,11 @@ class GroupCompiler {
     for (const auto& line : policy.lines) check_line(line, owner, layer, out);
     if (policy.safe_search) {
       const Pos& p = policy.safe_search_pos;
-      out.safe_search_rule = s_.add_rule(
-          {RuleKind::policy, kNoCategory, kAllGroups, p.source, p.line, p.column,
-           fmt::format("{}: safe_search {} (YouTube {})", owner,
-                       policy.safe_search->enabled ? "on" : "off",
-                       to_string(policy.safe_search->youtube))});
+      out.safe_search_rule =
+          s_.add_rule({RuleKind::policy, kNoCategory, kAllGroups, p.source, p.line, p.column,
+                       fmt::format("{}: safe_search {} (YouTube {})", owner,
+                                   policy.safe_search->enabled ? "on" : "off",
+                                   to_string(policy.safe_search->youtube))});
     }
     return out;
   }
@@ -140,7 +141,8 @@ class GroupCompiler {
       s_.error(p.pos, fmt::format("profile '{}' is defined twice", to_string(p.age)));
       return;
     }
-    profiles_[band] = check(p.policy, fmt::format("profile {}", to_string(p.age)), Layer::department);
+    profiles_[band] =
+        check(p.policy, fmt::format("profile {}", to_string(p.age)), Layer::department);
   }
 
   GroupSpec implicit_default() const {
@@ -153,6 +155,7 @@ class GroupCompiler {
   }
 
   void group(const GroupSpec& g, bool implicit);
+  GroupPolicy layered(const GroupSpec& g, const CheckedPolicy& profile, const CheckedPolicy& own);
   void add_network(const Cidr& network, const Pos& pos, GroupId id, GroupInfo& info);
   void apply(const CheckedPolicy& policy, std::uint8_t layer, GroupPolicy& gp,
              std::vector<std::vector<ScheduledAction>>& scheduled);
@@ -190,7 +193,7 @@ void GroupCompiler::apply(const CheckedPolicy& policy, std::uint8_t layer, Group
         line.action == Action::allow
             ? compiled::kReasonAllowedCategory
             : s_.out->category_reason(c, line.action == Action::block ? compiled::kCategoryBlock
-                                                                       : compiled::kCategoryWarn);
+                                                                      : compiled::kCategoryWarn);
     scheduled[c].clear();
     gp.categories[c].base = line.action;
     gp.categories[c].policy_rule = policy.line_rules[i];
@@ -210,20 +213,12 @@ SafeSearchPolicy default_safe_search(AgeBand age) {
   return {true, young ? YoutubeMode::strict : YoutubeMode::moderate};
 }
 
-void GroupCompiler::group(const GroupSpec& g, bool implicit) {
-  for (const auto& existing : s_.out->groups) {
-    if (existing.id == g.id) {
-      s_.error(g.pos, fmt::format("group '{}' is defined twice", g.id));
-      return;
-    }
-  }
-  const auto id = static_cast<GroupId>(s_.out->groups.size());
-  const CheckedPolicy own = check(g.policy, fmt::format("group {}", g.id), Layer::school);
-  const CheckedPolicy& profile = profiles_[static_cast<std::size_t>(g.age)];
+GroupPolicy GroupCompiler::layered(const GroupSpec& g, const CheckedPolicy& profile,
+                                   const CheckedPolicy& own) {
   const std::size_t n = s_.out->categories.size();
   GroupPolicy gp;
-  gp.categories.assign(n, CategoryPolicy{Action::allow, kNoRule, compiled::kReasonAllowedCategory,
-                                         0, 0});
+  gp.categories.assign(
+      n, CategoryPolicy{Action::allow, kNoRule, compiled::kReasonAllowedCategory, 0, 0});
   const CategoryId bare = s_.out->bare_ip_category;
   if (is_pupil(g.age) && bare != kNoCategory)
     gp.categories[bare] = {Action::block, s_.builtin_bare_ip_policy,
@@ -236,16 +231,34 @@ void GroupCompiler::group(const GroupSpec& g, bool implicit) {
     gp.categories[c].scheduled_count = static_cast<std::uint16_t>(scheduled[c].size());
     gp.scheduled.insert(gp.scheduled.end(), scheduled[c].begin(), scheduled[c].end());
   }
-  GroupInfo info{g.id, g.label_vi, g.label_en, g.age, {}, default_safe_search(g.age),
-                 implicit ? std::string() : s_.file(g.pos.source), g.pos.line};
-  RuleId safe_rule = s_.builtin_safe_search;
-  if (profile.spec && profile.spec->safe_search) {
-    info.safe_search = *profile.spec->safe_search;
-    safe_rule = profile.safe_search_rule;
+  return gp;
+}
+
+void GroupCompiler::group(const GroupSpec& g, bool implicit) {
+  for (const auto& existing : s_.out->groups) {
+    if (existing.id == g.id) {
+      s_.error(g.pos, fmt::format("group '{}' is defined twice", g.id));
+      return;
+    }
   }
-  if (g.policy.safe_search) {
-    info.safe_search = *g.policy.safe_search;
-    safe_rule = own.safe_search_rule;
+  const auto id = static_cast<GroupId>(s_.out->groups.size());
+  const CheckedPolicy own = check(g.policy, fmt::format("group {}", g.id), Layer::school);
+  const CheckedPolicy& profile = profiles_[static_cast<std::size_t>(g.age)];
+  GroupPolicy gp = layered(g, profile, own);
+  GroupInfo info{g.id,
+                 g.label_vi,
+                 g.label_en,
+                 g.age,
+                 {},
+                 default_safe_search(g.age),
+                 implicit ? std::string() : s_.file(g.pos.source),
+                 g.pos.line};
+  // Safe search: built-in default, then the profile, then the group, the last one set wins.
+  RuleId safe_rule = s_.builtin_safe_search;
+  for (const CheckedPolicy* layer : {&profile, &own}) {
+    if (!layer->spec || !layer->spec->safe_search) continue;
+    info.safe_search = *layer->spec->safe_search;
+    safe_rule = layer->safe_search_rule;
   }
   gp.safe_search_rule = info.safe_search.enabled ? safe_rule : kNoRule;
   gp.safe_search_reason = compiled::kReasonSafeSearch;

@@ -51,8 +51,9 @@ bool parse_group_body(ParseContext& ctx, const YAML::Node& node, GroupSpec& g) {
     good = band.has_value() && good;
     if (band) g.age = *band;
   } else {
-    ctx.reader.error(node, "a group needs an age band (age: mam-non, tieu-hoc, thcs, thpt or "
-                           "staff)");
+    ctx.reader.error(node,
+                     "a group needs an age band (age: mam-non, tieu-hoc, thcs, thpt or "
+                     "staff)");
     good = false;
   }
   if (const auto n = node["policy"]) {

@@ -12,7 +12,8 @@ namespace edugate::rules::load {
 /// thread-safe.
 class HashingFiles final : public FileProvider {
  public:
-  HashingFiles(const FileProvider& inner, signing::Sha256& digest) : inner_(inner), digest_(digest) {}
+  HashingFiles(const FileProvider& inner, signing::Sha256& digest)
+      : inner_(inner), digest_(digest) {}
 
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::optional<std::vector<std::string>> list_directory(const std::string& path) const override {

@@ -1,7 +1,6 @@
 #include "rules/load_rules.hpp"
 
 #include <fmt/format.h>
-
 #include <malloc.h>
 
 #include <filesystem>
@@ -59,8 +58,10 @@ std::unique_ptr<FileProvider> verified_department(const RulesSettings& s, Diagno
   std::string why;
   const auto key = load::DiskFiles().read(*s.department_pubkey, why);
   if (!key) {
-    diags.push_back({*s.department_pubkey, 0, 0, fmt::format("cannot read department public key: "
-                                                             "{}", why)});
+    diags.push_back({*s.department_pubkey, 0, 0,
+                     fmt::format("cannot read department public key: "
+                                 "{}",
+                                 why)});
     return nullptr;
   }
   auto result = signing::verify_bundle(s.department, *key);
@@ -68,7 +69,8 @@ std::unique_ptr<FileProvider> verified_department(const RulesSettings& s, Diagno
     diags.push_back({s.department, 0, 0, fmt::format("refused: {}", problem)});
   if (!result.files) return nullptr;
   std::map<std::string, std::string> files;
-  for (auto& [rel, bytes] : *result.files) files.emplace(s.department + "/" + rel, std::move(bytes));
+  for (auto& [rel, bytes] : *result.files)
+    files.emplace(s.department + "/" + rel, std::move(bytes));
   return std::make_unique<load::MemoryFiles>(
       std::move(files), fmt::format("not part of the signed department bundle {}", s.department));
 }

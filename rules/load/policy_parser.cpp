@@ -17,7 +17,8 @@ std::optional<Action> parse_action(ParseContext& ctx, const YAML::Node& node) {
 }
 
 std::optional<PolicyLine> parse_scheduled(ParseContext& ctx, const YAML::Node& node) {
-  if (!ctx.reader.check_map(node, "a scheduled entry", {"category", "action", "during", "outside"}) &&
+  if (!ctx.reader.check_map(node, "a scheduled entry",
+                            {"category", "action", "during", "outside"}) &&
       !node.IsMap())
     return std::nullopt;
   const auto category = node["category"];
@@ -25,8 +26,9 @@ std::optional<PolicyLine> parse_scheduled(ParseContext& ctx, const YAML::Node& n
   const auto during = node["during"];
   const auto outside = node["outside"];
   if (!category || !action || (!during == !outside)) {
-    ctx.reader.error(node, "a scheduled entry needs category, action and exactly one of during: "
-                           "SCHEDULE or outside: SCHEDULE");
+    ctx.reader.error(node,
+                     "a scheduled entry needs category, action and exactly one of during: "
+                     "SCHEDULE or outside: SCHEDULE");
     return std::nullopt;
   }
   PolicyLine line;
@@ -69,7 +71,8 @@ std::optional<SafeSearchPolicy> parse_safe_search(ParseContext& ctx, const YAML:
 }  // namespace
 
 std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node) {
-  if (!ctx.reader.check_map(node, "a policy", {"block", "warn", "allow", "scheduled", "safe_search"}) &&
+  if (!ctx.reader.check_map(node, "a policy",
+                            {"block", "warn", "allow", "scheduled", "safe_search"}) &&
       !node.IsMap())
     return std::nullopt;
   PolicySpec p;
@@ -99,15 +102,17 @@ std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node
 
 void parse_profiles(ParseContext& ctx, const YAML::Node& node, std::vector<ProfileSpec>& out) {
   if (!node.IsMap()) {
-    ctx.reader.error(node, "profiles must map age bands (mam-non, tieu-hoc, thcs, thpt, staff) to "
-                           "policies");
+    ctx.reader.error(node,
+                     "profiles must map age bands (mam-non, tieu-hoc, thcs, thpt, staff) to "
+                     "policies");
     return;
   }
   for (const auto& kv : node) {
     const auto band = kv.first.IsScalar() ? parse_age_band(kv.first.Scalar()) : std::nullopt;
     if (!band) {
-      ctx.reader.error(kv.first, "profiles keys must be age bands: mam-non, tieu-hoc, thcs, thpt, "
-                                 "staff");
+      ctx.reader.error(kv.first,
+                       "profiles keys must be age bands: mam-non, tieu-hoc, thcs, thpt, "
+                       "staff");
       continue;
     }
     auto policy = parse_policy(ctx, kv.second);

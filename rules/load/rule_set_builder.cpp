@@ -30,12 +30,12 @@ std::vector<const CategorySpec*> add_categories(BuildState& s, const RuleSpec& s
     const auto dup = std::find_if(cats.begin(), cats.end(), [&](auto& i) { return i.id == c.id; });
     if (dup != cats.end() || c.id == "bare-ip") {
       s.error(c.pos, c.id == "bare-ip" ? std::string("'bare-ip' is a built-in category")
-                                        : fmt::format("category '{}' is already defined at {}:{}",
-                                                      c.id, dup->file, dup->line));
+                                       : fmt::format("category '{}' is already defined at {}:{}",
+                                                     c.id, dup->file, dup->line));
       continue;
     }
-    cats.push_back({c.id, c.label_vi, c.label_en, c.mandatory, false, s.file(c.pos.source),
-                    c.pos.line});
+    cats.push_back(
+        {c.id, c.label_vi, c.label_en, c.mandatory, false, s.file(c.pos.source), c.pos.line});
     specs.push_back(&c);
   }
   s.out->bare_ip_category = static_cast<CategoryId>(cats.size());
@@ -61,8 +61,9 @@ void add_builtin_rules(BuildState& s) {
   t.url_too_long_rule = builtin(s, kNoCategory, "URL too long to check against URL regexes");
   s.builtin_bare_ip_policy =
       builtin(s, t.bare_ip_category, "default: pupil groups block bare-ip, staff allow it");
-  s.builtin_safe_search = builtin(s, kNoCategory, "default: safe search on (YouTube strict for "
-                                                  "mam-non and tieu-hoc, moderate otherwise)");
+  s.builtin_safe_search = builtin(s, kNoCategory,
+                                  "default: safe search on (YouTube strict for "
+                                  "mam-non and tieu-hoc, moderate otherwise)");
 }
 
 void compile_regexes(BuildState& s, const std::vector<const CategorySpec*>& specs,
@@ -79,9 +80,9 @@ void compile_regexes(BuildState& s, const std::vector<const CategorySpec*>& spec
       s.error(Pos{}, fmt::format("all URL regexes together: {}", failure.message));
       continue;
     }
-    s.error(specs[failure.category]->pos,
-            fmt::format("category '{}': {}", s.out->categories[failure.category].id,
-                        failure.message));
+    s.error(
+        specs[failure.category]->pos,
+        fmt::format("category '{}': {}", s.out->categories[failure.category].id, failure.message));
   }
 }
 

@@ -52,14 +52,16 @@ std::optional<std::uint16_t> parse_clock(ParseContext& ctx, const YAML::Node& no
   const auto s = ctx.reader.string(node, what);
   if (!s) return std::nullopt;
   const std::string& t = *s;
-  const bool shape = t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+  const bool shape = t.size() == 5 && t[2] == ':' &&
+                     std::isdigit(static_cast<unsigned char>(t[0])) &&
                      std::isdigit(static_cast<unsigned char>(t[1])) &&
                      std::isdigit(static_cast<unsigned char>(t[3])) &&
                      std::isdigit(static_cast<unsigned char>(t[4]));
   const int h = shape ? (t[0] - '0') * 10 + (t[1] - '0') : 99;
   const int m = shape ? (t[3] - '0') * 10 + (t[4] - '0') : 99;
   if (!shape || m > 59 || h > 24 || (h == 24 && m != 0)) {
-    ctx.reader.error(node, fmt::format("{} '{}' must be a time HH:MM from 00:00 to 24:00", what, t));
+    ctx.reader.error(node,
+                     fmt::format("{} '{}' must be a time HH:MM from 00:00 to 24:00", what, t));
     return std::nullopt;
   }
   return static_cast<std::uint16_t>(h * 60 + m);
@@ -72,8 +74,9 @@ std::optional<WindowSpec> parse_window(ParseContext& ctx, const YAML::Node& node
   const auto from = node["from"];
   const auto to = node["to"];
   if (!days || !from || !to) {
-    ctx.reader.error(node, "a window needs days, from and to, e.g. {days: mon-fri, from: "
-                           "\"07:00\", to: \"16:30\"}");
+    ctx.reader.error(node,
+                     "a window needs days, from and to, e.g. {days: mon-fri, from: "
+                     "\"07:00\", to: \"16:30\"}");
     return std::nullopt;
   }
   WindowSpec w;
@@ -83,8 +86,9 @@ std::optional<WindowSpec> parse_window(ParseContext& ctx, const YAML::Node& node
   const auto t = parse_clock(ctx, to, "to");
   if (w.days == 0 || !f || !t) return std::nullopt;
   if (*f >= *t) {
-    ctx.reader.error(to, "to must be later than from (split a window that crosses midnight in "
-                         "two)");
+    ctx.reader.error(to,
+                     "to must be later than from (split a window that crosses midnight in "
+                     "two)");
     return std::nullopt;
   }
   w.from = *f;

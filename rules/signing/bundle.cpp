@@ -54,16 +54,18 @@ void compare(const std::map<std::string, std::string>& signed_files, const Bundl
   for (const auto& [path, hash] : signed_files) {
     const auto it = present.find(path);
     if (it == present.end())
-      problems.push_back(fmt::format("{}/{}: listed in the signed manifest but missing", dir, path));
+      problems.push_back(
+          fmt::format("{}/{}: listed in the signed manifest but missing", dir, path));
     else if (sha256_hex(it->second) != hash)
-      problems.push_back(fmt::format("{}/{}: content differs from the signed manifest (changed "
-                                     "after signing)",
-                                     dir, path));
+      problems.push_back(
+          fmt::format("{}/{}: content differs from the signed manifest (changed "
+                      "after signing)",
+                      dir, path));
   }
   for (const auto& [path, bytes] : present)
     if (!signed_files.contains(path))
-      problems.push_back(fmt::format("{}/{}: not in the signed manifest (added after signing)",
-                                     dir, path));
+      problems.push_back(
+          fmt::format("{}/{}: not in the signed manifest (added after signing)", dir, path));
 }
 
 }  // namespace
@@ -131,23 +133,26 @@ BundleVerification verify_bundle(const std::string& dir, std::string_view public
   std::string text;
   const fs::path sig_path = fs::path(dir) / kSignatureFile;
   if (!read_whole(sig_path, text))
-    return {std::nullopt, {fmt::format("{}: the department bundle is not signed (no {}); sign it "
-                                       "with: edugate rules sign --key KEY {}",
-                                       dir, kSignatureFile, dir)}};
+    return {std::nullopt,
+            {fmt::format("{}: the department bundle is not signed (no {}); sign it "
+                         "with: edugate rules sign --key KEY {}",
+                         dir, kSignatureFile, dir)}};
   const auto at = text.rfind(kSignaturePrefix);
-  const bool shaped = at != std::string::npos && (at == 0 || text[at - 1] == '\n') &&
-                      text.ends_with('\n');
+  const bool shaped =
+      at != std::string::npos && (at == 0 || text[at - 1] == '\n') && text.ends_with('\n');
   const auto signature =
-      shaped ? base64_decode(std::string_view(text).substr(at + kSignaturePrefix.size(),
-                                                            text.size() - at - kSignaturePrefix.size() - 1))
+      shaped ? base64_decode(std::string_view(text).substr(
+                   at + kSignaturePrefix.size(), text.size() - at - kSignaturePrefix.size() - 1))
              : std::nullopt;
   const std::string_view manifest = std::string_view(text).substr(0, shaped ? at : 0);
   const auto listed = signature ? parse_manifest(manifest) : std::nullopt;
-  if (!listed) return {std::nullopt, {fmt::format("{}: malformed signature file", sig_path.string())}};
+  if (!listed)
+    return {std::nullopt, {fmt::format("{}: malformed signature file", sig_path.string())}};
   if (!verify(key.get(), manifest, *signature))
-    return {std::nullopt, {fmt::format("{}: the signature does not verify with the department "
-                                       "public key (wrong key, or the signature file was edited)",
-                                       sig_path.string())}};
+    return {std::nullopt,
+            {fmt::format("{}: the signature does not verify with the department "
+                         "public key (wrong key, or the signature file was edited)",
+                         sig_path.string())}};
   auto files = read_bundle(dir, error);
   if (!files) return {std::nullopt, {error}};
   compare(*listed, *files, dir, result.problems);

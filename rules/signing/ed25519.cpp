@@ -110,8 +110,10 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (n < 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(n);
   // EVP_DecodeBlock counts padding as zero bytes.
-  if (text.ends_with("==")) size -= 2;
-  else if (text.ends_with('=')) size -= 1;
+  if (text.ends_with("=="))
+    size -= 2;
+  else if (text.ends_with('='))
+    size -= 1;
   out.resize(size);
   if (base64_encode(out) != text) return std::nullopt;  // reject non-canonical input
   return out;

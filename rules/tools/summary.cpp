@@ -31,10 +31,14 @@ void append_categories(std::string& out, const RuleSet& rules) {
   out += fmt::format("{} categories:\n", rules.category_count());
   for (CategoryId c = 0; c < rules.category_count(); ++c) {
     const CategoryInfo& i = rules.category(c);
-    out += fmt::format("  {:<14} {:<10} {:>9} domains {:>6} url prefixes {:>5} regexes {:>4} "
-                       "keywords  {} / {}\n",
-                       i.id, i.mandatory ? "mandatory" : i.builtin ? "built-in" : "", i.domains,
-                       i.url_prefixes, i.regexes, i.keywords, i.label_vi, i.label_en);
+    out += fmt::format(
+        "  {:<14} {:<10} {:>9} domains {:>6} url prefixes {:>5} regexes {:>4} "
+        "keywords  {} / {}\n",
+        i.id,
+        i.mandatory ? "mandatory"
+        : i.builtin ? "built-in"
+                    : "",
+        i.domains, i.url_prefixes, i.regexes, i.keywords, i.label_vi, i.label_en);
   }
 }
 
@@ -63,8 +67,8 @@ std::string format_summary(const RuleSet& rules) {
   std::string out = fmt::format(
       "rule set {} ({}): {} unique domains, {} URL prefixes, {} regexes in {} sets, {} keywords, "
       "{} exceptions; domain tables {:.1f} MiB\n",
-      rules.version(), rules.time_zone().name(), s.domains, s.url_prefixes, s.regexes,
-      s.regex_sets, s.keywords, s.exceptions, static_cast<double>(s.memory_bytes) / (1 << 20));
+      rules.version(), rules.time_zone().name(), s.domains, s.url_prefixes, s.regexes, s.regex_sets,
+      s.keywords, s.exceptions, static_cast<double>(s.memory_bytes) / (1 << 20));
   append_categories(out, rules);
   append_groups(out, rules);
   return out;

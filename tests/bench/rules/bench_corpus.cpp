@@ -46,14 +46,15 @@ std::vector<std::string> list_categories(const fs::path& data, std::string& yaml
     yaml += category(ids.back(), fmt::format("{{squidguard: \"{}\"}}", dir.string()), adult);
     ++files;
   }
-  const std::array<std::pair<const char*, const char*>, 4> sets = {
-      {{"blocklistproject", "blp"}, {"shadowwhisperer", "sw"}, {"sinfonietta", "sinf"},
-       {"vn/hostsvn", "hostsvn"}}};
+  const std::array<std::pair<const char*, const char*>, 4> sets = {{{"blocklistproject", "blp"},
+                                                                    {"shadowwhisperer", "sw"},
+                                                                    {"sinfonietta", "sinf"},
+                                                                    {"vn/hostsvn", "hostsvn"}}};
   for (const auto& [dir, prefix] : sets) {
     for (const auto& file : sorted(data / dir, false)) {
       ids.push_back(category_id(prefix, file.stem().string()));
-      yaml += category(ids.back(),
-                       fmt::format("{{format: domains, file: \"{}\"}}", file.string()), false);
+      yaml += category(ids.back(), fmt::format("{{format: domains, file: \"{}\"}}", file.string()),
+                       false);
       ++files;
     }
   }
@@ -64,8 +65,8 @@ std::vector<std::string> list_categories(const fs::path& data, std::string& yaml
 
 std::vector<std::string> generate_regexes(std::size_t count) {
   static constexpr std::array<const char*, 24> kSyllables = {
-      "ca", "si", "no", "bet", "lo", "de", "xo", "so", "vip", "win", "tai", "xiu",
-      "ma", "phim", "hay", "nong", "game", "club", "pro", "max", "zo", "ku", "fun", "ok"};
+      "ca", "si",   "no",  "bet",  "lo",   "de",   "xo",  "so",  "vip", "win", "tai", "xiu",
+      "ma", "phim", "hay", "nong", "game", "club", "pro", "max", "zo",  "ku",  "fun", "ok"};
   static constexpr std::array<const char*, 6> kTlds = {"com", "net", "info", "top", "xyz", "vn"};
   std::mt19937_64 rng(830);
   const auto word = [&] {
@@ -81,11 +82,18 @@ std::vector<std::string> generate_regexes(std::size_t count) {
     const std::string b = word();
     switch (i % 4) {
       case 0:
-        out.push_back(fmt::format("^([a-z0-9-]+\\.)*{}[0-9]*\\.{}/", a, kTlds[rng() % kTlds.size()]));
+        out.push_back(
+            fmt::format("^([a-z0-9-]+\\.)*{}[0-9]*\\.{}/", a, kTlds[rng() % kTlds.size()]));
         break;
-      case 1: out.push_back(fmt::format("/{}[-_]?{}/[0-9]+", a, b)); break;
-      case 2: out.push_back(fmt::format("[?&]{}={}[0-9]*(&|$)", b, a)); break;
-      default: out.push_back(fmt::format("(^|[./-]){}-?(casino|bet|xxx)[0-9]*\\.", a)); break;
+      case 1:
+        out.push_back(fmt::format("/{}[-_]?{}/[0-9]+", a, b));
+        break;
+      case 2:
+        out.push_back(fmt::format("[?&]{}={}[0-9]*(&|$)", b, a));
+        break;
+      default:
+        out.push_back(fmt::format("(^|[./-]){}-?(casino|bet|xxx)[0-9]*\\.", a));
+        break;
     }
   }
   return out;

@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto split = input.find("\n===\n");
   std::map<std::string, std::string> files;
   files["/fuzz/department.yaml"] = std::string(input.substr(0, split));
-  if (split != std::string_view::npos) files["/fuzz/school.yaml"] = std::string(input.substr(split + 5));
+  if (split != std::string_view::npos)
+    files["/fuzz/school.yaml"] = std::string(input.substr(split + 5));
   files["/fuzz/lists/a.txt"] = "example.com\nexample.org\n";
   files["/fuzz/lists/sg/domains"] = "example.net\n";
   files["/fuzz/lists/sg/urls"] = "example.net/games\n";

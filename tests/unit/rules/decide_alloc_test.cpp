@@ -39,17 +39,17 @@ TEST(DecideAllocations, NoneOnTheHotPath) {
   const RuleSet& rules = *loaded.rules;
   const LocalTime monday = at(0, 10, 0);
   const RequestFacts requests[] = {
-      http_facts(1, "www.porn.example", "/", "", monday),          // mandatory block
-      http_facts(1, "www.example.com", "/a/b?c", "x=1", monday),  // nothing matches
-      http_facts(1, "roblox.com", "/", "", monday),                // scheduled block
-      http_facts(1, "edu.roblox.com", "/", "", monday),            // group exception
-      http_facts(1, "news.example", "/games/1", "", monday),       // URL prefix
-      http_facts(1, "video.example", "/lessons/2", "", monday),    // URL exception
-      http_facts(3, "bet888.example", "/", "", monday),            // regex, mandatory
-      http_facts(2, "facebook.com", "/", "", monday),              // warn
-      http_facts(1, "www.google.com", "/maps", "", monday),        // safe search
+      http_facts(1, "www.porn.example", "/", "", monday),           // mandatory block
+      http_facts(1, "www.example.com", "/a/b?c", "x=1", monday),    // nothing matches
+      http_facts(1, "roblox.com", "/", "", monday),                 // scheduled block
+      http_facts(1, "edu.roblox.com", "/", "", monday),             // group exception
+      http_facts(1, "news.example", "/games/1", "", monday),        // URL prefix
+      http_facts(1, "video.example", "/lessons/2", "", monday),     // URL exception
+      http_facts(3, "bet888.example", "/", "", monday),             // regex, mandatory
+      http_facts(2, "facebook.com", "/", "", monday),               // warn
+      http_facts(1, "www.google.com", "/maps", "", monday),         // safe search
       connect_facts(1, "allowed.example", "porn.example", monday),  // SNI mismatch
-      connect_facts(1, "93.184.216.34", "", monday),               // bare IP
+      connect_facts(1, "93.184.216.34", "", monday),                // bare IP
       connect_facts(3, "2001:db8::1", "", monday),
   };
   for (const auto& f : requests) (void)decide(rules, f);  // warm RE2's DFA state cache

@@ -38,8 +38,8 @@ TEST(LocalTime, ParsesAdminInput) {
   EXPECT_EQ(at->weekday, 0);
   EXPECT_EQ(at->minute_of_day, 615);
   EXPECT_EQ(parse_local_time("2026-11-28T07:00")->weekday, 5);
-  for (const char* bad : {"2026-11-31 10:00", "2026-11-23 24:00", "2026-11-23 10:60",
-                          "2026-11-23", "23/11/2026 10:15", "2026-1-23 10:15"})
+  for (const char* bad : {"2026-11-31 10:00", "2026-11-23 24:00", "2026-11-23 10:60", "2026-11-23",
+                          "23/11/2026 10:15", "2026-1-23 10:15"})
     EXPECT_FALSE(parse_local_time(bad)) << bad;
 }
 

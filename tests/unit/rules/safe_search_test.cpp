@@ -15,16 +15,22 @@ TEST(SafeSearch, RecognisesSearchHosts) {
     SearchEngine engine;
   };
   const Case cases[] = {
-      {"www.google.com", SearchEngine::google},     {"google.com.vn", SearchEngine::google},
-      {"www.google.co.uk", SearchEngine::google},   {"www.google.de", SearchEngine::google},
-      {"google.evil.com", SearchEngine::none},      {"mail.google.com", SearchEngine::none},
+      {"www.google.com", SearchEngine::google},
+      {"google.com.vn", SearchEngine::google},
+      {"www.google.co.uk", SearchEngine::google},
+      {"www.google.de", SearchEngine::google},
+      {"google.evil.com", SearchEngine::none},
+      {"mail.google.com", SearchEngine::none},
       {"forcesafesearch.google.com", SearchEngine::none},
-      {"www.youtube.com", SearchEngine::youtube},   {"m.youtube.com", SearchEngine::youtube},
+      {"www.youtube.com", SearchEngine::youtube},
+      {"m.youtube.com", SearchEngine::youtube},
       {"youtubei.googleapis.com", SearchEngine::youtube},
       {"youtube.googleapis.com", SearchEngine::youtube},
       {"www.youtube-nocookie.com", SearchEngine::youtube},
-      {"restrict.youtube.com", SearchEngine::none}, {"www.bing.com", SearchEngine::bing},
-      {"duckduckgo.com", SearchEngine::duckduckgo}, {"coccoc.com", SearchEngine::none},
+      {"restrict.youtube.com", SearchEngine::none},
+      {"www.bing.com", SearchEngine::bing},
+      {"duckduckgo.com", SearchEngine::duckduckgo},
+      {"coccoc.com", SearchEngine::none},
   };
   for (const auto& c : cases) EXPECT_EQ(search_engine_of(c.host), c.engine) << c.host;
 }

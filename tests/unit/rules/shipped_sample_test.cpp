@@ -72,9 +72,9 @@ TEST_F(ShippedSampleTest, MandatoryCategoriesBlockEveryone) {
 
 TEST_F(ShippedSampleTest, ListFormatsAndSchoolOverrides) {
   const LocalTime monday = at(0, 10, 0);
-  EXPECT_EQ(host("thpt", "nordvpn.com", monday).action, Action::block);       // dnsmasq
-  EXPECT_EQ(host("giao-vien", "dns.google", monday).action, Action::block);   // inline
-  EXPECT_EQ(host("thpt", "twitch.tv", monday).action, Action::warn);          // school category
+  EXPECT_EQ(host("thpt", "nordvpn.com", monday).action, Action::block);      // dnsmasq
+  EXPECT_EQ(host("giao-vien", "dns.google", monday).action, Action::block);  // inline
+  EXPECT_EQ(host("thpt", "twitch.tv", monday).action, Action::warn);         // school category
   EXPECT_EQ(host("thcs", "twitch.tv", monday).action, Action::block);
   EXPECT_EQ(host("thcs", "education.minecraft.net", monday).action, Action::allow);
   EXPECT_EQ(host("thcs", "minecraft.net", monday).action, Action::block);

@@ -27,7 +27,8 @@ CliRun edugate(const std::string& args) {
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return run;
   std::array<char, 4096> buf;
-  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) run.output.append(buf.data(), n);
+  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+    run.output.append(buf.data(), n);
   const int status = ::pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -39,11 +40,11 @@ const std::string kConfig = kEtc + "/edugate.yaml";
 /// A copy of the shipped etc/ tree that a test may change.
 class EtcCopy {
  public:
-  EtcCopy() {
-    fs::copy(kEtc, tree_.path("etc"), fs::copy_options::recursive);
-  }
+  EtcCopy() { fs::copy(kEtc, tree_.path("etc"), fs::copy_options::recursive); }
   std::string path(const std::string& rel) const { return tree_.path("etc/" + rel); }
-  void write(const std::string& rel, std::string_view text) const { tree_.write("etc/" + rel, text); }
+  void write(const std::string& rel, std::string_view text) const {
+    tree_.write("etc/" + rel, text);
+  }
   void append(const std::string& rel, std::string_view text) const {
     std::ofstream(path(rel), std::ios::app) << text;
   }
@@ -94,11 +95,14 @@ TEST(EdugateCheck, SchoolAllowingAMandatoryCategoryFails) {
 }
 
 TEST(EdugateExplain, MandatoryBlockWithFileLine) {
-  const CliRun r = edugate("explain http://www.fb88.com/ca-cuoc --group thcs --at \"2026-11-23 10:15\" "
-                        "--config " + kConfig);
+  const CliRun r = edugate(
+      "explain http://www.fb88.com/ca-cuoc --group thcs --at \"2026-11-23 10:15\" "
+      "--config " +
+      kConfig);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.has("decision:   BLOCK")) << r.output;
-  EXPECT_TRUE(r.has("rule:       " + kEtc + "/rules/department/lists/co-bac.hosts:2  domain "
+  EXPECT_TRUE(r.has("rule:       " + kEtc +
+                    "/rules/department/lists/co-bac.hosts:2  domain "
                     "'fb88.com'"))
       << r.output;
   EXPECT_TRUE(r.has("'co-bac' is a mandatory category")) << r.output;
@@ -107,7 +111,7 @@ TEST(EdugateExplain, MandatoryBlockWithFileLine) {
 TEST(EdugateExplain, GamesScheduleBoundaries) {
   const auto decision = [](const char* when) {
     const CliRun r = edugate(std::string("explain https://www.roblox.com/ --group thcs --at \"") +
-                          when + "\" --config " + kConfig);
+                             when + "\" --config " + kConfig);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const auto at = r.output.find("decision:   ");
     return at == std::string::npos ? std::string("?") : r.output.substr(at + 12, 5);
@@ -117,14 +121,19 @@ TEST(EdugateExplain, GamesScheduleBoundaries) {
   EXPECT_EQ(decision("2026-11-27 16:29"), "BLOCK");  // Friday
   EXPECT_EQ(decision("2026-11-27 16:30"), "ALLOW");
   EXPECT_EQ(decision("2026-11-28 10:00"), "ALLOW");  // Saturday
-  const CliRun r = edugate("explain https://www.roblox.com/ --group thcs --at \"2026-11-23 10:00\" "
-                        "--config " + kConfig);
-  EXPECT_TRUE(r.has("profile thcs: block tro-choi during gio-hoc — schedule active now")) << r.output;
+  const CliRun r = edugate(
+      "explain https://www.roblox.com/ --group thcs --at \"2026-11-23 10:00\" "
+      "--config " +
+      kConfig);
+  EXPECT_TRUE(r.has("profile thcs: block tro-choi during gio-hoc — schedule active now"))
+      << r.output;
 }
 
 TEST(EdugateExplain, ClientIpPicksTheGroupAndUnknownGroupFails) {
-  const CliRun r = edugate("explain http://facebook.com/ --client-ip 127.0.0.1 --at \"2026-11-23 "
-                        "10:00\" --config " + kConfig);
+  const CliRun r = edugate(
+      "explain http://facebook.com/ --client-ip 127.0.0.1 --at \"2026-11-23 "
+      "10:00\" --config " +
+      kConfig);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.has("group:      kiem-thu")) << r.output;
   const CliRun bad = edugate("explain http://facebook.com/ --group lop-9 --config " + kConfig);
@@ -136,21 +145,23 @@ TEST(EdugateImport, WritesACategoryFileThatLoads) {
   EtcCopy etc;
   etc.write("lists/extra.hosts", "0.0.0.0 extra-casino.example\n0.0.0.0 extra-casino.example\n");
   const CliRun r = edugate("import hosts " + etc.path("lists/extra.hosts") +
-                        " --category co-bac-them --label-vi \"Cờ bạc (bổ sung)\" --label-en "
-                        "\"Gambling (extra)\" --mandatory -o " +
-                        etc.path("rules/department/co-bac-them.yaml"));
+                           " --category co-bac-them --label-vi \"Cờ bạc (bổ sung)\" --label-en "
+                           "\"Gambling (extra)\" --mandatory -o " +
+                           etc.path("rules/department/co-bac-them.yaml"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.has("category 'co-bac-them' with 1 domains")) << r.output;
   const CliRun check = edugate("check " + etc.path("edugate.yaml"));
   EXPECT_EQ(check.exit_code, 0) << check.output;
   const auto start = check.output.find("\n  co-bac-them ");
   ASSERT_NE(start, std::string::npos) << check.output;
-  const std::string line = check.output.substr(start + 1, check.output.find('\n', start + 1) - start);
+  const std::string line =
+      check.output.substr(start + 1, check.output.find('\n', start + 1) - start);
   EXPECT_NE(line.find(" mandatory "), std::string::npos) << line;
   EXPECT_NE(line.find(" 1 domains"), std::string::npos) << line;
   EXPECT_NE(line.find("Cờ bạc (bổ sung) / Gambling (extra)"), std::string::npos) << line;
-  const CliRun explain = edugate("explain http://extra-casino.example/ --group giao-vien --config " +
-                              etc.path("edugate.yaml"));
+  const CliRun explain =
+      edugate("explain http://extra-casino.example/ --group giao-vien --config " +
+              etc.path("edugate.yaml"));
   EXPECT_TRUE(explain.has("decision:   BLOCK")) << explain.output;
 }
 
@@ -162,7 +173,8 @@ TEST(EdugateRulesBundle, KeygenSignVerifyAndRefuseTampering) {
             fs::perms::none);
   const CliRun sign = edugate("rules sign --key " + etc.path("keys/so-gddt.key.pem") + " " + dept);
   EXPECT_EQ(sign.exit_code, 0) << sign.output;
-  const CliRun ok = edugate("rules verify --pubkey " + etc.path("keys/so-gddt.pub.pem") + " " + dept);
+  const CliRun ok =
+      edugate("rules verify --pubkey " + etc.path("keys/so-gddt.pub.pem") + " " + dept);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_TRUE(ok.has("signature OK")) << ok.output;
   std::string config;

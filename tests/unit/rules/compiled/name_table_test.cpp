@@ -92,9 +92,8 @@ TEST(DomainIndex, SubdomainsMatchLabelBoundariesOnly) {
   EXPECT_EQ(idx.domain_count(), 2u);
   EXPECT_EQ(idx.rule_count(), 3u);
   std::vector<std::pair<CategoryId, std::uint32_t>> hits;
-  idx.match(HostSuffixes("x.ads.example.com", false), [&](const DomainHit& h, std::size_t) {
-    hits.emplace_back(h.category, h.line);
-  });
+  idx.match(HostSuffixes("x.ads.example.com", false),
+            [&](const DomainHit& h, std::size_t) { hits.emplace_back(h.category, h.line); });
   const std::vector<std::pair<CategoryId, std::uint32_t>> want = {{3, 5}, {1, 3}, {2, 4}};
   EXPECT_EQ(hits, want);
   int count = 0;

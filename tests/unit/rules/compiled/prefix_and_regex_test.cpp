@@ -16,10 +16,14 @@ TEST(PathPrefix, MatchesAtSegmentBoundaries) {
     bool match;
   };
   const Case cases[] = {
-      {"/games", "", "/games", true},       {"/games/x", "", "/games", true},
-      {"/gamesroom", "", "/games", false},  {"/games", "id=1", "/games", true},
-      {"/games/", "", "/games/", true},     {"/gamesx", "", "/games/", false},
-      {"/a", "", "/", true},                {"/", "", "/a", false},
+      {"/games", "", "/games", true},
+      {"/games/x", "", "/games", true},
+      {"/gamesroom", "", "/games", false},
+      {"/games", "id=1", "/games", true},
+      {"/games/", "", "/games/", true},
+      {"/gamesx", "", "/games/", false},
+      {"/a", "", "/", true},
+      {"/", "", "/a", false},
       {"/index.php", "id=3", "/index.php?id=3", true},
       {"/index.php", "id=4", "/index.php?id=3", false},
       {"/index.php", "", "/index.php?id=3", false},

@@ -25,8 +25,8 @@ TEST(WeekSchedule, HalfOpenWindowsPerWeekday) {
   EXPECT_TRUE(s.contains(t(5, 0, 0)));
   EXPECT_TRUE(s.contains(t(5, 23, 59)));
   EXPECT_FALSE(s.contains(t(6, 12, 0)));
-  EXPECT_FALSE(s.contains(t(7, 12, 0)));     // out of range weekday
-  EXPECT_FALSE(s.contains(t(0, 24, 0)));     // out of range minute
+  EXPECT_FALSE(s.contains(t(7, 12, 0)));  // out of range weekday
+  EXPECT_FALSE(s.contains(t(0, 24, 0)));  // out of range minute
 }
 
 TEST(GroupPolicy, SchoolScheduleBeatsProfileScheduleAndStrongestAmongEquals) {

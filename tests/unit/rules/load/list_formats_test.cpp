@@ -43,8 +43,8 @@ class ListFormatsTest : public ::testing::Test {
 
 TEST_F(ListFormatsTest, EveryFormatBlocks) {
   for (const char* host : {"plain.example", "www.plain.example", "star.example", "hosts-a.example",
-                           "hosts-b.example", "adguard.example", "dnsmasq.example",
-                           "dns2.example", "sg-domain.example", "10.9.8.7", "casino-12.example"})
+                           "hosts-b.example", "adguard.example", "dnsmasq.example", "dns2.example",
+                           "sg-domain.example", "10.9.8.7", "casino-12.example"})
     EXPECT_EQ(decide_on(host), Action::block) << host;
   EXPECT_EQ(decide_on("sg-url.example", "/play/now"), Action::block);
   EXPECT_EQ(decide_on("sg-url.example", "/other"), Action::allow);

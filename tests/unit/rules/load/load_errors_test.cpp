@@ -133,8 +133,8 @@ TEST_F(LoadErrorsTest, BadInlineDomain) {
     domains: [good.example, "bad domain.example"]
 )");
   EXPECT_FALSE(r.rules);
-  EXPECT_TRUE(has_diagnostic(r.diagnostics, tree_.path("department.yaml"), 4, 29,
-                             "'bad domain.example'"))
+  EXPECT_TRUE(
+      has_diagnostic(r.diagnostics, tree_.path("department.yaml"), 4, 29, "'bad domain.example'"))
       << all(r.diagnostics);
 }
 
@@ -180,7 +180,8 @@ TEST_F(LoadErrorsTest, UnknownProfileBand) {
 }
 
 TEST_F(LoadErrorsTest, DepartmentCannotAllowItsOwnMandatoryCategory) {
-  const auto r = department(std::string(kBaseDepartment) + "profiles:\n  thcs:\n    allow: [adult]\n");
+  const auto r =
+      department(std::string(kBaseDepartment) + "profiles:\n  thcs:\n    allow: [adult]\n");
   expect(r, "department.yaml", 15, 13, "category 'adult' is mandatory and always blocked");
 }
 
@@ -213,8 +214,9 @@ TEST_F(LoadErrorsTest, SchoolCannotExceptMandatoryDomain) {
   domains: [www.porn.example]
   urls: [porn.example/lessons]
 )");
-  expect(r, "school.yaml", 2, 13, "exception 'www.porn.example' would lift mandatory category "
-                                  "'adult'");
+  expect(r, "school.yaml", 2, 13,
+         "exception 'www.porn.example' would lift mandatory category "
+         "'adult'");
   expect(r, "school.yaml", 3, 10, "would lift mandatory category 'adult'");
 }
 
@@ -235,8 +237,9 @@ TEST_F(LoadErrorsTest, BadNetworks) {
     networks: [10.0.0.300/8, 10.1.2.3/32, "fd00::1/128", 10.1.0.0/8]
 )");
   expect(r, "school.yaml", 5, 16, "'10.0.0.300/8' is not a network");
-  expect(r, "school.yaml", 5, 30, "'10.1.2.3/32' is a single address: a group must not identify "
-                                  "one device");
+  expect(r, "school.yaml", 5, 30,
+         "'10.1.2.3/32' is a single address: a group must not identify "
+         "one device");
   expect(r, "school.yaml", 5, 43, "'fd00::1/128' is a single address");
   expect(r, "school.yaml", 5, 58, "bits set below the prefix length");
 }

@@ -108,8 +108,9 @@ TEST_F(BundleTest, RemovedFileIsRefused) {
   std::filesystem::remove(tree_.path("bundle/lists/gambling.txt"));
   const auto v = verify_bundle(dir(), keys_.public_pem);
   EXPECT_FALSE(v.files);
-  EXPECT_NE(joined(v.problems).find("lists/gambling.txt: listed in the signed manifest but missing"),
-            std::string::npos)
+  EXPECT_NE(
+      joined(v.problems).find("lists/gambling.txt: listed in the signed manifest but missing"),
+      std::string::npos)
       << joined(v.problems);
 }
 
@@ -134,8 +135,7 @@ TEST_F(BundleTest, EditedManifestIsRefused) {
   std::string text((std::istreambuf_iterator<char>(in)), {});
   tree_.write("bundle/lists/gambling.txt", "w88.com\n");
   files = read_bundle(dir(), error);
-  const std::string forged =
-      manifest_text(*files) + text.substr(text.rfind("ed25519 "));
+  const std::string forged = manifest_text(*files) + text.substr(text.rfind("ed25519 "));
   tree_.write("bundle/bundle.sig", forged);
   const auto v = verify_bundle(dir(), keys_.public_pem);
   EXPECT_FALSE(v.files);
