@@ -66,8 +66,9 @@ DeviceKey device_key(const DeviceKeyring& keyring,
                      std::span<const std::uint8_t> client_address_bytes, LocalDay day) noexcept {
   const auto key = keyring.key_for(day);
   if (!key) return kNoDevice;
-  const auto h = siphash24(*key, client_address_bytes);
-  return h == kNoDevice ? 1 : h;
+  const DeviceKey parity = static_cast<std::uint32_t>(day) & 1u;
+  const DeviceKey h = (siphash24(*key, client_address_bytes) & ~DeviceKey{1}) | parity;
+  return h == kNoDevice ? 2 : h;
 }
 
 }  // namespace edugate::reporting

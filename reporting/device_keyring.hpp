@@ -14,9 +14,16 @@ namespace edugate::reporting {
 
 /// A keyed hash of a client address, valid for one local day. It is used only to count distinct
 /// devices in RAM; it is never stored, logged or exported. kNoDevice means "not known": such a
-/// request is counted but adds no device, which can only make suppression stricter.
+/// request is counted but adds no device, which can only make suppression stricter. Bit 0 holds
+/// the parity of the day it was made for, so a key carried past midnight (a long keep-alive
+/// connection) is recognised and not counted as a second device on the next day.
 using DeviceKey = std::uint64_t;
 inline constexpr DeviceKey kNoDevice = 0;
+
+/// True when `key` is a real device key made for `day` (see DeviceKey).
+constexpr bool device_key_fits(DeviceKey key, LocalDay day) noexcept {
+  return key != kNoDevice && (key & 1u) == (static_cast<std::uint32_t>(day) & 1u);
+}
 
 /// The secret keys behind DeviceKey: one random 128-bit key per local day, generated in RAM from
 /// a CSPRNG, never written anywhere, and erased once the day is over, so hashes of different days
@@ -58,8 +65,9 @@ class DeviceKeyring {
 };
 
 /// The device key of a client address (raw address bytes, e.g. 4 for IPv4 or 16 for IPv6) on
-/// local `day`: SipHash-2-4 under that day's key. Returns kNoDevice when the keyring holds no key
-/// for `day`. Thread-safe, lock-free, no allocation. The caller drops the address afterwards.
+/// local `day`: SipHash-2-4 under that day's key, bit 0 replaced by the day's parity. Returns
+/// kNoDevice when the keyring holds no key for `day`. Compute it with the day of the request
+/// being counted. Thread-safe, lock-free, no allocation. The caller drops the address afterwards.
 DeviceKey device_key(const DeviceKeyring& keyring,
                      std::span<const std::uint8_t> client_address_bytes, LocalDay day) noexcept;
 

@@ -22,7 +22,7 @@ void Recorder::add(Tallied action, std::uint16_t category, rules::GroupId group,
   Tally& tally = tallies_[word & 1u];
   CountKey key{hour.day, hour.hour, action, category, group_id(group), 0};
   if (!domain.empty()) key.domain = tally.domain_id(domain);
-  tally.add(key, device);
+  tally.add(key, device_key_fits(device, hour.day) ? device : kNoDevice);
   tally.note_version(hour.day, version_id_);
   // Leaving: the counter becomes even; release publishes our writes to the flusher.
   word_.fetch_add(2, std::memory_order_release);

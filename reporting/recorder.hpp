@@ -36,7 +36,8 @@ class Recorder {
 
   /// Counts one decision in `hour` for `group`. `matched_domain` is the domain of the rule that
   /// matched (any host name; reduced here to its registrable domain) and is kept only for block
-  /// and warn. `device` may be kNoDevice. Lock-free; allocation-free once the interval's counters
+  /// and warn. `device` may be kNoDevice; a key made for another day than `hour.day` counts no
+  /// device. Lock-free; allocation-free once the interval's counters
   /// exist (a new block/warn domain in an interval allocates once).
   void count(const rules::Decision& decision, rules::GroupId group, HourBucket hour,
              std::string_view matched_domain, DeviceKey device);

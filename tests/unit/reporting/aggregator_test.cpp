@@ -76,6 +76,19 @@ TEST_F(AggregatorTest, UnknownDeviceCountsRequestsButNoDevice) {
   EXPECT_EQ(devices(b, "staff", "games", "block"), 0u);
 }
 
+TEST_F(AggregatorTest, AKeyCarriedPastMidnightCountsNoDevice) {
+  ring.rotate(kDay);
+  const auto yesterdays = dev(1);  // e.g. computed when a keep-alive connection was opened
+  recorder.count(block(0), 1, HourBucket{kDay + 1, 0}, "a.example", yesterdays);
+  recorder.count(block(0), 1, HourBucket{kDay + 1, 0}, "a.example",
+                 device_key(ring, address(1), kDay + 1));
+  const auto b = agg.collect(kDay + 1);
+  const auto it = b.devices.find({kDay + 1, "thcs", "gambling", "block", "*"});
+  ASSERT_NE(it, b.devices.end());
+  EXPECT_EQ(it->second, 1u) << "one device, not two";
+  EXPECT_EQ(b.counts.begin()->second, 2u) << "both requests still count";
+}
+
 TEST_F(AggregatorTest, ReviewRequestsAndSiteReportsAreEventsNotRequests) {
   recorder.count_review_request(0, 1, kHour, "bet.example.com", dev(1));
   recorder.count_site_report(1, kHour, "bad.example.net", dev(2));

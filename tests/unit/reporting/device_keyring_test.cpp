@@ -42,6 +42,15 @@ TEST(DeviceKeyring, KeysRotateDailyAndOldDaysAreErased) {
   EXPECT_NE(device_key(ring, kAddr, 102), kNoDevice);
 }
 
+TEST(DeviceKeyring, KeysCarryTheirDaysParity) {
+  DeviceKeyring ring;
+  ring.rotate(100);
+  EXPECT_TRUE(device_key_fits(device_key(ring, kAddr, 100), 100));
+  EXPECT_FALSE(device_key_fits(device_key(ring, kAddr, 100), 101));
+  EXPECT_TRUE(device_key_fits(device_key(ring, kAddr, 101), 101));
+  EXPECT_FALSE(device_key_fits(kNoDevice, 100));
+}
+
 TEST(DeviceKeyring, TwoKeyringsNeverAgree) {
   DeviceKeyring a, b;
   a.rotate(5);
