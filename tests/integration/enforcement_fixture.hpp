@@ -1,0 +1,98 @@
+#pragma once
+
+// A small, readable rule set for the enforcement tests, written into a temp dir, and an edugate
+// whose clock the test controls (`run --test-clock FILE`).
+
+#include <string>
+
+#include "tests/integration/proxy_fixture.hpp"
+
+namespace edugate::itest {
+
+/// Times (Unix seconds) around the school day in Asia/Ho_Chi_Minh (UTC+7).
+inline constexpr long long kMonday0659 = 1795391940;  // 2026-11-23 06:59, Monday
+inline constexpr long long kMonday0700 = 1795392000;  // 2026-11-23 07:00
+inline constexpr long long kMonday1629 = 1795426140;  // 2026-11-23 16:29
+inline constexpr long long kMonday1630 = 1795426200;  // 2026-11-23 16:30
+inline constexpr long long kSaturday1000 = 1795834800;  // 2026-11-28 10:00
+
+inline constexpr const char* kDepartmentRules = R"(
+description: test department set
+categories:
+  - id: xau
+    labels: {vi: "Nội dung xấu", en: "Harmful content"}
+    mandatory: true
+    domains: [blocked.test]
+    keywords: ["cờ bạc"]
+  - id: tro-choi
+    labels: {vi: "Trò chơi trực tuyến", en: "Online games"}
+    domains: [games.test]
+  - id: mxh
+    labels: {vi: "Mạng xã hội", en: "Social networks"}
+    domains: [social.test]
+schedules:
+  - id: gio-hoc
+    windows:
+      - {days: mon-fri, from: "07:00", to: "16:30"}
+profiles:
+  thcs:
+    warn: [mxh]
+    scheduled:
+      - {category: tro-choi, action: block, during: gio-hoc}
+    safe_search: {enabled: true, youtube: strict}
+)";
+
+inline constexpr const char* kSchoolRules = R"(
+description: test school
+groups:
+  - id: hoc-sinh
+    labels: {vi: "Học sinh", en: "Pupils"}
+    age: thcs
+    networks: [127.0.0.0/8]
+    exceptions:
+      domains: [edu.games.test]
+)";
+
+/// The rules above plus a test clock file, in one directory that outlives the edugate process.
+struct EnforcementSetup {
+  TempDir dir{"edugate-rules"};
+  std::filesystem::path department = dir.write("department.yaml", kDepartmentRules);
+  std::filesystem::path school = dir.write("school.yaml", kSchoolRules);
+  std::filesystem::path clock = dir.write("clock", std::to_string(kMonday0700));
+
+  void set_time(long long unix_seconds) const { dir.write("clock", std::to_string(unix_seconds)); }
+
+  /// Config: the rules, every test host routed to `origin` (to `tls_origin` instead, when given,
+  /// for the names CONNECT tests use), reporting into this dir.
+  std::string config(const TestOrigin& origin, std::string_view extra = {},
+                     const TestOrigin* tls_origin = nullptr) const {
+    const auto o = origin.endpoint().authority();
+    std::string c = test_config(extra);
+    c += "rules:\n  department: " + department.string() + "\n  school: " + school.string() +
+         "\n  timezone: Asia/Ho_Chi_Minh\n";
+    c += "upstream_overrides:\n";
+    for (const char* host : {"blocked.test", "games.test", "edu.games.test", "social.test",
+                             "www.bing.com"})
+      c += std::string("  ") + host + ": \"" + o + "\"\n";
+    if (tls_origin) {
+      // www.google.com deliberately absent: only the safe-search endpoint leads anywhere.
+      const auto t = tls_origin->endpoint().authority();
+      for (const char* host : {"allowed.test", "forcesafesearch.google.com"})
+        c += std::string("  ") + host + ": \"" + t + "\"\n";
+    } else {
+      for (const char* host : {"allowed.test", "www.google.com"})
+        c += std::string("  ") + host + ": \"" + o + "\"\n";
+    }
+    c += "reporting:\n  store: " + (dir.path() / "edugate.db").string() +
+         "\n  flush_interval: 1s\n  school_id: test-school\n";
+    return c;
+  }
+
+  EdugateOptions options() const {
+    EdugateOptions o;
+    o.extra_args = {"--test-clock", clock.string()};
+    return o;
+  }
+};
+
+}  // namespace edugate::itest

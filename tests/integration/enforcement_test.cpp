@@ -1,0 +1,197 @@
+// Every rule action through the real binary with curl: allow, block (bilingual page, hotline
+// 111), warn and continue, safe search by URL rewrite and by CONNECT substitution, schedules at
+// their boundary minute without a reload, mandatory category vs school exception, CONNECT/SNI
+// mismatch, IP-literal CONNECT, and the anonymous report portal.
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/integration/enforcement_fixture.hpp"
+#include "tests/integration/harness/raw_client.hpp"
+#include "tests/integration/harness/test_pki.hpp"
+
+namespace edugate::itest {
+namespace {
+
+class Enforcement : public ::testing::Test {
+ protected:
+  EnforcementSetup setup;
+  TestOrigin origin;
+  EdugateProcess edugate{setup.config(origin), setup.options()};
+
+  HttpReply get(std::string_view url, std::vector<std::string> extra = {}) {
+    extra.push_back(std::string(url));
+    return via(edugate, std::move(extra));
+  }
+};
+
+TEST_F(Enforcement, AllowedSiteIsForwarded) {
+  const auto r = get("http://allowed.test/bytes/10");
+  EXPECT_EQ(r.status, 200) << r.run.err;
+  EXPECT_EQ(r.body, pattern_string(10));
+  EXPECT_EQ(metric(edugate, "edugate_decisions_allow_total"), 1);
+}
+
+TEST_F(Enforcement, MandatoryCategoryGetsTheBilingualBlockPage) {
+  const auto r = get("http://www.blocked.test/anything?x=1");
+  ASSERT_EQ(r.status, 403) << r.run.err;
+  EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r.header("Cache-Control"), "no-store");
+  EXPECT_NE(r.body.find("Trang này đã bị chặn"), std::string::npos);
+  EXPECT_NE(r.body.find("This page is blocked"), std::string::npos);
+  EXPECT_NE(r.body.find("Nội dung xấu"), std::string::npos);
+  EXPECT_NE(r.body.find("Harmful content"), std::string::npos);
+  EXPECT_NE(r.body.find("111"), std::string::npos);
+  EXPECT_NE(r.body.find("http://edugate.lan/bao-cao?domain=www.blocked.test&amp;loai=xem-lai"),
+            std::string::npos)
+      << r.body;
+  EXPECT_LT(r.body.find("lang=\"vi\""), r.body.find("lang=\"en\""));  // Vietnamese first
+  EXPECT_EQ(r.body.find("127.0.0.1"), std::string::npos);             // nothing about the pupil
+  EXPECT_EQ(metric(edugate, "edugate_decisions_block_total"), 1);
+  // The connection survives a block page: a second request on it works.
+  const auto two = curl({"-x", edugate.proxy().url(), "-w", "%{http_code}:%{num_connects} ",
+                         "-o", "/dev/null", "http://blocked.test/", "-o", "/dev/null",
+                         "http://allowed.test/bytes/1"});
+  EXPECT_EQ(words(two.out), (std::vector<std::string>{"403:1", "200:0"})) << two.out;
+}
+
+TEST_F(Enforcement, SearchKeywordOfAMandatoryCategoryIsBlocked) {
+  EXPECT_EQ(get("http://www.google.com/search?q=c%E1%BB%9D+b%E1%BA%A1c").status, 403);
+  EXPECT_EQ(get("http://www.google.com/search?q=CO+BAC").status, 403);  // folded: co bac
+}
+
+TEST_F(Enforcement, SafeSearchIsForcedOnPlainHttp) {
+  auto r = get("http://www.google.com/search?q=bong+da&safe=off");
+  EXPECT_EQ(r.header("X-Origin-Target"), "/search?q=bong+da&safe=active") << r.run.out;
+  r = get("http://www.bing.com/search?q=bong+da");
+  EXPECT_NE(r.header("X-Origin-Target")->find("adlt=strict"), std::string::npos)
+      << *r.header("X-Origin-Target");
+  EXPECT_GE(metric(edugate, "edugate_decisions_safe_search_total"), 2);
+}
+
+TEST_F(Enforcement, WarnPageThenContinueWithAPassForThatHostOnly) {
+  auto r = get("http://social.test/bytes/5");
+  ASSERT_EQ(r.status, 403) << r.run.err;
+  EXPECT_NE(r.body.find("Mạng xã hội"), std::string::npos);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.body, m, std::regex("href=\"(http://social\\.test/\\.edugate/"
+                                                      "continue\\?t=[^\"]+)\"")))
+      << r.body;
+  auto link = m[1].str();
+  for (auto pos = link.find("&amp;"); pos != std::string::npos; pos = link.find("&amp;"))
+    link.replace(pos, 5, "&");
+  r = get(link);
+  ASSERT_EQ(r.status, 302) << r.run.out;
+  EXPECT_EQ(r.header("Location"), "/bytes/5");
+  const auto cookie = r.header("Set-Cookie").value_or("");
+  ASSERT_TRUE(cookie.starts_with("edugate_pass=")) << cookie;
+  const auto pass = cookie.substr(0, cookie.find(';'));
+  r = get("http://social.test/bytes/5", {"-H", "Cookie: " + pass});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, pattern_string(5));
+  // The origin never sees edugate's cookie; the pupil's own cookies pass.
+  r = get("http://social.test/headers", {"-H", "Cookie: a=1; " + pass + "; b=2"});
+  EXPECT_NE(r.body.find("\"cookie\":\"a=1; b=2\""), std::string::npos) << r.body;
+  // The pass is for social.test only, and a forged one is refused.
+  EXPECT_EQ(get("http://www.social.test/", {"-H", "Cookie: " + pass}).status, 403);
+  EXPECT_EQ(get("http://social.test/", {"-H", "Cookie: edugate_pass=9999999999.0000"}).status, 403);
+}
+
+TEST_F(Enforcement, ScheduleTakesEffectAtTheBoundaryMinuteWithoutReload) {
+  setup.set_time(kMonday0659);
+  EXPECT_EQ(get("http://games.test/bytes/1").status, 200);
+  setup.set_time(kMonday0700);
+  EXPECT_EQ(get("http://games.test/bytes/1").status, 403);
+  setup.set_time(kMonday1629);
+  EXPECT_EQ(get("http://games.test/bytes/1").status, 403);
+  setup.set_time(kMonday1630);
+  EXPECT_EQ(get("http://games.test/bytes/1").status, 200);
+  setup.set_time(kSaturday1000);
+  EXPECT_EQ(get("http://games.test/bytes/1").status, 200);
+}
+
+TEST_F(Enforcement, SchoolExceptionLiftsAGameButNeverAMandatoryCategory) {
+  setup.set_time(kMonday0700);
+  EXPECT_EQ(get("http://games.test/").status, 403);
+  EXPECT_EQ(get("http://edu.games.test/bytes/1").status, 200);
+  // A school file that tries to except a mandatory category is refused by `edugate check`.
+  TempDir dir;
+  const auto school = dir.write("school.yaml", std::string(kSchoolRules) +
+                                                   "exceptions:\n  domains: [blocked.test]\n");
+  const auto config = dir.write(
+      "edugate.yaml", "listeners: [{address: 127.0.0.1:0}]\nclient_networks: [127.0.0.0/8]\n"
+                      "rules:\n  department: " + setup.department.string() +
+                          "\n  school: " + school.string() + "\n");
+  const auto check = run_command({edugate_binary(), "check", config.string()}, milliseconds(20000));
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.err.find(school.string() + ":11:13: exception 'blocked.test' would lift "
+                                              "mandatory category 'xau'"),
+            std::string::npos)
+      << check.err;
+  EXPECT_NE(check.err.find("mandatory"), std::string::npos) << check.err;
+}
+
+TEST_F(Enforcement, PortalTakesAnonymousReports) {
+  auto r = get("http://edugate.lan/bao-cao?domain=blocked.test&loai=xem-lai&cat=xau");
+  ASSERT_EQ(r.status, 200) << r.run.err;
+  EXPECT_NE(r.body.find("Báo cáo trang web"), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"blocked.test\""), std::string::npos);
+  EXPECT_NE(r.body.find("111"), std::string::npos);
+  r = get("http://edugate.lan/bao-cao", {"--data", "domain=https%3A%2F%2FBad.Example.com%2Fx&kind=harmful"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Cảm ơn em"), std::string::npos) << r.body;
+  r = get("http://edugate.lan/bao-cao", {"--data", "domain=not a domain&kind=harmful"});
+  EXPECT_NE(r.body.find("chưa đúng"), std::string::npos);
+  EXPECT_EQ(metric(edugate, "edugate_portal_reports_total"), 1);
+}
+
+/// CONNECT (HTTPS without interception): decided on the CONNECT host and again on the SNI.
+class EnforcementTls : public ::testing::Test {
+ protected:
+  EnforcementSetup setup;
+  TestOrigin origin;
+  TempDir pki_dir;
+  TestPki pki = make_test_pki(pki_dir.path(), {"allowed.test", "blocked.test", "www.google.com"});
+  TestOrigin tls_origin{pki};
+  EdugateProcess edugate{setup.config(origin, {}, &tls_origin), setup.options()};
+
+  CommandResult https(std::vector<std::string> args) {
+    args.insert(args.begin(), {"-x", edugate.proxy().url(), "--cacert", pki.ca_cert.string(),
+                               "-o", "/dev/null", "-w", "%{http_code}"});
+    return curl(std::move(args), milliseconds(15000));
+  }
+};
+
+TEST_F(EnforcementTls, AllowedHostTunnelsBlockedHostGets403) {
+  EXPECT_EQ(https({"https://allowed.test/bytes/10"}).out, "200");
+  const auto raw = raw_exchange(edugate.proxy(), "CONNECT blocked.test:443 HTTP/1.1\r\n\r\n",
+                                milliseconds(5000));
+  EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 403")) << raw.received;
+  EXPECT_NE(raw.received.find("Harmful content"), std::string::npos);
+}
+
+TEST_F(EnforcementTls, SniNamingABlockedHostClosesTheTunnel) {
+  // CONNECT allowed.test, then a ClientHello for blocked.test: domain fronting.
+  const auto r = https({"--connect-to", "blocked.test:443:allowed.test:443",
+                        "https://blocked.test/bytes/10"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "000");
+  EXPECT_EQ(metric(edugate, "edugate_sni_blocked_total"), 1);
+}
+
+TEST_F(EnforcementTls, IpLiteralConnectIsBlockedForPupils) {
+  const auto raw = raw_exchange(edugate.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
+                                milliseconds(5000));
+  EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 403")) << raw.received;
+}
+
+TEST_F(EnforcementTls, GoogleIsConnectedToForceSafeSearchEndToEnd) {
+  // Only forcesafesearch.google.com leads to the TLS origin; the TLS session (SNI, certificate
+  // for www.google.com) stays end to end.
+  EXPECT_EQ(https({"https://www.google.com/bytes/10"}).out, "200");
+  EXPECT_EQ(metric(edugate, "edugate_decisions_safe_search_total"), 1);
+}
+
+}  // namespace
+}  // namespace edugate::itest
