@@ -72,7 +72,7 @@ struct RuleSetStats {
   std::size_t regex_sets = 0;
   std::size_t keywords = 0;
   std::size_t exceptions = 0;
-  std::size_t memory_bytes = 0;  ///< estimate of the compiled tables (not counting RE2)
+  std::size_t memory_bytes = 0;  ///< bytes of the domain tables (the bulk; RE2 not counted)
 };
 
 /// The compiled, immutable rule set. Built by load_rules() off the hot path and shared across

@@ -44,7 +44,8 @@ SearchEngine search_engine_of(std::string_view host) noexcept {
 
 std::optional<SafeSearchRewrite> safe_search_rewrite(const RuleSet& rules, GroupId group,
                                                      std::string_view host) noexcept {
-  const SafeSearchPolicy& policy = rules.group(group).safe_search;
+  const GroupId g = group < rules.group_count() ? group : kDefaultGroup;  // as decide() does
+  const SafeSearchPolicy& policy = rules.group(g).safe_search;
   if (!policy.enabled) return std::nullopt;
   SafeSearchRewrite r;
   r.engine = search_engine_of(host);

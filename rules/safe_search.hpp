@@ -36,8 +36,8 @@ struct SafeSearchRewrite {
 };
 
 /// The safe-search rewrite for a request to `host` from `group`, or nullopt when the group has
-/// safe search off or the host is not a search engine. Pure; no allocation; thread-safe.
-/// Precondition: group < rules.group_count().
+/// safe search off or the host is not a search engine. Pure; no allocation; thread-safe. An
+/// out-of-range group is read as kDefaultGroup, as decide() does.
 std::optional<SafeSearchRewrite> safe_search_rewrite(const RuleSet& rules, GroupId group,
                                                      std::string_view host) noexcept;
 

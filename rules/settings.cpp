@@ -10,8 +10,11 @@ namespace edugate::rules {
 
 std::string resolve_path(const std::string& base_dir, const std::string& path) {
   const std::filesystem::path p(path);
-  if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
-  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+  std::string out = (p.is_absolute() || base_dir.empty() ? p : std::filesystem::path(base_dir) / p)
+                        .lexically_normal()
+                        .string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();  // "rules/department/" is a dir
+  return out;
 }
 
 namespace {

@@ -28,8 +28,8 @@ struct RulesSettings {
   std::uint64_t regex_memory = std::uint64_t{64} << 20;
 };
 
-/// Joins `path` to `base_dir` unless it is absolute, lexically normalised ("etc/./rules" →
-/// "etc/rules"). Pure.
+/// Joins `path` to `base_dir` unless it is absolute, lexically normalised ("etc/./rules/" →
+/// "etc/rules"), without a trailing '/'. Pure.
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 
 /// Parses the `rules:` section. Unknown keys, a missing `department`, an unknown time zone or a

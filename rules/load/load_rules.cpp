@@ -29,7 +29,7 @@ std::vector<std::string> department_files(const std::string& path, const FilePro
   if (!files.is_directory(path)) return {path};
   std::vector<std::string> out;
   for (const auto& name : files.list_directory(path).value_or(std::vector<std::string>{}))
-    if (name.ends_with(".yaml") || name.ends_with(".yml")) out.push_back(path + "/" + name);
+    if (name.ends_with(".yaml") || name.ends_with(".yml")) out.push_back(resolve_path(path, name));
   if (out.empty()) diags.push_back({path, 0, 0, "the department directory holds no .yaml files"});
   return out;
 }
@@ -70,7 +70,7 @@ std::unique_ptr<FileProvider> verified_department(const RulesSettings& s, Diagno
   if (!result.files) return nullptr;
   std::map<std::string, std::string> files;
   for (auto& [rel, bytes] : *result.files)
-    files.emplace(s.department + "/" + rel, std::move(bytes));
+    files.emplace(resolve_path(s.department, rel), std::move(bytes));
   return std::make_unique<load::MemoryFiles>(
       std::move(files), fmt::format("not part of the signed department bundle {}", s.department));
 }

@@ -25,7 +25,7 @@ TEST(RulesSettings, ResolvesPathsAgainstTheConfigDirectory) {
 )",
                        diags);
   ASSERT_TRUE(s) << testing::all(diags);
-  EXPECT_EQ(s->department, "/etc/edugate/rules/department/");
+  EXPECT_EQ(s->department, "/etc/edugate/rules/department");
   EXPECT_EQ(s->school, "/etc/edugate/rules/school.yaml");
   EXPECT_EQ(s->timezone, "Asia/Ho_Chi_Minh");
   EXPECT_EQ(s->department_pubkey, "/srv/keys/so.pub.pem");

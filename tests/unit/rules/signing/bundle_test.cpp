@@ -73,6 +73,16 @@ TEST_F(BundleTest, SignedBundleVerifiesAndLoads) {
   EXPECT_EQ(loaded.rules->category(0).domains, 2u);
 }
 
+TEST_F(BundleTest, TrailingSlashOnTheBundlePathLoadsToo) {
+  sign();
+  RulesSettings s;
+  s.department = resolve_path("", dir() + "/");
+  s.department_pubkey = tree_.path("keys/department.pub.pem");
+  const auto loaded = load_rules(s);
+  ASSERT_TRUE(loaded.rules) << testing::all(loaded.diagnostics);
+  EXPECT_EQ(loaded.rules->category(0).domains, 2u);
+}
+
 TEST_F(BundleTest, MissingSignatureIsRefused) {
   const auto v = verify_bundle(dir(), keys_.public_pem);
   EXPECT_FALSE(v.files);
