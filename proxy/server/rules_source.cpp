@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "rules/load/file_provider.hpp"
 #include "rules/load_rules.hpp"
 #include "rules/settings.hpp"
 #include "rules/yaml_reader.hpp"
@@ -11,6 +12,30 @@
 namespace edugate::proxy::server {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Reads the disk and remembers every file read and directory listed: exactly what a change
+/// of should trigger a reload (not the SQLite store or a clock file that share a directory).
+class RecordingFiles final : public rules::load::FileProvider {
+ public:
+  std::optional<std::string> read(const std::string& path, std::string& error) const override {
+    seen_.push_back(path);
+    return disk_.read(path, error);
+  }
+  std::optional<std::vector<std::string>> list_directory(const std::string& path) const override {
+    seen_.push_back(path);
+    return disk_.list_directory(path);
+  }
+  bool is_directory(const std::string& path) const override { return disk_.is_directory(path); }
+  const std::vector<std::string>& seen() const { return seen_; }
+
+ private:
+  rules::load::DiskFiles disk_;
+  mutable std::vector<std::string> seen_;
+};
+
+}  // namespace
 
 RulesLoad load_configured_rules(const Config& config) {
   RulesLoad out;
@@ -22,15 +47,17 @@ RulesLoad load_configured_rules(const Config& config) {
   if (!settings) return out;
   out.watched.push_back(settings->department);
   if (settings->school) out.watched.push_back(*settings->school);
-  auto loaded = rules::load_rules(*settings);
+  rules::LoadResult loaded;
+  if (settings->department_pubkey) {
+    // A signed bundle is read and verified whole by the loader; watch the bundle directory.
+    loaded = rules::load_rules(*settings);
+  } else {
+    RecordingFiles files;
+    loaded = rules::load_rules(*settings, files);
+    out.watched.insert(out.watched.end(), files.seen().begin(), files.seen().end());
+  }
   out.rules = std::move(loaded.rules);
   for (auto& d : loaded.diagnostics) out.diagnostics.push_back(std::move(d));
-  // Category lists may live beside the rule files: watch those directories too.
-  for (const auto& p : {settings->department, settings->school.value_or("")}) {
-    if (p.empty()) continue;
-    const auto dir = fs::is_directory(p) ? fs::path(p) : fs::path(p).parent_path();
-    out.watched.push_back(dir.string());
-  }
   return out;
 }
 
@@ -55,16 +82,10 @@ std::string fingerprint(const std::vector<std::string>& paths) {
     const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
     out += fmt::format("{}|{}|{}\n", p.string(), size, time);
   };
-  for (const auto& path : paths) {
-    if (path.empty()) continue;
-    if (fs::is_directory(path, ec)) {
-      for (auto it = fs::recursive_directory_iterator(path, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file(ec)) add(it->path());
-    } else {
-      add(path);
-    }
-  }
+  // A directory's own modification time changes when a file is added, removed or renamed in
+  // it; the files themselves are listed separately.
+  for (const auto& path : paths)
+    if (!path.empty()) add(path);
   return out;
 }
 

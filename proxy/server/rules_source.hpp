@@ -26,8 +26,8 @@ RulesLoad load_configured_rules(const Config& config);
 /// errors come back as diagnostics; nothing else of the config is applied (that needs a restart).
 RulesLoad reload_configured_rules(const std::string& config_path);
 
-/// A cheap fingerprint (paths, sizes, modification times) of every file under `paths`
-/// (directories are walked), for change polling.
+/// A cheap fingerprint (paths, sizes, modification times) of `paths` (a directory counts by its
+/// own modification time: files added or removed), for change polling.
 std::string fingerprint(const std::vector<std::string>& paths);
 
 }  // namespace edugate::proxy::server

@@ -23,8 +23,7 @@ inline std::string test_config(std::string_view extra = {}) {
       "listeners: [{address: 127.0.0.1:0}]\n"
       "workers: 2\n"
       "client_networks: [127.0.0.0/8]\n"
-      "admin: {address: 127.0.0.1:0}\n"
-      "log_level: info\n";
+      "admin: {address: 127.0.0.1:0}\n";
   c += extra;
   return c;
 }
