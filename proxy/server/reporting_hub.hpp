@@ -43,6 +43,8 @@ class ReportingHub {
   void start(boost::asio::io_context& main, Today today);
   /// Final flush (shutdown); stops the timer.
   void stop_and_flush();
+  /// The last flush's error, empty when it worked.
+  std::string last_error() const { return flusher_.metrics().last_error; }
   /// Prometheus lines for the store: flushes, failures, pending rows, last error.
   std::string metrics() const;
 

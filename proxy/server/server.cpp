@@ -1,6 +1,7 @@
 #include "proxy/server/server.hpp"
 
 #include "proxy/policy/pac.hpp"
+#include "proxy/server/status_page.hpp"
 #include "rules/local_time.hpp"
 
 #include <systemd/sd-daemon.h>
@@ -91,6 +92,18 @@ void Server::bind() {
       admin_.route(path, [this] {
         return AdminResponse{200, policy::kPacContentType, services_->pac};
       });
+    if (reporting_) {
+      admin_.route("/", [this] {
+        StatusFacts facts;
+        facts.rules_version = rules_ ? rules_->version() : "";
+        facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::steady_clock::now() - started_);
+        facts.today = today();
+        facts.store_error = reporting_->last_error();
+        return AdminResponse{200, "text/html; charset=utf-8",
+                             render_status_page(reporting_->settings(), facts)};
+      });
+    }
     admin_.route("/metrics", [this] {
       return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics()};
     });
@@ -168,18 +181,20 @@ int Server::run() {
     spdlog::warn("no rules: section in {}: nothing is filtered", config_.file);
   if (reloader_ && config_.reload.watch) reloader_->watch(config_.reload.interval);
   if (reporting_) {
-    reporting_->start(main_io_, [this] {
-      const auto now = services_->clock->now();
-      if (rules_) return rules::to_local_time(*rules_, now).day;
-      return static_cast<reporting::LocalDay>(
-          std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
-    });
+    reporting_->start(main_io_, [this] { return today(); });
   }
   sd_notify(0, "READY=1\nSTATUS=serving");
 
   main_io_.run();
   spdlog::info("stopped");
   return 0;
+}
+
+std::int32_t Server::today() const {
+  const auto now = services_->clock->now();
+  if (rules_) return rules::to_local_time(*rules_, now).day;
+  return static_cast<std::int32_t>(
+      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
 }
 
 void Server::begin_drain() {

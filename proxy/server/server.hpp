@@ -50,6 +50,7 @@ class Server {
   void finish();
   void watch_drain();
   std::string render_metrics() const;
+  std::int32_t today() const;
 
   Config config_;
   std::unique_ptr<policy::Services> services_;
@@ -67,6 +68,7 @@ class Server {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;
   bool draining_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace edugate::proxy::server

@@ -1,0 +1,117 @@
+#include "proxy/server/status_page.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "reporting/calendar.hpp"
+#include "reporting/report_builder.hpp"
+#include "reporting/store.hpp"
+#include "reporting/svg_bar_chart.hpp"
+
+namespace edugate::proxy::server {
+
+namespace rep = edugate::reporting;
+
+namespace {
+
+struct WeekCharts {
+  std::vector<rep::Bar> per_day, per_category, per_group;
+  std::uint64_t blocked = 0;
+  std::string error;
+};
+
+void add(std::map<std::string, rep::Bar>& bars, const std::string& label,
+         const rep::ReportEntry& e) {
+  auto& bar = bars[label];
+  bar.label = label;
+  bar.value += e.requests;
+  bar.partial = bar.partial || e.suppressed;
+}
+
+WeekCharts week_charts(const rep::ReportingSettings& settings, rep::DayRange week) {
+  WeekCharts out;
+  rep::StoreError error;
+  auto store = rep::Store::open({settings.store, 0, true}, &error);
+  rep::StoreExtract data;
+  if (!store) {
+    out.error = error.message;
+    return out;
+  }
+  if (auto e = store->read(week.from, week.to, data)) {
+    out.error = e->message;
+    return out;
+  }
+  rep::ReportRequest request{week, settings.k, settings.top_domains, settings.school_id,
+                             settings.school_name, "edugate"};
+  const auto report = rep::build_report(data, request);
+  std::map<std::string, rep::Bar> days, categories, groups;
+  for (auto d = week.from; d <= week.to; ++d) days[rep::format_date(d)].label = rep::format_date(d);
+  for (const auto& e : report.entries) {
+    if (e.action != "block") continue;
+    if (e.category == "*" && e.group == "*") {
+      add(days, rep::format_date(e.day), e);
+      if (!e.suppressed) out.blocked += e.requests;
+    }
+    if (e.category != "*" && e.group == "*") {
+      const auto it = report.categories.find(e.category);
+      add(categories, it == report.categories.end() ? e.category : it->second.vi, e);
+    }
+    if (e.group != "*" && e.category == "*") {
+      const auto it = report.groups.find(e.group);
+      add(groups, it == report.groups.end() ? e.group : it->second.name, e);
+    }
+  }
+  for (auto* m : {&days, &categories, &groups}) {
+    auto& v = m == &days ? out.per_day : m == &categories ? out.per_category : out.per_group;
+    for (auto& [k, bar] : *m) v.push_back(bar);
+  }
+  return out;
+}
+
+std::string uptime_text(std::chrono::seconds s) {
+  const auto d = s.count() / 86400, h = s.count() / 3600 % 24, m = s.count() / 60 % 60;
+  return fmt::format("{} ngày {} giờ {} phút · {}d {}h {}m", d, h, m, d, h, m);
+}
+
+}  // namespace
+
+std::string render_status_page(const rep::ReportingSettings& settings, const StatusFacts& facts) {
+  const auto iso_week = rep::iso_week_of(facts.today);
+  const auto week = rep::parse_iso_week(iso_week).value_or(rep::DayRange{facts.today, facts.today});
+  const auto charts = week_charts(settings, week);
+  const auto esc = [](std::string_view s) { return rep::html_escape(s); };
+  std::string problems;
+  if (!charts.error.empty())
+    problems += fmt::format("<p class=\"warn\">Không đọc được kho số liệu · Store unreadable: {}</p>",
+                            esc(charts.error));
+  if (!facts.store_error.empty())
+    problems += fmt::format("<p class=\"warn\">Lỗi ghi số liệu · Store write error: {}</p>",
+                            esc(facts.store_error));
+  return fmt::format(
+      R"(<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>edugate · {school}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;margin:2rem auto;max-width:60rem;color:#1d2733}}
+h1{{margin-bottom:.2rem}} .facts{{color:#5b6775}} .warn{{background:#fdecea;padding:.6rem 1rem;border-radius:6px}}
+section{{margin:1.5rem 0}} .en{{color:#5b6775;font-weight:normal}}</style></head><body>
+<h1>edugate — {school}</h1>
+<p class="facts">Bộ quy tắc · Rule set: <code>{version}</code> · Hoạt động · Uptime: {uptime} · Tuần · Week: {week}</p>
+{problems}
+<p><strong>{blocked}</strong> lượt truy cập bị chặn trong tuần <span class="en">· requests blocked this week</span>
+(ô có ít hơn {k} thiết bị được ẩn <span class="en">· cells with fewer than {k} devices are hidden</span>)</p>
+<section><h2>Theo ngày <span class="en">· Per day</span></h2>{days}</section>
+<section><h2>Theo nhóm nội dung <span class="en">· Per category</span></h2>{categories}</section>
+<section><h2>Theo nhóm học sinh <span class="en">· Per group</span></h2>{groups}</section>
+</body></html>
+)",
+      fmt::arg("school", esc(settings.school_name.empty() ? settings.school_id : settings.school_name)),
+      fmt::arg("version", esc(facts.rules_version.empty() ? "-" : facts.rules_version)),
+      fmt::arg("uptime", uptime_text(facts.uptime)), fmt::arg("week", iso_week),
+      fmt::arg("problems", problems), fmt::arg("blocked", charts.blocked),
+      fmt::arg("k", settings.k),
+      fmt::arg("days", rep::svg_bar_chart(charts.per_day, "Blocked requests per day")),
+      fmt::arg("categories", rep::svg_bar_chart(charts.per_category, "Blocked requests per category")),
+      fmt::arg("groups", rep::svg_bar_chart(charts.per_group, "Blocked requests per group")));
+}
+
+}  // namespace edugate::proxy::server

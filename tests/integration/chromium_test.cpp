@@ -1,0 +1,87 @@
+// What a pupil and an admin actually see, in headless Chromium (Debian's chromium package):
+// the block page rendered through the proxy, and the admin status page with its charts.
+// Screenshots are saved in the test's working directory (the build tree).
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "tests/integration/enforcement_fixture.hpp"
+#include "tests/integration/harness/run_command.hpp"
+
+namespace edugate::itest {
+namespace {
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+
+/// Headless Chromium with the flags that keep it off the (closed) network; `proxy` may be empty.
+CommandResult chromium(const TempDir& profile, const std::string& proxy,
+                       std::vector<std::string> args) {
+  std::vector<std::string> argv = {kChromium, "--headless", "--no-sandbox", "--disable-gpu",
+                                   "--disable-quic", "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update", "--disable-sync",
+                                   // Keep plain http:// as typed (no HTTPS-first upgrade).
+                                   "--disable-features=HttpsUpgrades",
+                                   "--user-data-dir=" + profile.path().string()};
+  if (!proxy.empty()) argv.push_back("--proxy-server=" + proxy);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, milliseconds(60000));
+}
+
+class Chromium : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::access(kChromium, X_OK) != 0) GTEST_SKIP() << "chromium is not installed";
+  }
+};
+
+TEST_F(Chromium, BlockPageShowsVietnameseTextAndHotline) {
+  EnforcementSetup setup;
+  TestOrigin origin;
+  EdugateProcess edugate{setup.config(origin), setup.options()};
+  TempDir profile("edugate-chromium");
+  const auto dom = chromium(profile, edugate.proxy().url(), {"--dump-dom", "http://blocked.test/"});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_NE(dom.out.find("<h1>Trang này đã bị chặn</h1>"), std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("Tổng đài 111"), std::string::npos);
+  EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
+  EXPECT_NE(dom.out.find("Đề nghị xem lại"), std::string::npos);
+  const auto shot = std::filesystem::current_path() / "chromium-block-page.png";
+  std::filesystem::remove(shot);
+  TempDir profile2("edugate-chromium");
+  const auto r = chromium(profile2, edugate.proxy().url(),
+                          {"--window-size=1000,1100", "--screenshot=" + shot.string(),
+                           "http://blocked.test/"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(shot));
+  EXPECT_GT(std::filesystem::file_size(shot), 10000u);  // a rendered page, not an empty canvas
+}
+
+TEST_F(Chromium, StatusPageShowsTheWeeksCharts) {
+  EnforcementSetup setup;
+  TestOrigin origin;
+  EdugateProcess edugate{setup.config(origin), setup.options()};
+  for (int i = 0; i < 12; ++i)  // twelve devices: above k = 10, so the counts are published
+    curl({"--interface", "127.0.0." + std::to_string(30 + i), "-x", edugate.proxy().url(), "-o",
+          "/dev/null", "http://blocked.test/"});
+  std::this_thread::sleep_for(milliseconds(1500));  // one flush
+  TempDir profile("edugate-chromium");
+  const auto dom = chromium(profile, "", {"--dump-dom", edugate.admin().url() + "/"});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_NE(dom.out.find("<strong>12</strong>"), std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("Theo nhóm nội dung"), std::string::npos);
+  EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
+  EXPECT_GE(std::count(dom.out.begin(), dom.out.end(), '<') , 10);
+  EXPECT_NE(dom.out.find("<svg"), std::string::npos);
+  const auto shot = std::filesystem::current_path() / "chromium-status-page.png";
+  TempDir profile2("edugate-chromium");
+  chromium(profile2, "", {"--window-size=1100,1000", "--screenshot=" + shot.string(),
+                          edugate.admin().url() + "/"});
+  EXPECT_TRUE(std::filesystem::exists(shot));
+}
+
+}  // namespace
+}  // namespace edugate::itest
