@@ -340,10 +340,15 @@ TEST_F(TransparentMode, BlockedHostGetsTheBilingualBlockPage) {
   EXPECT_GE(metric("edugate_decisions_block_total"), 1);
 }
 
-TEST_F(TransparentMode, RequestWithoutHostIsRefused) {
+TEST_F(TransparentMode, RequestWithoutHostIsRefusedOrDecidedOnTheDestinationAddress) {
   const auto r = from_client({"http://allowed.test/headers", "-H", "Host:", "--resolve",
                               resolve("allowed.test", "80", kOriginV4)});
-  EXPECT_EQ(r.status, 400) << r.run.err;
+  EXPECT_EQ(r.status, 400) << r.run.err;  // HTTP/1.1 requires Host
+  // HTTP/1.0 may omit it: then the bare destination address is decided (pupils: blocked).
+  const auto old = from_client({"--http1.0", "http://allowed.test/headers", "-H",
+                                "Host:", "--resolve", resolve("allowed.test", "80", kOriginV4)});
+  EXPECT_EQ(old.status, 403) << old.run.err;
+  EXPECT_NE(old.body.find(kOriginV4), std::string::npos) << old.body;
 }
 
 TEST_F(TransparentMode, KeepAliveCarriesSeveralRequestsOnOneConnection) {
