@@ -154,8 +154,32 @@ void read_timeouts(YamlReader& r, const YAML::Node& n, Timeouts& t) {
   read_duration(r, n, "drain", t.drain);
 }
 
+void read_admin_tls(YamlReader& r, const YAML::Node& n, AdminConfig& a) {
+  if (!r.check_map(n, "admin tls", {"cert", "key"})) return;
+  const auto cert = n["cert"];
+  const auto key = n["key"];
+  if (!cert || !key) {
+    r.error(n, "admin tls needs both cert and key (PEM files)");
+    return;
+  }
+  if (auto s = r.string(cert, "cert")) a.tls_cert = *s;
+  if (auto s = r.string(key, "key")) a.tls_key = *s;
+}
+
 void read_admin(YamlReader& r, const YAML::Node& n, AdminConfig& a) {
-  if (!r.check_map(n, "admin", {"enabled", "address"})) return;
+  if (!r.check_map(n, "admin", {"enabled", "address", "tls", "allowed_networks"})) return;
+  if (const auto t = n["tls"]) read_admin_tls(r, t, a);
+  if (const auto nets = n["allowed_networks"]) {
+    if (auto list = r.string_list(nets, "allowed_networks")) {
+      for (const auto& text : *list) {
+        std::string why;
+        if (auto cidr = rules::Cidr::parse(text, &why))
+          a.allowed_networks.push_back(*cidr);
+        else
+          r.error(nets, fmt::format("'{}' is not a network: {}", text, why));
+      }
+    }
+  }
   if (const auto e = n["enabled"])
     if (auto v = r.boolean(e, "enabled")) a.enabled = *v;
   if (const auto addr = n["address"]) {
@@ -298,6 +322,12 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
     c.pac.proxy = l.address.find(':') != std::string::npos
                       ? fmt::format("[{}]:{}", l.address, l.port)
                       : fmt::format("{}:{}", l.address, l.port);
+  }
+  for (auto* path : {&c.admin.tls_cert, &c.admin.tls_key})
+    if (!path->empty() && path->front() != '/') *path = c.base_dir + "/" + *path;
+  if (c.admin.allowed_networks.empty()) {
+    c.admin.allowed_networks.push_back(*rules::Cidr::parse("127.0.0.0/8"));
+    c.admin.allowed_networks.push_back(*rules::Cidr::parse("::1/128"));
   }
   if (const auto n = root["rules"]) {
     c.rules_section = n;

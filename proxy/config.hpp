@@ -50,6 +50,11 @@ struct AdminConfig {
   bool enabled = true;
   std::string address = "127.0.0.1";
   std::uint16_t port = 3129;
+  std::string tls_cert;  ///< PEM chain; with tls_key the admin listener speaks HTTPS only
+  std::string tls_key;
+  /// Who may talk to the admin listener. Default: loopback only — so that even when it listens
+  /// on a LAN address, pupils' networks cannot reach it unless listed here.
+  std::vector<rules::Cidr> allowed_networks;
 };
 
 /// What pupils see when edugate answers instead of a site.

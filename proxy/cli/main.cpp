@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
 #ifdef EDUGATE_HAVE_REPORT_COMMANDS
   edugate::cli::add_report_commands(app);
 #endif
+  edugate::cli::add_report_fetch_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

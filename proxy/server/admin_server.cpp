@@ -3,10 +3,17 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "proxy/server/session_support.hpp"
 
 namespace edugate::proxy::server {
 
@@ -20,16 +27,47 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kTimeout = std::chrono::seconds(10);
 
-}  // namespace
-
-AdminResponse AdminServer::dispatch(const std::string& path) const {
-  const auto q = path.find('?');
-  const auto it = routes_.find(std::string_view(path).substr(0, q));
-  if (it == routes_.end()) return {404, "text/plain; charset=utf-8", "not found\n"};
-  return it->second();
+bhttp::response<bhttp::string_body> to_http(AdminResponse r, unsigned version, bool keep,
+                                            bool head) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "edugate");
+  res.set(bhttp::field::content_type, r.content_type);
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : r.headers) res.set(name, value);
+  res.body() = std::move(r.body);
+  res.keep_alive(keep);
+  res.prepare_payload();
+  if (head) res.body().clear();
+  return res;
 }
 
-tcp::endpoint AdminServer::start(const tcp::endpoint& endpoint) {
+}  // namespace
+
+AdminServer::AdminServer(asio::io_context& io) : io_(io), acceptor_(io) {}
+AdminServer::~AdminServer() = default;
+
+AdminResponse AdminServer::dispatch(const AdminRequest& request) const {
+  if (const auto it = routes_.find(request.path); it != routes_.end()) return it->second(request);
+  for (const auto& [prefix, handler] : prefixes_)
+    if (request.path.starts_with(prefix)) return handler(request);
+  return {404, "text/plain; charset=utf-8", "not found\n", {}};
+}
+
+tcp::endpoint AdminServer::start(const tcp::endpoint& endpoint, AdminOptions options) {
+  allowed_ = std::move(options.allowed_networks);
+  if (!options.tls_cert.empty()) {
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    boost::system::error_code ec;
+    tls_->use_certificate_chain_file(options.tls_cert, ec);
+    if (!ec) tls_->use_private_key_file(options.tls_key, asio::ssl::context::pem, ec);
+    if (ec)
+      throw std::runtime_error("admin tls: cannot load " + options.tls_cert + " / " +
+                               options.tls_key + ": " + ec.message());
+  }
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -48,28 +86,51 @@ asio::awaitable<void> AdminServer::accept_loop() {
 }
 
 asio::awaitable<void> AdminServer::serve(tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) co_return;
+  const auto ip = to_ip_bytes(peer.address());
+  if (std::none_of(allowed_.begin(), allowed_.end(),
+                   [&](const rules::Cidr& n) { return n.contains(ip); }))
+    co_return;  // not an admin network: closed without a word (the address is not logged)
   beast::tcp_stream stream(std::move(socket));
+  if (!tls_) {
+    co_await serve_http(stream);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *tls_);
+  beast::get_lowest_layer(tls).expires_after(kTimeout);
+  auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (hec) co_return;
+  co_await serve_http(tls);
+  beast::get_lowest_layer(tls).expires_after(kTimeout);
+  co_await tls.async_shutdown(kTuple);
+}
+
+template <class Stream>
+asio::awaitable<void> AdminServer::serve_http(Stream& stream) {
   beast::flat_buffer buffer(64 * 1024);
   for (;;) {
     bhttp::request_parser<bhttp::empty_body> parser;
     parser.header_limit(16 * 1024);
-    stream.expires_after(kTimeout);
+    beast::get_lowest_layer(stream).expires_after(kTimeout);
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     if (ec) co_return;
     const auto& req = parser.get();
+    const bool head = req.method() == bhttp::verb::head;
     AdminResponse r;
-    if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
-      r = {405, "text/plain; charset=utf-8", "method not allowed\n"};
-    else
-      r = dispatch(std::string(req.target()));
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), 11};
-    res.set(bhttp::field::server, "edugate");
-    res.set(bhttp::field::content_type, r.content_type);
-    res.set(bhttp::field::cache_control, "no-store");
-    res.body() = std::move(r.body);
-    res.keep_alive(parser.keep_alive());
-    res.prepare_payload();
-    if (req.method() == bhttp::verb::head) res.body().clear();
+    if (req.method() != bhttp::verb::get && !head) {
+      r = {405, "text/plain; charset=utf-8", "method not allowed\n", {}};
+    } else {
+      const std::string target(req.target());
+      const auto q = target.find('?');
+      AdminRequest request{target.substr(0, q),
+                           q == std::string::npos ? std::string() : target.substr(q + 1),
+                           std::string(req[bhttp::field::authorization])};
+      r = dispatch(request);
+    }
+    auto res = to_http(std::move(r), req.version(), parser.keep_alive(), head);
+    beast::get_lowest_layer(stream).expires_after(kTimeout);
     auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
     if (wec || !res.keep_alive()) co_return;
   }

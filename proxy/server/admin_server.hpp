@@ -6,39 +6,75 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "rules/cidr.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace edugate::proxy::server {
+
+/// What an admin route sees of a request: never the caller's address.
+struct AdminRequest {
+  std::string path;           ///< without the query
+  std::string query;
+  std::string authorization;  ///< the Authorization header, for the report endpoint
+};
 
 /// What an admin route answers.
 struct AdminResponse {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra ones (Retry-After, ...)
 };
 
-/// The small HTTP listener for operators (loopback by default): /healthz, /metrics and whatever
-/// else is registered. Runs on the main thread's io_context; handlers run there too.
+struct AdminOptions {
+  std::string tls_cert;  ///< PEM; with tls_key the listener speaks HTTPS only
+  std::string tls_key;
+  std::vector<rules::Cidr> allowed_networks;  ///< anyone else is refused (403) and closed
+};
+
+/// The small HTTP(S) listener for operators and the department: /healthz, /metrics, the status
+/// page, /proxy.pac, the report endpoint. Runs on the main thread's io_context; handlers run
+/// there too. Callers outside `allowed_networks` (pupils, by default) are refused.
 class AdminServer {
  public:
-  using Handler = std::function<AdminResponse()>;
+  using Handler = std::function<AdminResponse(const AdminRequest&)>;
+  using PrefixHandler = Handler;
 
-  explicit AdminServer(boost::asio::io_context& io) : io_(io), acceptor_(io) {}
+  explicit AdminServer(boost::asio::io_context& io);
+  ~AdminServer();
 
   /// Registers `handler` for GET/HEAD on exactly `path`.
   void route(std::string path, Handler handler) { routes_[std::move(path)] = std::move(handler); }
-  /// Binds and starts accepting. Throws boost::system::system_error when the bind fails.
-  boost::asio::ip::tcp::endpoint start(const boost::asio::ip::tcp::endpoint& endpoint);
+  /// Registers `handler` for GET/HEAD on every path starting with `prefix`.
+  void route_prefix(std::string prefix, Handler handler) {
+    prefixes_.emplace_back(std::move(prefix), std::move(handler));
+  }
+  /// Binds and starts accepting. Throws std::runtime_error when the TLS files cannot be loaded
+  /// or boost::system::system_error when the bind fails.
+  boost::asio::ip::tcp::endpoint start(const boost::asio::ip::tcp::endpoint& endpoint,
+                                       AdminOptions options);
   void stop();
 
  private:
-  AdminResponse dispatch(const std::string& path) const;
+  AdminResponse dispatch(const AdminRequest& request) const;
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  template <class Stream>
+  boost::asio::awaitable<void> serve_http(Stream& stream);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
+  std::vector<rules::Cidr> allowed_;
   std::map<std::string, Handler, std::less<>> routes_;
+  std::vector<std::pair<std::string, Handler>> prefixes_;
 };
 
 }  // namespace edugate::proxy::server

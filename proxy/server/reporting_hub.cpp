@@ -64,6 +64,7 @@ void ReportingHub::start(boost::asio::io_context& main, Today today) {
   timer_.emplace(main);
   spdlog::info("reporting: store {}, flush every {} ms, k = {}", settings_.store,
                settings_.flush_interval.count(), settings_.k);
+  flush_once();  // creates the store now, so a problem with it shows at start
   schedule();
 }
 

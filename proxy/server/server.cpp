@@ -84,16 +84,16 @@ void Server::bind() {
   }
   if (config_.admin.enabled) {
     tcp::endpoint ep(asio::ip::make_address(config_.admin.address), config_.admin.port);
-    admin_.route("/healthz", [this] {
+    admin_.route("/healthz", [this](const AdminRequest&) {
       return AdminResponse{draining_ ? 503u : 200u, "text/plain; charset=utf-8",
-                           draining_ ? "draining\n" : "ok\n"};
+                           draining_ ? "draining\n" : "ok\n", {}};
     });
     for (const char* path : {"/proxy.pac", "/wpad.dat"})
-      admin_.route(path, [this] {
-        return AdminResponse{200, policy::kPacContentType, services_->pac};
+      admin_.route(path, [this](const AdminRequest&) {
+        return AdminResponse{200, policy::kPacContentType, services_->pac, {}};
       });
     if (reporting_) {
-      admin_.route("/", [this] {
+      admin_.route("/", [this](const AdminRequest&) {
         StatusFacts facts;
         facts.rules_version = rules_ ? rules_->version() : "";
         facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(
@@ -101,14 +101,20 @@ void Server::bind() {
         facts.today = today();
         facts.store_error = reporting_->last_error();
         return AdminResponse{200, "text/html; charset=utf-8",
-                             render_status_page(reporting_->settings(), facts)};
+                             render_status_page(reporting_->settings(), facts), {}};
       });
     }
-    admin_.route("/metrics", [this] {
-      return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics()};
+    if (reporting_) {
+      report_api_ = std::make_unique<ReportApi>(reporting_->settings());
+      admin_.route_prefix(std::string(ReportApi::kPrefix),
+                          [this](const AdminRequest& r) { return report_api_->handle(r); });
+    }
+    admin_.route("/metrics", [this](const AdminRequest&) {
+      return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(), {}};
     });
     try {
-      admin_endpoint_ = admin_.start(ep);
+      admin_endpoint_ = admin_.start(
+          ep, {config_.admin.tls_cert, config_.admin.tls_key, config_.admin.allowed_networks});
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(fmt::format("cannot listen on {} (admin): {}", to_text(ep),
                                            e.code().message()));

@@ -13,6 +13,7 @@
 #include "proxy/policy/services.hpp"
 #include "proxy/server/admin_server.hpp"
 #include "proxy/server/reloader.hpp"
+#include "proxy/server/report_api.hpp"
 #include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/rules_source.hpp"
 #include "proxy/server/worker.hpp"
@@ -65,6 +66,7 @@ class Server {
   std::shared_ptr<const rules::RuleSet> rules_;
   bool rules_configured_ = false;
   std::unique_ptr<Reloader> reloader_;
+  std::unique_ptr<ReportApi> report_api_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;
   bool draining_ = false;
