@@ -1,5 +1,7 @@
 #include "reporting/settings.hpp"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -12,12 +14,25 @@ namespace edugate::reporting {
 
 namespace {
 
+
 using rules::YamlReader;
 
 std::string resolve(const std::string& base_dir, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+constexpr std::string_view kStateVar = "$STATE_DIRECTORY";
+
+/// "$STATE_DIRECTORY/edugate.db": systemd's StateDirectory (the first one if several), or
+/// /var/lib/edugate when the variable is unset. Other paths resolve against the config's dir.
+std::string resolve_store_path(const std::string& base_dir, const std::string& path) {
+  if (!path.starts_with(kStateVar)) return resolve(base_dir, path);
+  const char* env = std::getenv("STATE_DIRECTORY");
+  std::string dir = env && *env ? env : "/var/lib/edugate";
+  if (const auto colon = dir.find(':'); colon != std::string::npos) dir.resize(colon);
+  return dir + path.substr(kStateVar.size());
 }
 
 void read_epsilon(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
@@ -59,7 +74,7 @@ void read_api(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
 void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
                   const std::string& base_dir) {
   if (const auto v = n["store"])
-    if (auto x = r.string(v, "reporting.store")) s.store = resolve(base_dir, *x);
+    if (auto x = r.string(v, "reporting.store")) s.store = resolve_store_path(base_dir, *x);
   if (const auto v = n["school_id"]) {
     if (auto x = r.string(v, "reporting.school_id")) {
       if (valid_school_id(*x))

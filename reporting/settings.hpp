@@ -15,7 +15,9 @@ namespace edugate::reporting {
 
 /// The `reporting:` section of the appliance config (etc/edugate.yaml).
 struct ReportingSettings {
-  std::string store = "/var/lib/edugate/edugate.db";  ///< resolved against the config's directory
+  /// Resolved against the config's directory; a leading `$STATE_DIRECTORY` is replaced by that
+  /// environment variable (systemd's StateDirectory=), or /var/lib/edugate when it is unset.
+  std::string store = "/var/lib/edugate/edugate.db";
   std::chrono::milliseconds flush_interval{std::chrono::seconds(10)};
   int k = 10;                     ///< suppress cells with fewer distinct devices than this
   std::optional<double> epsilon;  ///< Laplace noise budget per week; nullopt = off

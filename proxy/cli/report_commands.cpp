@@ -16,6 +16,7 @@
 #include "reporting/laplace_noise.hpp"
 #include "reporting/merge.hpp"
 #include "reporting/report_builder.hpp"
+#include "reporting/school_report.hpp"
 #include "reporting/report_csv.hpp"
 #include "reporting/report_html.hpp"
 #include "reporting/report_json.hpp"
@@ -118,36 +119,19 @@ struct WeeklyArgs {
 void run_weekly(const WeeklyArgs& a) {
   const auto settings = load_settings(a.config);
   if (settings.school_id.empty()) fail(a.config + ": set reporting.school_id to build reports");
-  rep::ReportRequest request;
-  request.period = period_of(a.week, a.from, a.to);
-  request.k = settings.k;
-  request.top_domains = settings.top_domains;
-  request.school_id = settings.school_id;
-  request.school_name = settings.school_name;
-  request.generator = "edugate " EDUGATE_VERSION;
-  rep::StoreError error;
-  auto store = rep::Store::open({settings.store, 0, true}, &error);
-  if (!store) fail(error.message);
-  rep::StoreExtract data;
-  if (const auto e = store->read(request.period.from, request.period.to, data)) fail(e->message);
-  rep::SuppressionStats stats;
-  auto report = rep::build_report(data, request, &stats);
-  if (settings.epsilon &&
-      !rep::add_laplace_noise(report, *settings.epsilon, rep::openssl_random_bytes))
-    fail("the random number generator failed; no report written");
+  const auto period = period_of(a.week, a.from, a.to);
   const auto format = format_of(a.format, a.out);
-  rep::EvpPkey key;
-  std::string key_error;
-  if (format == "json" && !settings.signing_key.empty()) {
-    key = rep::load_private_key(settings.signing_key, &key_error);
-    if (!key) fail(key_error);
-  }
-  write_text(a.out, render(report, format, key.get()));
+  std::string error;
+  const auto report =
+      rep::render_school_report(settings, period, format, "edugate " EDUGATE_VERSION, &error);
+  if (!report) fail(error);
+  write_text(a.out, report->body);
   fmt::print(stderr, "{} → {}: {} cells ({} suppressed for k={}, {} complementary){}{}\n",
-             rep::format_date(request.period.from), rep::format_date(request.period.to),
-             report.entries.size(), stats.primary, settings.k, stats.complementary,
+             rep::format_date(period.from), rep::format_date(period.to), report->cells,
+             report->suppression.primary, settings.k, report->suppression.complementary,
              settings.epsilon ? fmt::format(", Laplace noise ε={:g}/week", *settings.epsilon) : "",
-             format == "json" && !key ? " — UNSIGNED: set reporting.signing_key" : "");
+             format == "json" && !report->signed_json ? " — UNSIGNED: set reporting.signing_key"
+                                                      : "");
 }
 
 void run_verify(const std::string& file, const std::string& pubkey) {

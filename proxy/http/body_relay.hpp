@@ -72,7 +72,7 @@ inline boost::asio::awaitable<RelayOutcome> copy_fixed_length(
 
 /// Streams the message whose header `parser` has read from `from` to `to` through `buf`,
 /// header first (rewritten fields included) and then the body piece by piece. A Content-Length
-/// body that is not already buffered is copied as raw bytes; anything else goes through Beast,
+/// body larger than `buf` is copied as raw bytes; anything else goes through Beast,
 /// which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works
 /// for requests and responses alike; never buffers a whole body.
 template <bool isRequest>
@@ -86,7 +86,9 @@ boost::asio::awaitable<RelayOutcome> relay_message(
   bhttp::serializer<isRequest, bhttp::buffer_body> sr{parser.get()};
   auto& body = parser.get().body();
   const auto length = parser.content_length_remaining();
-  if (!parser.is_done() && !parser.chunked() && length && *length > from_buffer.size()) {
+  // Bodies up to one relay buffer go through Beast so that head and body leave in one write.
+  if (!parser.is_done() && !parser.chunked() && length && *length > from_buffer.size() &&
+      *length > buf.size()) {
     body.data = nullptr;
     body.size = 0;
     body.more = true;

@@ -22,6 +22,7 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHeader = 64 * 1024;
+constexpr std::size_t kResponseReadAhead = 16 * 1024;
 
 /// Rewrites the client's request head in place into what goes upstream.
 struct RequestShape {
@@ -147,6 +148,9 @@ asio::awaitable<void> download(server::WorkerContext& w, server::ClientConnectio
                                std::span<char> buf, Download& out) {
   const auto& t = w.config.timeouts;
   co_await upload_done.wait_or_readable(up);
+  // Read the head with room for a small body behind it: one read, then head and body leave in
+  // one write.
+  if (up.buffer.capacity() < kResponseReadAhead) up.buffer.reserve(kResponseReadAhead);
   for (;;) {
     out.response.emplace();
     out.response->header_limit(kMaxResponseHeader);
@@ -210,6 +214,13 @@ asio::awaitable<void> exchange_once(server::WorkerContext& w, server::ClientConn
   using namespace asio::experimental::awaitable_operators;
   UploadDone done(client.stream.get_executor());
   const bool head = parser.get().method() == bhttp::verb::head;
+  if (parser.is_done()) {
+    // No body: the head goes up in one write, then the response comes down. (Most requests:
+    // no second coroutine, no readiness wait.)
+    ex.sent = co_await upload(w, client, parser, *ex.conn, done, up_buf);
+    if (ex.sent.ok()) co_await download(w, client, *ex.conn, head, shape, done, down_buf, ex.got);
+    co_return;
+  }
   ex.sent = co_await (upload(w, client, parser, *ex.conn, done, up_buf) &&
                       download(w, client, *ex.conn, head, shape, done, down_buf, ex.got));
 }
@@ -236,7 +247,7 @@ asio::awaitable<void> exchange(server::WorkerContext& w, server::ClientConnectio
     // (No co_await inside ?: — GCC 12 miscompiles that.)
     net::ConnectResult connected;
     if (attempt == 0)
-      connected = co_await net::acquire_upstream(w, host, target.port);
+      connected = co_await net::acquire_upstream(w, host, target.port, /*check_alive=*/!bodyless);
     else
       connected = co_await net::connect_upstream(w, host, target.port);
     if (!connected.connection) {

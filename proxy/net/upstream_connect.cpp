@@ -101,9 +101,9 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
 }
 
 asio::awaitable<ConnectResult> acquire_upstream(server::WorkerContext& w, std::string_view host,
-                                                std::uint16_t port) {
+                                                std::uint16_t port, bool check_alive) {
   const auto key = make_key(host, port);
-  if (auto conn = w.pool.take(key, std::chrono::steady_clock::now())) {
+  if (auto conn = w.pool.take(key, std::chrono::steady_clock::now(), check_alive)) {
     bump(w.metrics.upstream_reused);
     co_return ConnectResult{std::move(conn), {}};
   }

@@ -26,8 +26,11 @@ struct ConnectResult {
 boost::asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w,
                                                        std::string_view host, std::uint16_t port);
 
-/// A pooled connection for host:port when one is idle, else a new one.
+/// A pooled connection for host:port when one is idle, else a new one. `check_alive` peeks at a
+/// pooled socket first (one syscall); callers that can retry a bodyless request on a fresh
+/// connection skip it.
 boost::asio::awaitable<ConnectResult> acquire_upstream(server::WorkerContext& w,
-                                                       std::string_view host, std::uint16_t port);
+                                                       std::string_view host, std::uint16_t port,
+                                                       bool check_alive);
 
 }  // namespace edugate::proxy::net

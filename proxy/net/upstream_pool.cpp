@@ -15,7 +15,8 @@ bool looks_alive(int fd) {
 }
 
 std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::string_view key,
-                                                       std::chrono::steady_clock::time_point now) {
+                                                       std::chrono::steady_clock::time_point now,
+                                                       bool check_alive) {
   auto it = idle_.find(key);
   if (it == idle_.end()) return nullptr;
   auto& queue = it->second;
@@ -24,7 +25,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::string_view key,
     queue.pop_back();
     --count_;
     if (now - conn->idle_since < idle_timeout_ &&
-        looks_alive(conn->stream.socket().native_handle())) {
+        (!check_alive || looks_alive(conn->stream.socket().native_handle()))) {
       conn->reused = true;
       if (queue.empty()) idle_.erase(it);
       return conn;
@@ -39,7 +40,8 @@ void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> conn,
   if (per_host_ == 0 || total_ == 0) return;
   conn->idle_since = now;
   conn->stream.expires_never();
-  if (conn->buffer.size() == 0) conn->buffer.shrink_to_fit();  // idle connections hold no buffer
+  // Idle connections keep at most a small read-ahead buffer (reused by the next response).
+  if (conn->buffer.size() == 0 && conn->buffer.capacity() > 16 * 1024) conn->buffer.shrink_to_fit();
   auto& queue = idle_[conn->key];
   if (queue.size() >= per_host_) {
     queue.pop_front();

@@ -19,10 +19,12 @@ class UpstreamPool {
   UpstreamPool(std::size_t per_host, std::size_t total, std::chrono::milliseconds idle_timeout)
       : per_host_(per_host), total_(total), idle_timeout_(idle_timeout) {}
 
-  /// An idle connection for `key` that still looks alive (not closed by the origin, no stray
-  /// bytes), or nullptr. Marks it `reused`.
+  /// An idle connection for `key` that has not idled out and, with `check_alive`, still looks
+  /// alive (not closed by the origin, no stray bytes: one recv() peek), or nullptr. Marks it
+  /// `reused`.
   std::unique_ptr<UpstreamConnection> take(std::string_view key,
-                                           std::chrono::steady_clock::time_point now);
+                                           std::chrono::steady_clock::time_point now,
+                                           bool check_alive = true);
   /// Keeps `conn` for later reuse; the caller guarantees the last response was fully read and
   /// both sides agreed on keep-alive.
   void give_back(std::unique_ptr<UpstreamConnection> conn,

@@ -81,7 +81,8 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
   auto count = [&](const policy::ConnectVerdict& v, std::string_view name) {
     if (w.recorder)
       w.recorder->count(v.decision, gid, reporting::HourBucket::from(v.at),
-                        policy::counted_domain(*rules, v.decision, name), group.device());
+                        policy::counted_domain(*rules, v.decision, name),
+                        group.device(v.at.day));
   };
   if (verdict.decision.action == rules::Action::block) {
     count(verdict, verdict.host);

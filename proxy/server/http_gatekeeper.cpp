@@ -84,7 +84,7 @@ asio::awaitable<GateStep> gatekeep_http(WorkerContext& w, ClientConnection& clie
   if (w.recorder && v.outcome != policy::HttpOutcome::portal &&
       v.outcome != policy::HttpOutcome::bad_host && v.outcome != policy::HttpOutcome::warn_continue) {
     w.recorder->count(v.decision, gid, reporting::HourBucket::from(v.at),
-                      policy::counted_domain(rules, v.decision, v.host), group.device());
+                      policy::counted_domain(rules, v.decision, v.host), group.device(v.at.day));
   }
   // Answering ourselves leaves any request body unread: then the connection must close.
   const bool keep = parser.keep_alive() && parser.is_done() && !w.draining;

@@ -96,6 +96,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
   bump(w.metrics.portal_requests);
   const auto gid = group.in(rules);
   const auto hour = reporting::HourBucket::from(rules::to_local_time(rules, w.services.clock->now()));
+  const auto device = group.device(hour.day);
   auto& req = parser.get();
   const auto version = req.version();
   const auto target = std::string(req.target());
@@ -114,7 +115,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
       const auto category = rules.find_category(form.cat).value_or(rules::kNoCategory);
       const auto domain = reported_domain(form.domain);
       if (!domain.empty())
-        w.recorder->count_review_request(category, gid, hour, domain, group.device());
+        w.recorder->count_review_request(category, gid, hour, domain, device);
     }
     if (req.method() == bhttp::verb::post) {
       auto body = co_await read_form_body(w, client, parser);
@@ -126,7 +127,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
                  "That does not look like a website name; please try again.</p>";
       } else {
         bump(w.metrics.portal_reports);
-        if (w.recorder) w.recorder->count_site_report(gid, hour, domain, group.device());
+        if (w.recorder) w.recorder->count_site_report(gid, hour, domain, device);
         notice = "<p class=\"notice\">Cảm ơn em! Nhà trường đã nhận được báo cáo. · "
                  "Thank you! The school has received your report.</p>";
         form.domain.clear();

@@ -3,28 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-
 #include "rules/yaml_reader.hpp"
 
 namespace edugate::proxy::server {
-
-namespace {
-
-constexpr std::string_view kStateVar = "$STATE_DIRECTORY";
-
-/// "$STATE_DIRECTORY/edugate.db" → "/var/lib/edugate/edugate.db" (or systemd's directory).
-/// The settings parser resolved it against the config directory first; undo that.
-std::string expand_state_directory(const std::string& path) {
-  const auto at = path.find(kStateVar);
-  if (at == std::string::npos) return path;
-  const char* env = std::getenv("STATE_DIRECTORY");
-  std::string dir = env && *env ? env : "/var/lib/edugate";
-  if (const auto colon = dir.find(':'); colon != std::string::npos) dir.resize(colon);
-  return dir + path.substr(at + kStateVar.size());
-}
-
-}  // namespace
 
 std::unique_ptr<ReportingHub> ReportingHub::create(const Config& config,
                                                    rules::Diagnostics& diags) {
@@ -36,7 +17,6 @@ std::unique_ptr<ReportingHub> ReportingHub::create(const Config& config,
     if (!parsed) return nullptr;
     settings = std::move(*parsed);
   }
-  settings.store = expand_state_directory(settings.store);
   return std::unique_ptr<ReportingHub>(new ReportingHub(std::move(settings)));
 }
 

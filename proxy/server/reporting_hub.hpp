@@ -29,9 +29,7 @@ class ReportingHub {
  public:
   using Today = std::function<reporting::LocalDay()>;
 
-  /// Reads the `reporting:` section (defaults when absent). `$STATE_DIRECTORY` at the start of
-  /// the store path is replaced by that environment variable (systemd's StateDirectory), or by
-  /// /var/lib/edugate when it is unset. nullptr with diagnostics on errors.
+  /// Reads the `reporting:` section (defaults when absent). nullptr with diagnostics on errors.
   static std::unique_ptr<ReportingHub> create(const Config& config, rules::Diagnostics& diags);
 
   /// A Recorder for one worker thread (call before the workers start).

@@ -73,12 +73,14 @@ Admission admit(const WorkerContext& w, const tcp::socket& s) {
   a.allowed = std::any_of(nets.begin(), nets.end(),
                           [&](const rules::Cidr& n) { return n.contains(ip); });
   if (!a.allowed) return a;
-  auto device = reporting::kNoDevice;
+  reporting::LocalDay day = 0;
+  auto today = reporting::kNoDevice, tomorrow = reporting::kNoDevice;
   if (w.keyring && w.rules) {
-    const auto day = rules::to_local_time(*w.rules, w.services.clock->now()).day;
-    device = reporting::device_key(*w.keyring, ip.bytes, day);
+    day = rules::to_local_time(*w.rules, w.services.clock->now()).day;
+    today = reporting::device_key(*w.keyring, ip.bytes, day);
+    tomorrow = reporting::device_key(*w.keyring, ip.bytes, day + 1);
   }
-  a.group = ClientGroup(w.rules.get(), ip, device);
+  a.group = ClientGroup(w.rules.get(), ip, day, today, tomorrow);
   return a;
 }
 

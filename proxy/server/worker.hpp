@@ -51,7 +51,8 @@ class Worker {
  private:
   void schedule_sweep();
 
-  boost::asio::io_context io_{1};
+  // One thread runs it; other threads only post() to it: the reactor needs no locking.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   WorkerContext ctx_;
   struct Listening {
     boost::asio::ip::tcp::acceptor acceptor;

@@ -60,7 +60,8 @@ void record(server::WorkerContext& w, server::Admission& admission, const TlsDec
   if (!w.recorder || !d.rules) return;
   const auto& v = d.verdict;
   w.recorder->count(v.decision, d.group, reporting::HourBucket::from(v.at),
-                    policy::counted_domain(*d.rules, v.decision, v.host), admission.group.device());
+                    policy::counted_domain(*d.rules, v.decision, v.host),
+                    admission.group.device(v.at.day));
 }
 
 /// Where to connect, after counting the outcome; nullopt when the connection is blocked.
