@@ -26,8 +26,9 @@ struct LoadResult {
 /// hot path (about 1 s per million list entries); thread-safe (shares nothing between calls).
 LoadResult load_rules(const RulesSettings& settings);
 
-/// Same, reading every file (rule files and lists) through `files` instead of the disk, for
-/// tests and fuzzing. department_pubkey is not supported here (reported as an error).
+/// Same, reading every file (rule files and lists) through `files` instead of the disk: memory
+/// for tests and fuzzing, or a provider that records what was read (the proxy's reload watch).
+/// department_pubkey is not supported here (reported as an error: use the overload above).
 LoadResult load_rules(const RulesSettings& settings, const load::FileProvider& files);
 
 }  // namespace edugate::rules
