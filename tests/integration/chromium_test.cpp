@@ -1,6 +1,6 @@
 // What a pupil and an admin actually see, in headless Chromium (Debian's chromium package):
 // the block page rendered through the proxy, and the admin status page with its charts.
-// Screenshots are saved in the test's working directory (the build tree).
+// Screenshots are saved next to the test executable (the build tree).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -15,6 +15,11 @@ namespace edugate::itest {
 namespace {
 
 constexpr const char* kChromium = "/usr/bin/chromium";
+
+/// Screenshots go next to the test executable, in the build tree, wherever the test runs from.
+std::filesystem::path screenshot_path(const char* name) {
+  return std::filesystem::canonical("/proc/self/exe").parent_path() / name;
+}
 
 /// Headless Chromium with the flags that keep it off the (closed) network; `proxy` may be empty.
 CommandResult chromium(const TempDir& profile, const std::string& proxy,
@@ -49,7 +54,7 @@ TEST_F(Chromium, BlockPageShowsVietnameseTextAndHotline) {
   EXPECT_NE(dom.out.find("Tổng đài 111"), std::string::npos);
   EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
   EXPECT_NE(dom.out.find("Đề nghị xem lại"), std::string::npos);
-  const auto shot = std::filesystem::current_path() / "chromium-block-page.png";
+  const auto shot = screenshot_path("chromium-block-page.png");
   std::filesystem::remove(shot);
   TempDir profile2("edugate-chromium");
   const auto r = chromium(profile2, edugate.proxy().url(),
@@ -76,7 +81,7 @@ TEST_F(Chromium, StatusPageShowsTheWeeksCharts) {
   EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
   EXPECT_GE(std::count(dom.out.begin(), dom.out.end(), '<') , 10);
   EXPECT_NE(dom.out.find("<svg"), std::string::npos);
-  const auto shot = std::filesystem::current_path() / "chromium-status-page.png";
+  const auto shot = screenshot_path("chromium-status-page.png");
   TempDir profile2("edugate-chromium");
   chromium(profile2, "", {"--window-size=1100,1000", "--screenshot=" + shot.string(),
                           edugate.admin().url() + "/"});
