@@ -262,6 +262,28 @@ void read_pac(YamlReader& r, const YAML::Node& n, Config& c) {
     if (auto s = r.string(t, "pac template")) c.pac.template_file = *s;
 }
 
+void read_inspection(YamlReader& r, const YAML::Node& n, InspectionConfig& i) {
+  if (!r.check_map(n, "inspection",
+                   {"ca_cert", "ca_key", "cert_cache", "upstream_ca", "fallback_ttl",
+                    "fallback_hosts"}))
+    return;
+  const auto cert = n["ca_cert"];
+  const auto key = n["ca_key"];
+  if (!cert || !key) {
+    r.error(n, "inspection needs ca_cert and ca_key (make them with: edugate ca init --out DIR)");
+    return;
+  }
+  if (auto s = r.string(cert, "ca_cert")) i.ca_cert = *s;
+  if (auto s = r.string(key, "ca_key")) i.ca_key = *s;
+  if (const auto u = n["upstream_ca"]) {
+    if (auto s = r.string(u, "upstream_ca")) i.upstream_ca = *s == "system" ? "" : *s;
+  }
+  read_int(r, n, "cert_cache", i.cert_cache, 1, 10'000'000);
+  read_int(r, n, "fallback_hosts", i.fallback_hosts, 1, 10'000'000);
+  read_duration(r, n, "fallback_ttl", i.fallback_ttl);
+  i.enabled = !i.ca_cert.empty() && !i.ca_key.empty();
+}
+
 void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
   if (const auto n = root["pages"])
     if (auto s = r.string(n, "pages")) c.enforcement.pages_dir = *s;
@@ -271,6 +293,7 @@ void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
   read_duration(r, root, "warn_pass_ttl", c.enforcement.warn_pass_ttl);
   if (const auto n = root["reload"]) read_reload(r, n, c.reload);
   if (const auto n = root["pac"]) read_pac(r, n, c);
+  if (const auto n = root["inspection"]) read_inspection(r, n, c.inspection);
 }
 
 std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::string& file) {
@@ -281,7 +304,8 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   if (!r.check_map(root, "the appliance config",
                    {"listeners", "workers", "client_networks", "connect_ports", "limits",
                     "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
-                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload", "pac"}))
+                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload", "pac",
+                    "inspection"}))
     return std::nullopt;
   if (const auto n = root["listeners"])
     read_listeners(r, n, c);
@@ -323,7 +347,8 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
                       ? fmt::format("[{}]:{}", l.address, l.port)
                       : fmt::format("{}:{}", l.address, l.port);
   }
-  for (auto* path : {&c.admin.tls_cert, &c.admin.tls_key})
+  for (auto* path : {&c.admin.tls_cert, &c.admin.tls_key, &c.inspection.ca_cert,
+                     &c.inspection.ca_key, &c.inspection.upstream_ca})
     if (!path->empty() && path->front() != '/') *path = c.base_dir + "/" + *path;
   if (c.admin.allowed_networks.empty()) {
     c.admin.allowed_networks.push_back(*rules::Cidr::parse("127.0.0.0/8"));

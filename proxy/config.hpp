@@ -73,6 +73,19 @@ struct PacConfig {
   std::string template_file;               ///< empty = the built-in copy of etc/proxy.pac
 };
 
+/// HTTPS inspection (opt-in; groups choose it with `inspect:` in their policy). Present only
+/// when the config has an `inspection:` section, which must name the school CA.
+struct InspectionConfig {
+  bool enabled = false;
+  std::string ca_cert;               ///< PEM, from `edugate ca init`
+  std::string ca_key;                ///< PEM, unencrypted, not world-readable
+  std::uint32_t cert_cache = 10000;  ///< minted leaf certificates kept per worker (LRU)
+  std::string upstream_ca;           ///< PEM bundle origins are verified against; empty = system
+  milliseconds fallback_ttl{std::chrono::hours(1)};  ///< a host whose client refused our
+                                                     ///< certificate is not inspected this long
+  std::uint32_t fallback_hosts = 4096;  ///< such hosts remembered per worker (LRU)
+};
+
 /// Rule-set reloads besides SIGHUP.
 struct ReloadConfig {
   bool watch = false;                         ///< poll the rule files for changes
@@ -97,6 +110,7 @@ struct Config {
   EnforcementConfig enforcement;
   ReloadConfig reload;
   PacConfig pac;
+  InspectionConfig inspection;
   std::string log_level = "info";
   YAML::Node rules_section;      ///< meaningful only when has_rules
   YAML::Node reporting_section;  ///< meaningful only when has_reporting

@@ -46,7 +46,23 @@ namespace edugate::proxy {
   X(upstream_refused, "Upstream connections refused or unreachable (502)")                \
   X(upstream_connect_timeouts, "Upstream connects that timed out (504)")                  \
   X(upstream_response_timeouts, "Upstreams that did not answer in time (504)")            \
-  X(upstream_bad_response, "Upstream responses that could not be parsed (502)")
+  X(upstream_bad_response, "Upstream responses that could not be parsed (502)")          \
+  /* HTTPS inspection (proxy/inspect) */                                                  \
+  X(inspect_sessions, "Client TLS sessions terminated with a school-CA certificate")      \
+  X(inspect_block_pages, "Block pages shown inside TLS (blocked CONNECT or SNI)")        \
+  X(inspect_requests, "HTTP requests decided inside inspected TLS")                      \
+  X(inspect_mints, "Leaf certificates minted")                                           \
+  X(inspect_cache_hits, "Leaf certificates found in the cache")                          \
+  X(inspect_mint_waits, "Sessions that waited for another session's mint")               \
+  X(inspect_mint_failures, "Leaf certificates that could not be minted (tunnel instead)") \
+  X(inspect_exempt, "Tunnels left undecrypted: exempt category or domain")               \
+  X(inspect_fallback_not_tls, "Inspection skipped: the client did not speak TLS")        \
+  X(inspect_fallback_remembered, "Inspection skipped: the client refused it recently")   \
+  X(inspect_client_rejected, "Clients that refused the school-CA certificate (pinning)") \
+  X(inspect_client_handshake_errors, "Other client TLS handshake failures")              \
+  X(inspect_upstream_cert_errors, "Origins whose certificate failed verification")       \
+  X(inspect_upstream_tls_errors, "Origins whose TLS handshake failed otherwise")          \
+  X(inspect_upstream_reused, "Inspected requests sent on a pooled TLS upstream")
 
 /// Counters of one worker. Written by that worker's thread only (relaxed atomics so the admin
 /// thread can read them without a lock); summed across workers when rendered.

@@ -23,6 +23,24 @@ std::string_view to_string(YoutubeMode mode) noexcept {
   return mode == YoutubeMode::strict ? "strict" : "moderate";
 }
 
+std::string_view to_string(InspectMode mode) noexcept {
+  switch (mode) {
+    case InspectMode::none:
+      return "none";
+    case InspectMode::blocked_only:
+      return "blocked-only";
+    case InspectMode::all:
+      return "all";
+  }
+  return "none";
+}
+
+std::optional<InspectMode> parse_inspect_mode(std::string_view text) noexcept {
+  for (const auto mode : {InspectMode::none, InspectMode::blocked_only, InspectMode::all})
+    if (to_string(mode) == text) return mode;
+  return std::nullopt;
+}
+
 std::string_view to_string(RuleKind kind) noexcept {
   switch (kind) {
     case RuleKind::domain:

@@ -28,6 +28,15 @@ struct SafeSearchPolicy {
   friend bool operator==(const SafeSearchPolicy&, const SafeSearchPolicy&) = default;
 };
 
+/// HTTPS inspection of a group (it needs the appliance's `inspection:` section and the school CA
+/// on the pupils' devices): never (none), only to show the block page of a blocked CONNECT or
+/// SNI (blocked_only), or every HTTPS connection except the exempt ones (all).
+enum class InspectMode : std::uint8_t { none, blocked_only, all };
+/// "none", "blocked-only", "all".
+std::string_view to_string(InspectMode mode) noexcept;
+/// Parses the names above; nullopt for anything else.
+std::optional<InspectMode> parse_inspect_mode(std::string_view text) noexcept;
+
 /// What kind of entry a rule is; see RuleInfo.
 enum class RuleKind : std::uint8_t {
   domain,            ///< a domain (and its subdomains) of a category

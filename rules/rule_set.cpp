@@ -1,6 +1,9 @@
 #include "rules/rule_set.hpp"
 
+#include <algorithm>
+
 #include "rules/compiled/compiled.hpp"
+#include "rules/normalize/host.hpp"
 
 namespace edugate::rules {
 
@@ -34,6 +37,24 @@ std::optional<CategoryId> RuleSet::find_category(std::string_view id) const noex
   for (std::size_t i = 0; i < tables_->categories.size(); ++i)
     if (tables_->categories[i].id == id) return static_cast<CategoryId>(i);
   return std::nullopt;
+}
+
+bool RuleSet::inspect_exempt(GroupId group, std::string_view host) const noexcept {
+  const compiled::Compiled& t = *tables_;
+  const GroupInfo& g = t.groups[group < t.groups.size() ? group : kDefaultGroup];
+  if (host.empty() || (g.inspect_exempt_categories.empty() && g.inspect_exempt_domains.empty()))
+    return false;
+  const compiled::HostSuffixes suffixes(host, host_kind(host) != HostKind::name);
+  for (std::size_t i = 0; i < suffixes.size(); ++i) {
+    const auto& domains = g.inspect_exempt_domains;
+    if (std::binary_search(domains.begin(), domains.end(), suffixes.suffix(i))) return true;
+  }
+  bool exempt = false;
+  t.domains.match(suffixes, [&](const compiled::DomainHit& hit, std::size_t) {
+    const auto& cats = g.inspect_exempt_categories;
+    exempt = exempt || std::binary_search(cats.begin(), cats.end(), hit.category);
+  });
+  return exempt;
 }
 
 std::size_t RuleSet::rule_count() const noexcept {

@@ -50,6 +50,12 @@ struct GroupInfo {
   SafeSearchPolicy safe_search;
   std::string file;  ///< where it was defined (empty when the default group is implicit)
   std::uint32_t line = 0;
+  /// HTTPS inspection after layering (built-in none, then the profile, then the group).
+  InspectMode inspect = InspectMode::none;
+  /// Never decrypted, whatever `inspect` says: hosts in these categories (union of profile and
+  /// group, sorted) and these domains with their subdomains (normalised, sorted).
+  std::vector<CategoryId> inspect_exempt_categories;
+  std::vector<std::string> inspect_exempt_domains;
 };
 
 /// Where a rule came from and what it says. Views point into the RuleSet.
@@ -99,6 +105,12 @@ class RuleSet {
   /// Precondition: category < category_count().
   const CategoryInfo& category(CategoryId category) const noexcept;
   std::optional<CategoryId> find_category(std::string_view id) const noexcept;
+
+  /// Whether `host` (normalised: a name or an IP literal) must never be decrypted for `group`:
+  /// it, or a parent domain, is in one of the group's inspect_exempt_domains or is listed by
+  /// one of its inspect_exempt_categories. An out-of-range group is read as kDefaultGroup.
+  /// Never allocates; thread-safe.
+  bool inspect_exempt(GroupId group, std::string_view host) const noexcept;
 
   /// Number of rules; valid RuleIds are 0 .. rule_count() - 1.
   std::size_t rule_count() const noexcept;

@@ -12,6 +12,7 @@ void add_version_command(CLI::App& app);
 void add_rules_commands(CLI::App& app);   // explain, import, rules sign/verify
 void add_report_commands(CLI::App& app);  // report weekly/verify/merge/keygen/token
 void add_report_fetch_command(CLI::App& app);  // report fetch (needs Asio: lives in proxy)
+void add_ca_command(CLI::App& app);            // ca init (school CA for HTTPS inspection)
 
 /// The config path used when none is given: $EDUGATE_CONFIG, else /etc/edugate/edugate.yaml.
 std::string default_config_path();

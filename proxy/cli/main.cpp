@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   edugate::cli::add_report_commands(app);
 #endif
   edugate::cli::add_report_fetch_command(app);
+  edugate::cli::add_ca_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
@@ -28,16 +29,24 @@ namespace detail {
 
 inline constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
+/// Deadlines live on the TCP stream at the bottom of any stream (a plain one is its own).
+template <class Stream>
+void expire_after(Stream& s, std::chrono::milliseconds idle) {
+  boost::beast::get_lowest_layer(s).expires_after(idle);
+}
+
 /// Copies exactly `remaining` body bytes from `from` (first those already in `from_buffer`) to
 /// `to` without parsing them: the fast path for Content-Length bodies.
-inline boost::asio::awaitable<RelayOutcome> copy_fixed_length(
-    boost::beast::tcp_stream& from, boost::beast::flat_buffer& from_buffer,
-    boost::beast::tcp_stream& to, std::uint64_t remaining, std::span<char> buf,
-    std::chrono::milliseconds idle) {
+template <class From, class To>
+boost::asio::awaitable<RelayOutcome> copy_fixed_length(From& from,
+                                                       boost::beast::flat_buffer& from_buffer,
+                                                       To& to, std::uint64_t remaining,
+                                                       std::span<char> buf,
+                                                       std::chrono::milliseconds idle) {
   RelayOutcome out;
   if (from_buffer.size() > 0) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, from_buffer.size()));
-    to.expires_after(idle);
+    expire_after(to, idle);
     auto [ec, written] =
         co_await boost::asio::async_write(to, boost::asio::buffer(from_buffer.data(), n), kTuple);
     if (ec) {
@@ -49,13 +58,13 @@ inline boost::asio::awaitable<RelayOutcome> copy_fixed_length(
   }
   while (remaining > 0) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, buf.size()));
-    from.expires_after(idle);
+    expire_after(from, idle);
     auto [rec, n] = co_await from.async_read_some(boost::asio::buffer(buf.data(), want), kTuple);
     if (rec) {
       out.read_error = rec;
       co_return out;
     }
-    to.expires_after(idle);
+    expire_after(to, idle);
     auto [wec, written] =
         co_await boost::asio::async_write(to, boost::asio::buffer(buf.data(), n), kTuple);
     if (wec) {
@@ -74,13 +83,14 @@ inline boost::asio::awaitable<RelayOutcome> copy_fixed_length(
 /// header first (rewritten fields included) and then the body piece by piece. A Content-Length
 /// body larger than `buf` is copied as raw bytes; anything else goes through Beast,
 /// which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works
-/// for requests and responses alike; never buffers a whole body.
-template <bool isRequest>
+/// for requests and responses alike, over plain TCP or TLS streams; never buffers a whole body.
+template <bool isRequest, class From, class To>
 boost::asio::awaitable<RelayOutcome> relay_message(
-    boost::beast::tcp_stream& from, boost::beast::flat_buffer& from_buffer,
-    boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
-    boost::beast::tcp_stream& to, std::span<char> buf, std::chrono::milliseconds idle) {
+    From& from, boost::beast::flat_buffer& from_buffer,
+    boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser, To& to,
+    std::span<char> buf, std::chrono::milliseconds idle) {
   namespace bhttp = boost::beast::http;
+  using detail::expire_after;
   using detail::kTuple;
   RelayOutcome out;
   bhttp::serializer<isRequest, bhttp::buffer_body> sr{parser.get()};
@@ -92,7 +102,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
     body.data = nullptr;
     body.size = 0;
     body.more = true;
-    to.expires_after(idle);
+    expire_after(to, idle);
     auto [ec, n] = co_await bhttp::async_write_header(to, sr, kTuple);
     if (ec) {
       out.write_error = ec;
@@ -107,7 +117,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
     if (!parser.is_done()) {
       body.data = buf.data();
       body.size = buf.size();
-      from.expires_after(idle);
+      expire_after(from, idle);
       auto [ec, n] = co_await bhttp::async_read_some(from, from_buffer, parser, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
@@ -123,7 +133,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
           body.data = nullptr;
           body.size = 0;
           body.more = true;
-          to.expires_after(idle);
+          expire_after(to, idle);
           auto [hec, hn] = co_await bhttp::async_write_header(to, sr, kTuple);
           if (hec) {
             out.write_error = hec;
@@ -140,7 +150,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
       body.size = 0;
       body.more = false;
     }
-    to.expires_after(idle);
+    expire_after(to, idle);
     auto [wec, written] = co_await bhttp::async_write(to, sr, kTuple);
     if (wec == bhttp::error::need_buffer) wec = {};
     if (wec) {

@@ -29,10 +29,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string authority(std::string_view host, std::uint16_t port) {
+std::string authority(std::string_view host, std::uint16_t port, std::uint16_t default_port) {
   const bool v6 = host.find(':') != std::string_view::npos;
   const auto h = v6 ? fmt::format("[{}]", host) : std::string(host);
-  return port == 80 ? h : fmt::format("{}:{}", h, port);
+  return port == default_port ? h : fmt::format("{}:{}", h, port);
 }
 
 /// A redirect target that stays on the same site: an absolute path, never "//other.host".
@@ -106,7 +106,7 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
   rules::RequestFacts facts;
   facts.group = in.group;
   facts.method = in.method;
-  facts.scheme = rules::Scheme::http;
+  facts.scheme = in.scheme;
   facts.host = v.host;
   facts.port = in.port;
   facts.path = path;
@@ -132,8 +132,10 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
       if (path == kContinuePath) return judge_continue(passes, settings, std::move(v), query, in.now);
       v.outcome = HttpOutcome::warn;
       const auto token = passes.issue(WarnPass::Purpose::click, v.host, in.now + kClickValidity);
+      const bool https = in.scheme == rules::Scheme::https;  // inspected TLS (proxy/inspect)
       v.continue_url = fmt::format(
-          "http://{}{}?t={}&to={}", authority(v.host, in.port), kContinuePath, token,
+          "{}://{}{}?t={}&to={}", https ? "https" : "http",
+          authority(v.host, in.port, https ? 443 : 80), kContinuePath, token,
           urls::encode(in.origin_form, urls::pchars));
       break;
     }

@@ -38,6 +38,9 @@ struct HttpGateInput {
   std::string_view origin_form;  ///< "/path?query" as received
   std::string_view cookie;       ///< the Cookie header, to find a warn pass
   std::chrono::system_clock::time_point now;
+  /// https for requests decided inside an inspected TLS connection (proxy/inspect): the
+  /// continue link then stays on https and the default port is 443.
+  rules::Scheme scheme = rules::Scheme::http;
 };
 
 enum class HttpOutcome {

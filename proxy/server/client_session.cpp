@@ -9,6 +9,7 @@
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
+#include "proxy/inspect/inspect_connect.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/policy/pac.hpp"
 #include "proxy/policy/responses.hpp"
@@ -84,6 +85,12 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
                         policy::counted_domain(*rules, v.decision, name),
                         group.device(v.at.day));
   };
+  // HTTPS inspection (proxy/inspect) takes the tunnel over when the group asks for it; it
+  // leaves the classic path below to exempt hosts and groups without inspection.
+  if (w.inspector) {
+    if (co_await inspect::inspect_connect(w, c, {*target, version, *rules, gid, group, verdict}))
+      co_return;
+  }
   if (verdict.decision.action == rules::Action::block) {
     count(verdict, verdict.host);
     bump(w.metrics.decisions_block);

@@ -23,6 +23,8 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
+}  // namespace
+
 rules::Method method_of(bhttp::verb v) {
   switch (v) {
     case bhttp::verb::get: return rules::Method::get;
@@ -55,6 +57,8 @@ void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& 
   }
   if (!rw.header_name.empty()) parser.get().set(rw.header_name, rw.header_value);
 }
+
+namespace {
 
 template <class Response>
 asio::awaitable<GateStep> answer(ClientConnection& c, Response res, bool keep,

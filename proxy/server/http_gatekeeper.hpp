@@ -4,6 +4,9 @@
 
 #include "proxy/http/forward.hpp"
 
+#include "rules/request_facts.hpp"
+#include "rules/safe_search.hpp"
+
 namespace edugate::rules {
 class RuleSet;
 }
@@ -19,6 +22,15 @@ enum class GateStep {
   answered_keep_alive, ///< edugate answered; the connection can carry another request
   answered_close,      ///< edugate answered; close the connection
 };
+
+/// The rules' name for an HTTP method.
+rules::Method method_of(http::bhttp::verb v);
+
+/// Forces safe search on a request about to be forwarded: sets the query parameter in
+/// `target.origin_form` (replacing the client's value) and the header. Also used inside
+/// inspected TLS (proxy/inspect).
+void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& target,
+                       http::RequestParser& parser);
 
 /// Applies the rule set to a plain-HTTP request before it is forwarded: answers with the block
 /// page, the warn page, the continue redirect or the portal, or lets it through with safe search

@@ -8,6 +8,7 @@
 #include <list>
 
 #include "proxy/config.hpp"
+#include "proxy/inspect/inspector_fwd.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
@@ -38,7 +39,8 @@ struct WorkerContext {
         pool(c.limits.max_idle_upstream_per_host, c.limits.max_idle_upstream,
              c.timeouts.upstream_idle),
         buffers(c.limits.relay_buffer, 64),
-        open_connections(open) {}
+        open_connections(open),
+        inspector(inspect::make_inspector(c, svc.clock->now(), io_ctx, metrics)) {}
 
   const Config& config;
   const policy::Services& services;
@@ -56,6 +58,9 @@ struct WorkerContext {
   std::atomic<std::uint32_t>& open_connections;
   std::list<SessionHandle> sessions;
   bool draining = false;
+  /// HTTPS inspection state of this worker (proxy/inspect); null when the config has no
+  /// `inspection:` section. Declared last: it is built from `metrics` and the config.
+  inspect::InspectorPtr inspector;
 };
 
 }  // namespace edugate::proxy::server

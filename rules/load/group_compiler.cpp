@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/lists/list_reader.hpp"
 #include "rules/load/build_state.hpp"
 
 namespace edugate::rules::load {
@@ -25,6 +26,8 @@ struct CheckedPolicy {
   std::vector<CategoryId> line_categories;
   std::vector<std::uint16_t> line_schedules;
   RuleId safe_search_rule = kNoRule;
+  std::vector<CategoryId> inspect_exempt_categories;  ///< the ones that passed the checks
+  std::vector<std::string> inspect_exempt_domains;    ///< normalised
 };
 
 class GroupCompiler {
@@ -132,7 +135,26 @@ class GroupCompiler {
                                    policy.safe_search->enabled ? "on" : "off",
                                    to_string(policy.safe_search->youtube))});
     }
+    check_inspect_exempt(policy, out);
     return out;
+  }
+
+  /// Resolves `inspect_exempt` categories and domains, reporting unknown or malformed ones.
+  void check_inspect_exempt(const PolicySpec& policy, CheckedPolicy& out) {
+    for (const auto& e : policy.inspect_exempt_categories) {
+      if (const auto c = find_category(e.text))
+        out.inspect_exempt_categories.push_back(*c);
+      else
+        s_.error(e.pos, fmt::format("unknown category '{}' in inspect_exempt", e.text));
+    }
+    for (const auto& e : policy.inspect_exempt_domains) {
+      ListReadResult r = read_list(ListFormat::domains, e.text);
+      if (!r.problems.empty() || r.entries.empty()) {
+        s_.error(e.pos, fmt::format("'{}' in inspect_exempt is not a domain", e.text));
+        continue;
+      }
+      for (auto& entry : r.entries) out.inspect_exempt_domains.push_back(std::move(entry.value));
+    }
   }
 
   void profile(const ProfileSpec& p) {
@@ -155,6 +177,7 @@ class GroupCompiler {
   }
 
   void group(const GroupSpec& g, bool implicit);
+  void inspection(const CheckedPolicy& profile, const CheckedPolicy& own, GroupInfo& info);
   GroupPolicy layered(const GroupSpec& g, const CheckedPolicy& profile, const CheckedPolicy& own);
   void add_network(const Cidr& network, const Pos& pos, GroupId id, GroupInfo& info);
   void apply(const CheckedPolicy& policy, std::uint8_t layer, GroupPolicy& gp,
@@ -252,7 +275,11 @@ void GroupCompiler::group(const GroupSpec& g, bool implicit) {
                  {},
                  default_safe_search(g.age),
                  implicit ? std::string() : s_.file(g.pos.source),
-                 g.pos.line};
+                 g.pos.line,
+                 InspectMode::none,
+                 {},
+                 {}};
+  inspection(profile, own, info);
   // Safe search: built-in default, then the profile, then the group, the last one set wins.
   RuleId safe_rule = s_.builtin_safe_search;
   for (const CheckedPolicy* layer : {&profile, &own}) {
@@ -265,6 +292,28 @@ void GroupCompiler::group(const GroupSpec& g, bool implicit) {
   for (const auto& [network, pos] : g.networks) add_network(network, pos, id, info);
   s_.out->groups.push_back(std::move(info));
   s_.out->policies.push_back(std::move(gp));
+}
+
+void GroupCompiler::inspection(const CheckedPolicy& profile, const CheckedPolicy& own,
+                               GroupInfo& info) {
+  // The mode: the last layer that sets it wins. Exemptions add up: a school can exempt more
+  // than the department, never less.
+  for (const CheckedPolicy* layer : {&profile, &own}) {
+    if (!layer->spec) continue;
+    if (layer->spec->inspect) info.inspect = *layer->spec->inspect;
+    auto& cats = info.inspect_exempt_categories;
+    cats.insert(cats.end(), layer->inspect_exempt_categories.begin(),
+                layer->inspect_exempt_categories.end());
+    auto& domains = info.inspect_exempt_domains;
+    domains.insert(domains.end(), layer->inspect_exempt_domains.begin(),
+                   layer->inspect_exempt_domains.end());
+  }
+  auto& domains = info.inspect_exempt_domains;
+  std::sort(domains.begin(), domains.end());
+  domains.erase(std::unique(domains.begin(), domains.end()), domains.end());
+  auto& cats = info.inspect_exempt_categories;
+  std::sort(cats.begin(), cats.end());
+  cats.erase(std::unique(cats.begin(), cats.end()), cats.end());
 }
 
 void GroupCompiler::add_network(const Cidr& network, const Pos& pos, GroupId id, GroupInfo& info) {

@@ -68,11 +68,39 @@ std::optional<SafeSearchPolicy> parse_safe_search(ParseContext& ctx, const YAML:
   return p;
 }
 
+/// `inspect: none | blocked-only | all`.
+bool parse_inspect(ParseContext& ctx, const YAML::Node& node, PolicySpec& p) {
+  const auto s = ctx.reader.string(node, "inspect");
+  if (!s) return false;
+  p.inspect = parse_inspect_mode(*s);
+  if (!p.inspect)
+    ctx.reader.error(node, fmt::format("inspect '{}' is not one of: none, blocked-only, all", *s));
+  return p.inspect.has_value();
+}
+
+/// `inspect_exempt: {categories: [...], domains: [...]}`: never decrypted.
+bool parse_inspect_exempt(ParseContext& ctx, const YAML::Node& node, PolicySpec& p) {
+  if (!ctx.reader.check_map(node, "inspect_exempt", {"categories", "domains"})) return false;
+  bool good = true;
+  if (const auto n = node["categories"]) {
+    auto entries = parse_entries(ctx, n, "inspect_exempt categories");
+    good = entries.has_value() && good;
+    if (entries) p.inspect_exempt_categories = std::move(*entries);
+  }
+  if (const auto n = node["domains"]) {
+    auto entries = parse_entries(ctx, n, "inspect_exempt domains");
+    good = entries.has_value() && good;
+    if (entries) p.inspect_exempt_domains = std::move(*entries);
+  }
+  return good;
+}
+
 }  // namespace
 
 std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node) {
   if (!ctx.reader.check_map(node, "a policy",
-                            {"block", "warn", "allow", "scheduled", "safe_search"}) &&
+                            {"block", "warn", "allow", "scheduled", "safe_search", "inspect",
+                             "inspect_exempt"}) &&
       !node.IsMap())
     return std::nullopt;
   PolicySpec p;
@@ -97,6 +125,8 @@ std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node
     p.safe_search = parse_safe_search(ctx, n);
     p.safe_search_pos = ctx.pos(n);
   }
+  if (const auto n = node["inspect"]) parse_inspect(ctx, n, p);
+  if (const auto n = node["inspect_exempt"]) parse_inspect_exempt(ctx, n, p);
   return p;
 }
 

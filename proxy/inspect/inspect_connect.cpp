@@ -1,0 +1,229 @@
+#include "proxy/inspect/inspect_connect.hpp"
+
+#include <openssl/err.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "proxy/inspect/inspected_http.hpp"
+#include "proxy/inspect/inspector.hpp"
+#include "proxy/inspect/tls_contexts.hpp"
+#include "proxy/inspect/tunnel_plan.hpp"
+#include "proxy/net/byte_relay.hpp"
+#include "proxy/net/upstream_connect.hpp"
+#include "proxy/server/client_connection.hpp"
+#include "proxy/server/client_group.hpp"
+#include "proxy/server/worker_context.hpp"
+#include "proxy/tunnel/client_hello_reader.hpp"
+#include "rules/rule_set.hpp"
+
+namespace edugate::proxy::inspect {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using SteadyClock = std::chrono::steady_clock;
+
+/// Counts a tunnel-level decision the way the classic tunnel does (recorder and metrics).
+void count(server::WorkerContext& w, const ConnectRequest& r, const policy::ConnectVerdict& v,
+           std::string_view name) {
+  if (w.recorder)
+    w.recorder->count(v.decision, r.group_id, reporting::HourBucket::from(v.at),
+                      policy::counted_domain(r.rules, v.decision, name), r.group.device(v.at.day));
+  switch (v.decision.action) {
+    case rules::Action::block:
+      bump(w.metrics.decisions_block);
+      break;
+    case rules::Action::safe_search:
+      bump(w.metrics.decisions_safe_search);
+      break;
+    default:
+      bump(w.metrics.decisions_allow);
+      break;
+  }
+}
+
+/// A TLS alert by which a client said it does not accept our certificate (pinning, or a device
+/// without the school CA).
+bool client_refused_certificate(const boost::system::error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return false;
+  switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+    case SSL_R_TLSV1_ALERT_DECRYPT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// After the 200 and the ClientHello: connect to the origin and relay everything untouched.
+asio::awaitable<void> pass_through(server::WorkerContext& w, server::ClientConnection& c,
+                                   const std::string& host, std::uint16_t port,
+                                   const std::vector<std::uint8_t>& hello) {
+  const auto& t = w.config.timeouts;
+  auto connected = co_await net::connect_upstream(w, host, port);
+  if (!connected.connection) co_return;  // the 200 is out: closing is all that is left
+  auto& up = *connected.connection;
+  if (!hello.empty()) {
+    up.stream.expires_after(t.body_idle);
+    auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello), kTuple);
+    if (ec) co_return;
+    up.stream.expires_never();
+  }
+  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
+  auto to_up = w.buffers.take();
+  auto to_client = w.buffers.take();
+  co_await net::relay_bytes(c.stream.socket(), up.stream.socket(), to_up.span(), to_client.span(),
+                            t.tunnel_idle);
+  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+}
+
+/// What the ClientHello told us, and the decision on CONNECT host + SNI.
+struct AfterHello {
+  tunnel::HelloRead hello;
+  policy::ConnectVerdict verdict;  ///< on host and SNI (the host's verdict when no other SNI)
+  std::string name;                ///< the certificate's name
+  TunnelStep step = TunnelStep::close;
+};
+
+asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
+                                                server::ClientConnection& c,
+                                                const ConnectRequest& r, TunnelFacts f) {
+  AfterHello out;
+  out.hello = co_await tunnel::read_client_hello(c, w.config.limits.max_client_hello,
+                                                 w.config.timeouts.client_hello);
+  tunnel::count_client_hello(w.metrics, out.hello);
+  out.verdict = r.verdict;
+  out.name = certificate_name(r.verdict.host, out.hello.parse);
+  if (out.hello.client_gone && out.hello.bytes.empty()) co_return out;  // step: close
+  const auto& info = out.hello.parse.info;
+  if (out.hello.parse.status == tls::HelloStatus::complete && !info.sni.empty() &&
+      info.sni != r.verdict.host)
+    out.verdict = policy::judge_connect(r.rules, r.group_id, r.target.host, r.target.port, info.sni,
+                                        w.services.clock->now());
+  f.hello_read = true;
+  f.hello = out.hello.parse.status;
+  f.sni_blocked = out.verdict.decision.action == rules::Action::block;
+  if (out.name != r.verdict.host) {
+    f.sni_exempt = r.rules.inspect_exempt(r.group_id, out.name);
+    f.sni_remembered = w.inspector->fallback().contains(out.name, SteadyClock::now());
+  }
+  out.step = plan_tunnel(f);
+  if (f.sni_exempt || f.sni_remembered) {
+    bump(f.sni_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
+  } else if (f.hello != tls::HelloStatus::complete && f.mode != rules::InspectMode::none) {
+    bump(w.metrics.inspect_fallback_not_tls);
+  }
+  co_return out;
+}
+
+/// The HttpVerdict the block page is rendered from, for a tunnel-level block.
+policy::HttpVerdict page_verdict(const policy::ConnectVerdict& v, const std::string& name) {
+  policy::HttpVerdict out;
+  out.outcome = policy::HttpOutcome::block;
+  out.decision = v.decision;
+  out.at = v.at;
+  out.host = name;
+  return out;
+}
+
+/// Terminates TLS with a leaf for `a.name`; then the block page or the inspected HTTP loop.
+asio::awaitable<void> terminate(server::WorkerContext& w, server::ClientConnection& c,
+                                const ConnectRequest& r, AfterHello& a) {
+  Inspector& inspector = *w.inspector;
+  const bool blocked = a.step == TunnelStep::block_page;
+  auto leaf = co_await inspector.leaves().leaf_for(a.name, w.services.clock->now());
+  if (!leaf) {  // cannot mint: behave as without inspection
+    if (!blocked) co_await pass_through(w, c, a.verdict.connect_host, r.target.port, a.hello.bytes);
+    co_return;
+  }
+  const auto& l = w.config.limits;
+  TlsClient client(c.stream, std::move(a.hello.bytes), inspector.client_facing(),
+                   l.max_header_bytes + l.max_url_length + 4096);
+  if (!use_leaf(client.stream.native_handle(), leaf.get(), inspector.leaves().leaf_key()))
+    co_return;
+  c.stream.expires_after(w.config.timeouts.client_hello);
+  auto [ec] = co_await client.stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (ec) {
+    if (client_refused_certificate(ec)) {
+      inspector.fallback().remember(a.name, SteadyClock::now());
+      bump(w.metrics.inspect_client_rejected);
+    } else {
+      bump(w.metrics.inspect_client_handshake_errors);
+    }
+    co_return;
+  }
+  bump(w.metrics.inspect_sessions);
+  if (blocked) {
+    bump(w.metrics.inspect_block_pages);
+    co_await serve_block_page(w, client, r.rules, page_verdict(a.verdict, a.name));
+    co_return;
+  }
+  const InspectedTunnel tunnel{r.rules, r.group_id, r.group,
+                               TlsDestination{a.verdict.connect_host, r.target.port, a.name},
+                               a.name};
+  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
+  co_await serve_inspected(w, inspector, client, tunnel);
+  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientConnection& c,
+                                      const ConnectRequest& r) {
+  if (!w.inspector) co_return false;
+  TunnelFacts f;
+  f.mode =
+      r.rules.group(r.group_id < r.rules.group_count() ? r.group_id : rules::kDefaultGroup).inspect;
+  if (f.mode == rules::InspectMode::none) co_return false;
+  f.host_blocked = r.verdict.decision.action == rules::Action::block;
+  f.host_exempt = !r.verdict.bad_host && r.rules.inspect_exempt(r.group_id, r.verdict.host);
+  f.host_remembered = w.inspector->fallback().contains(r.verdict.host, SteadyClock::now());
+  if (plan_tunnel(f) != TunnelStep::read_hello) {
+    if (f.host_exempt || f.host_remembered)
+      bump(f.host_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
+    co_return false;
+  }
+  static constexpr char kEstablished[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+  c.stream.expires_after(w.config.timeouts.body_idle);
+  if (auto [ec, n] = co_await asio::async_write(
+          c.stream, asio::buffer(kEstablished, sizeof kEstablished - 1), kTuple);
+      ec)
+    co_return true;
+  auto a = co_await read_hello_and_plan(w, c, r, f);
+  const bool sni_named = a.name != r.verdict.host;
+  switch (a.step) {
+    case TunnelStep::close:
+      if (a.verdict.decision.action == rules::Action::block) {
+        count(w, r, a.verdict, sni_named ? std::string_view(a.name) : a.verdict.host);
+        if (!f.host_blocked) bump(w.metrics.sni_blocked);
+      }
+      break;
+    case TunnelStep::pass_through:
+      count(w, r, r.verdict, r.verdict.host);
+      co_await pass_through(w, c, a.verdict.connect_host, r.target.port, a.hello.bytes);
+      break;
+    case TunnelStep::block_page:
+      count(w, r, a.verdict, sni_named ? std::string_view(a.name) : a.verdict.host);
+      co_await terminate(w, c, r, a);
+      break;
+    case TunnelStep::inspect:
+      co_await terminate(w, c, r, a);
+      break;
+    default:
+      break;
+  }
+  co_return true;
+}
+
+}  // namespace edugate::proxy::inspect
