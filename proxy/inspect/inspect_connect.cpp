@@ -11,7 +11,7 @@
 #include "proxy/inspect/inspected_http.hpp"
 #include "proxy/inspect/inspector.hpp"
 #include "proxy/inspect/tls_contexts.hpp"
-#include "proxy/inspect/tunnel_plan.hpp"
+#include "proxy/inspect/tunnel_judge.hpp"
 #include "proxy/net/byte_relay.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/server/client_connection.hpp"
@@ -98,30 +98,22 @@ struct AfterHello {
 
 asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
                                                 server::ClientConnection& c,
-                                                const ConnectRequest& r, TunnelFacts f) {
+                                                const ConnectRequest& r, const TunnelFacts& f,
+                                                const RememberedHost& remembered) {
   AfterHello out;
   out.hello = co_await tunnel::read_client_hello(c, w.config.limits.max_client_hello,
                                                  w.config.timeouts.client_hello);
   tunnel::count_client_hello(w.metrics, out.hello);
-  out.verdict = r.verdict;
-  out.name = certificate_name(r.verdict.host, out.hello.parse);
+  auto judged = judge_hello(r.rules, r.group_id, r.target.host, r.target.port, r.verdict,
+                            out.hello.parse, f, w.services.clock->now(), remembered);
+  out.verdict = std::move(judged.verdict);
+  out.name = std::move(judged.name);
   if (out.hello.client_gone && out.hello.bytes.empty()) co_return out;  // step: close
-  const auto& info = out.hello.parse.info;
-  if (out.hello.parse.status == tls::HelloStatus::complete && !info.sni.empty() &&
-      info.sni != r.verdict.host)
-    out.verdict = policy::judge_connect(r.rules, r.group_id, r.target.host, r.target.port, info.sni,
-                                        w.services.clock->now());
-  f.hello_read = true;
-  f.hello = out.hello.parse.status;
-  f.sni_blocked = out.verdict.decision.action == rules::Action::block;
-  if (out.name != r.verdict.host) {
-    f.sni_exempt = r.rules.inspect_exempt(r.group_id, out.name);
-    f.sni_remembered = w.inspector->fallback().contains(out.name, SteadyClock::now());
-  }
-  out.step = plan_tunnel(f);
-  if (f.sni_exempt || f.sni_remembered) {
-    bump(f.sni_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
-  } else if (f.hello != tls::HelloStatus::complete && f.mode != rules::InspectMode::none) {
+  const TunnelFacts& g = judged.facts;
+  out.step = plan_tunnel(g);
+  if (g.sni_exempt || g.sni_remembered) {
+    bump(g.sni_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
+  } else if (g.hello != tls::HelloStatus::complete) {
     bump(w.metrics.inspect_fallback_not_tls);
   }
   co_return out;
@@ -182,13 +174,12 @@ asio::awaitable<void> terminate(server::WorkerContext& w, server::ClientConnecti
 asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientConnection& c,
                                       const ConnectRequest& r) {
   if (!w.inspector) co_return false;
-  TunnelFacts f;
-  f.mode =
-      r.rules.group(r.group_id < r.rules.group_count() ? r.group_id : rules::kDefaultGroup).inspect;
+  FallbackHosts& fallback = w.inspector->fallback();
+  const RememberedHost remembered = [&fallback](std::string_view host) {
+    return fallback.contains(host, SteadyClock::now());
+  };
+  const TunnelFacts f = connect_facts(r.rules, r.group_id, r.verdict, remembered);
   if (f.mode == rules::InspectMode::none) co_return false;
-  f.host_blocked = r.verdict.decision.action == rules::Action::block;
-  f.host_exempt = !r.verdict.bad_host && r.rules.inspect_exempt(r.group_id, r.verdict.host);
-  f.host_remembered = w.inspector->fallback().contains(r.verdict.host, SteadyClock::now());
   if (plan_tunnel(f) != TunnelStep::read_hello) {
     if (f.host_exempt || f.host_remembered)
       bump(f.host_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
@@ -200,7 +191,7 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
           c.stream, asio::buffer(kEstablished, sizeof kEstablished - 1), kTuple);
       ec)
     co_return true;
-  auto a = co_await read_hello_and_plan(w, c, r, f);
+  auto a = co_await read_hello_and_plan(w, c, r, f, remembered);
   const bool sni_named = a.name != r.verdict.host;
   switch (a.step) {
     case TunnelStep::close:
