@@ -57,7 +57,7 @@ TEST(EdugateCheck, ShippedConfigPassesAndListsCategoriesAndGroups) {
   const CliRun r = edugate("check " + kConfig);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.has("appliance config OK")) << r.output;
-  EXPECT_TRUE(r.has("12 categories:")) << r.output;
+  EXPECT_TRUE(r.has("16 categories:")) << r.output;
   EXPECT_TRUE(r.has("7 groups")) << r.output;
   EXPECT_TRUE(r.has("Cờ bạc, cá độ / Gambling")) << r.output;
   EXPECT_TRUE(r.has("kiem-thu     age thcs      127.0.0.0/8")) << r.output;
