@@ -90,6 +90,27 @@ TEST_F(ProxyLimits, SlowClientIsCutOffAtTheHeadTimeout) {
   EXPECT_EQ(metric(edugate, "edugate_requests_head_timeout_total"), 1);
 }
 
+TEST_F(ProxyLimits, MaxConnectionsIsEnforced) {
+  EdugateProcess small{test_config("limits: {max_connections: 2}\ntimeouts: {client_idle: 5s}\n")};
+  // Two idle keep-alive clients hold both slots ...
+  auto a = std::async(std::launch::async, [&] {
+    return raw_exchange(small.proxy(), "", milliseconds(1500));
+  });
+  auto b = std::async(std::launch::async, [&] {
+    return raw_exchange(small.proxy(), "", milliseconds(1500));
+  });
+  std::this_thread::sleep_for(milliseconds(300));
+  // ... so a third is closed at once, without an answer.
+  const auto third = raw_exchange(small.proxy(), get(""), milliseconds(1000));
+  EXPECT_TRUE(third.peer_closed) << third.received;
+  EXPECT_EQ(third.received, "");
+  a.get();
+  b.get();
+  EXPECT_EQ(metric(small, "edugate_connections_refused_limit_total"), 1);
+  // Slots are released when connections end.
+  EXPECT_EQ(via(small, {origin.url("/bytes/3")}).status, 200);
+}
+
 TEST_F(ProxyLimits, LoopThroughItselfIs508) {
   const auto r = raw(get("Via: 1.1 edugate\r\n"));
   EXPECT_TRUE(r.received.starts_with("HTTP/1.1 508")) << r.received;

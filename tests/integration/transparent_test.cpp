@@ -52,8 +52,7 @@ std::string must(std::vector<std::string> argv) {
 }
 
 std::filesystem::path sample_ruleset() {
-  auto here = std::filesystem::path(__FILE__).parent_path();
-  return here.parent_path().parent_path() / "etc" / "nftables-transparent.nft";
+  return std::filesystem::path(EDUGATE_SOURCE_DIR) / "etc" / "nftables-transparent.nft";
 }
 
 /// The shipped sample with the lab's interface, networks and user in its `define` lines.
