@@ -12,12 +12,12 @@
 #include "proxy/inspect/inspector.hpp"
 #include "proxy/inspect/tls_contexts.hpp"
 #include "proxy/inspect/tunnel_judge.hpp"
-#include "proxy/net/byte_relay.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
+#include "proxy/tunnel/relay_tunnel.hpp"
 #include "rules/rule_set.hpp"
 
 namespace edugate::proxy::inspect {
@@ -70,22 +70,9 @@ bool client_refused_certificate(const boost::system::error_code& ec) {
 asio::awaitable<void> pass_through(server::WorkerContext& w, server::ClientConnection& c,
                                    const std::string& host, std::uint16_t port,
                                    const std::vector<std::uint8_t>& hello) {
-  const auto& t = w.config.timeouts;
   auto connected = co_await net::connect_upstream(w, host, port);
   if (!connected.connection) co_return;  // the 200 is out: closing is all that is left
-  auto& up = *connected.connection;
-  if (!hello.empty()) {
-    up.stream.expires_after(t.body_idle);
-    auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello), kTuple);
-    if (ec) co_return;
-    up.stream.expires_never();
-  }
-  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
-  auto to_up = w.buffers.take();
-  auto to_client = w.buffers.take();
-  co_await net::relay_bytes(c.stream.socket(), up.stream.socket(), to_up.span(), to_client.span(),
-                            t.tunnel_idle);
-  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, hello);
 }
 
 /// What the ClientHello told us, and the decision on CONNECT host + SNI.

@@ -1,5 +1,7 @@
 #include "proxy/net/byte_relay.hpp"
 
+#include <fcntl.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -35,6 +37,70 @@ asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to, std::span<char> b
   to.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+enum class SpliceStep { moved, eof, again, failed };
+
+SpliceStep splice_once(int from, int to, std::size_t max, std::size_t& moved) {
+  const auto n = ::splice(from, nullptr, to, nullptr, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n > 0) {
+    moved = static_cast<std::size_t>(n);
+    return SpliceStep::moved;
+  }
+  if (n == 0) return SpliceStep::eof;
+  if (errno == EAGAIN || errno == EINTR) return SpliceStep::again;
+  return SpliceStep::failed;
+}
+
+/// Empties `pipe` into `to`, waiting for `to` to be writable as needed; false on failure.
+asio::awaitable<bool> drain_pipe(Pipe& pipe, std::size_t pending, tcp::socket& to,
+                                 Clock::time_point& last_activity, std::uint64_t& total) {
+  while (pending > 0) {
+    std::size_t moved = 0;
+    switch (splice_once(pipe.read_end(), to.native_handle(), pending, moved)) {
+      case SpliceStep::moved:
+        pending -= moved;
+        total += moved;
+        last_activity = Clock::now();
+        break;
+      case SpliceStep::again: {
+        auto [ec] = co_await to.async_wait(tcp::socket::wait_write, kTuple);
+        if (ec) co_return false;
+        break;
+      }
+      default:
+        co_return false;
+    }
+  }
+  co_return true;
+}
+
+/// One direction with splice: socket → pipe → socket, a pipe borrowed for each chunk.
+asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& pipes,
+                                  Clock::time_point& last_activity, std::uint64_t& total) {
+  boost::system::error_code ignored;
+  from.native_non_blocking(true, ignored);
+  to.native_non_blocking(true, ignored);
+  for (bool open = true; open;) {
+    auto [ec] = co_await from.async_wait(tcp::socket::wait_read, kTuple);
+    if (ec) break;
+    Pipe pipe = pipes.take();
+    if (!pipe.ok()) break;
+    std::size_t moved = 0;
+    switch (splice_once(from.native_handle(), pipe.write_end(), pipe.capacity(), moved)) {
+      case SpliceStep::moved:
+        last_activity = Clock::now();
+        open = co_await drain_pipe(pipe, moved, to, last_activity, total);
+        break;
+      case SpliceStep::again:
+        break;  // a spurious wake-up: wait again
+      default:
+        open = false;  // EOF or an error
+    }
+    // Only an empty pipe goes back; one left holding bytes (a failed drain) is closed.
+    if (open) pipes.give_back(std::move(pipe));
+  }
+  to.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
 asio::awaitable<void> watchdog(const Clock::time_point& last_activity,
                                std::chrono::milliseconds idle) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -48,6 +114,23 @@ asio::awaitable<void> watchdog(const Clock::time_point& last_activity,
 }
 
 }  // namespace
+
+asio::awaitable<RelayTotals> relay_bytes(tcp::socket& a, tcp::socket& b, std::span<char> buf_ab,
+                                         std::span<char> buf_ba, std::chrono::milliseconds idle,
+                                         PipePool& pipes) {
+  {
+    Pipe probe = pipes.take();
+    const bool can_splice = probe.ok();
+    pipes.give_back(std::move(probe));
+    if (!can_splice) co_return co_await relay_bytes(a, b, buf_ab, buf_ba, idle);
+  }
+  RelayTotals totals;
+  auto last_activity = Clock::now();
+  co_await ((splice_pump(a, b, pipes, last_activity, totals.a_to_b) &&
+             splice_pump(b, a, pipes, last_activity, totals.b_to_a)) ||
+            watchdog(last_activity, idle));
+  co_return totals;
+}
 
 asio::awaitable<RelayTotals> relay_bytes(tcp::socket& a, tcp::socket& b, std::span<char> buf_ab,
                                          std::span<char> buf_ba, std::chrono::milliseconds idle) {

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <span>
 
+#include "proxy/net/pipe_pool.hpp"
+
 namespace edugate::proxy::net {
 
 struct RelayTotals {
@@ -21,5 +23,12 @@ boost::asio::awaitable<RelayTotals> relay_bytes(boost::asio::ip::tcp::socket& a,
                                                 boost::asio::ip::tcp::socket& b,
                                                 std::span<char> buf_ab, std::span<char> buf_ba,
                                                 std::chrono::milliseconds idle);
+
+/// Same, but the bytes move with splice(2) through pipes borrowed from `pipes` per chunk: no
+/// copy to user space. Falls back to copying through the buffers if a pipe cannot be had.
+boost::asio::awaitable<RelayTotals> relay_bytes(boost::asio::ip::tcp::socket& a,
+                                                boost::asio::ip::tcp::socket& b,
+                                                std::span<char> buf_ab, std::span<char> buf_ba,
+                                                std::chrono::milliseconds idle, PipePool& pipes);
 
 }  // namespace edugate::proxy::net

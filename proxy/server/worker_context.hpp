@@ -11,6 +11,7 @@
 #include "proxy/inspect/inspector_fwd.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
+#include "proxy/net/pipe_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
 #include "proxy/policy/services.hpp"
 #include "reporting/device_keyring.hpp"
@@ -55,6 +56,7 @@ struct WorkerContext {
   Metrics metrics;
   net::UpstreamPool pool;
   net::BufferPool buffers;
+  net::PipePool pipes{64};  ///< for splice(2) in tunnels; lent per chunk
   std::atomic<std::uint32_t>& open_connections;
   std::list<SessionHandle> sessions;
   bool draining = false;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "proxy/net/byte_relay.hpp"
+#include "proxy/tunnel/relay_tunnel.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/server/client_connection.hpp"
@@ -115,18 +115,7 @@ asio::awaitable<void> serve_tls(server::WorkerContext& w, server::ClientConnecti
   auto connected = co_await net::connect_upstream(w, upstream->host, upstream->port);
   if (!connected.connection) co_return;  // counted by connect_upstream; not reported
   record(w, admission, decision);
-  auto& up = *connected.connection;
-  up.stream.expires_after(t.body_idle);
-  auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello.bytes), kTuple);
-  if (ec) co_return;
-  up.stream.expires_never();
-  hello.bytes = {};
-  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
-  auto to_up = w.buffers.take();
-  auto to_client = w.buffers.take();
-  co_await net::relay_bytes(c.stream.socket(), up.stream.socket(), to_up.span(), to_client.span(),
-                            t.tunnel_idle);
-  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, hello.bytes);
 }
 
 }  // namespace edugate::proxy::transparent

@@ -7,7 +7,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "proxy/http/error_response.hpp"
-#include "proxy/net/byte_relay.hpp"
+#include "proxy/tunnel/relay_tunnel.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/worker_context.hpp"
@@ -57,19 +57,7 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
   }
 
   // Whatever the client sent goes on unchanged: the TLS session stays end to end.
-  if (!hello.bytes.empty()) {
-    up.stream.expires_after(t.body_idle);
-    auto [ec, n] = co_await asio::async_write(up.stream, asio::buffer(hello.bytes), kTuple);
-    if (ec) co_return;
-    up.stream.expires_never();
-  }
-  hello.bytes = {};
-  w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
-  auto to_up = w.buffers.take();
-  auto to_client = w.buffers.take();
-  co_await net::relay_bytes(client.stream.socket(), up.stream.socket(), to_up.span(),
-                            to_client.span(), t.tunnel_idle);
-  w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);
+  co_await relay_tunnel(w, client.stream, up.stream, hello.bytes);
 }
 
 }  // namespace edugate::proxy::tunnel
