@@ -5,11 +5,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
+#include <algorithm>
 #include <chrono>
 #include <span>
 
@@ -19,13 +21,20 @@ namespace relay_detail {
 
 inline constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
-/// Shared by both directions: when either ends, both sockets close and the watchdog stops.
+/// How long the second side gets to close after the first closed cleanly, and how long the
+/// closing handshake (close_notify both ways) may take.
+inline constexpr std::chrono::seconds kLinger{5};
+inline constexpr std::chrono::seconds kShutdown{2};
+
+/// Shared by both directions: when either fails, both sockets close and the watchdog stops.
 template <class A, class B>
 struct RelayState {
   A& a;
   B& b;
   boost::asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point linger_until = std::chrono::steady_clock::time_point::max();
+  int cleanly_ended = 0;  ///< directions whose reader saw an orderly end (close_notify, FIN)
   bool stopped = false;
 
   void stop() {
@@ -38,11 +47,33 @@ struct RelayState {
   }
 };
 
+/// An orderly close towards `s`: close_notify on a TLS stream (whose peer has already sent its
+/// own, so nothing more is read), bounded by kShutdown. Nothing to say on a plain stream.
+template <class Stream>
+boost::asio::awaitable<void> say_goodbye(Stream& s) {
+  if constexpr (requires { s.async_shutdown(kTuple); }) {
+    boost::beast::get_lowest_layer(s).expires_after(kShutdown);
+    co_await s.async_shutdown(kTuple);
+  }
+}
+
 template <class From, class To, class State>
 boost::asio::awaitable<void> copy(From& from, To& to, std::span<char> buf, State& state) {
   while (!state.stopped) {
     auto [rec, n] =
         co_await from.async_read_some(boost::asio::buffer(buf.data(), buf.size()), kTuple);
+    if (rec == boost::asio::error::eof && !state.stopped) {
+      // TLS has no half-close: wait (kLinger at most) for the other side to close too, then
+      // pass close_notify to both, so that neither sees a truncated stream.
+      if (++state.cleanly_ended == 1) {
+        state.linger_until = std::chrono::steady_clock::now() + kLinger;
+        state.watchdog.cancel();  // re-arms with the linger deadline
+        co_return;
+      }
+      co_await say_goodbye(state.a);
+      co_await say_goodbye(state.b);
+      break;
+    }
     if (rec) break;
     state.last_activity = std::chrono::steady_clock::now();
     auto [wec, written] =
@@ -55,7 +86,7 @@ boost::asio::awaitable<void> copy(From& from, To& to, std::span<char> buf, State
 template <class State>
 boost::asio::awaitable<void> watch(State& state, std::chrono::milliseconds idle) {
   while (!state.stopped) {
-    const auto deadline = state.last_activity + idle;
+    const auto deadline = std::min(state.last_activity + idle, state.linger_until);
     if (std::chrono::steady_clock::now() >= deadline) break;
     state.watchdog.expires_at(deadline);
     co_await state.watchdog.async_wait(kTuple);
@@ -65,8 +96,9 @@ boost::asio::awaitable<void> watch(State& state, std::chrono::milliseconds idle)
 
 }  // namespace relay_detail
 
-/// Copies bytes both ways between `a` and `b` until either side ends or fails, or nothing moved
-/// for `idle`; then closes both sockets. Never throws; never buffers more than the two buffers.
+/// Copies bytes both ways between `a` and `b` until both sides have closed in order (then each
+/// gets close_notify), either fails, or nothing moved for `idle`; then closes both sockets.
+/// Never throws; never buffers more than the two buffers.
 template <class A, class B>
 boost::asio::awaitable<void> relay_streams(A& a, B& b, std::span<char> buf_ab,
                                            std::span<char> buf_ba, std::chrono::milliseconds idle) {
