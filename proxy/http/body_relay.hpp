@@ -16,6 +16,8 @@
 #include <chrono>
 #include <span>
 
+#include "proxy/http/gathered_write.hpp"
+
 namespace edugate::proxy::http {
 
 struct RelayOutcome {
@@ -103,8 +105,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
     body.size = 0;
     body.more = true;
     expire_after(to, idle);
-    auto [ec, n] = co_await bhttp::async_write_header(to, sr, kTuple);
-    if (ec) {
+    if (auto ec = co_await detail::write_serialized(to, sr, /*header_only=*/true)) {
       out.write_error = ec;
       co_return out;
     }
@@ -134,8 +135,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
           body.size = 0;
           body.more = true;
           expire_after(to, idle);
-          auto [hec, hn] = co_await bhttp::async_write_header(to, sr, kTuple);
-          if (hec) {
+          if (auto hec = co_await detail::write_serialized(to, sr, /*header_only=*/true)) {
             out.write_error = hec;
             co_return out;
           }
@@ -151,9 +151,7 @@ boost::asio::awaitable<RelayOutcome> relay_message(
       body.more = false;
     }
     expire_after(to, idle);
-    auto [wec, written] = co_await bhttp::async_write(to, sr, kTuple);
-    if (wec == bhttp::error::need_buffer) wec = {};
-    if (wec) {
+    if (auto wec = co_await detail::write_serialized(to, sr, /*header_only=*/false)) {
       out.write_error = wec;
       co_return out;
     }
