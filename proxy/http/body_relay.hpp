@@ -13,10 +13,14 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
 #include <chrono>
 #include <span>
 
 #include "proxy/http/gathered_write.hpp"
+#include "proxy/http/head_bytes.hpp"
 
 namespace edugate::proxy::http {
 
@@ -46,7 +50,7 @@ boost::asio::awaitable<RelayOutcome> copy_fixed_length(From& from,
                                                        std::span<char> buf,
                                                        std::chrono::milliseconds idle) {
   RelayOutcome out;
-  if (from_buffer.size() > 0) {
+  if (remaining > 0 && from_buffer.size() > 0) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, from_buffer.size()));
     expire_after(to, idle);
     auto [ec, written] =
@@ -83,9 +87,10 @@ boost::asio::awaitable<RelayOutcome> copy_fixed_length(From& from,
 
 /// Streams the message whose header `parser` has read from `from` to `to` through `buf`,
 /// header first (rewritten fields included) and then the body piece by piece. A Content-Length
-/// body larger than `buf` is copied as raw bytes; anything else goes through Beast,
-/// which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works
-/// for requests and responses alike, over plain TCP or TLS streams; never buffers a whole body.
+/// body is copied as raw bytes behind the head; anything else goes through Beast, which
+/// re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works for
+/// requests and responses alike, over plain TCP or TLS streams; never buffers a whole body.
+/// Bytes in `from_buffer` beyond the message (a pipelined request) stay there.
 template <bool isRequest, class From, class To>
 boost::asio::awaitable<RelayOutcome> relay_message(
     From& from, boost::beast::flat_buffer& from_buffer,
@@ -95,22 +100,29 @@ boost::asio::awaitable<RelayOutcome> relay_message(
   using detail::expire_after;
   using detail::kTuple;
   RelayOutcome out;
-  bhttp::serializer<isRequest, bhttp::buffer_body> sr{parser.get()};
-  auto& body = parser.get().body();
   const auto length = parser.content_length_remaining();
-  // Bodies up to one relay buffer go through Beast so that head and body leave in one write.
-  if (!parser.is_done() && !parser.chunked() && length && *length > from_buffer.size() &&
-      *length > buf.size()) {
-    body.data = nullptr;
-    body.size = 0;
-    body.more = true;
+  if (parser.is_done() || (!parser.chunked() && length)) {
+    // No body, or a Content-Length one: the head and the body bytes already read leave in one
+    // gathered write, the rest of the body is copied as it comes, unparsed.
+    const std::uint64_t body = parser.is_done() ? 0 : *length;
+    std::string head;
+    head.reserve(1024);
+    append_head(parser.get().base(), head);
+    const auto ahead = static_cast<std::size_t>(std::min<std::uint64_t>(body, from_buffer.size()));
+    const std::array<boost::asio::const_buffer, 2> first{
+        boost::asio::buffer(head), boost::asio::buffer(from_buffer.data().data(), ahead)};
     expire_after(to, idle);
-    if (auto ec = co_await detail::write_serialized(to, sr, /*header_only=*/true)) {
+    auto [ec, n] = co_await boost::asio::async_write(to, first, kTuple);
+    if (ec) {
       out.write_error = ec;
       co_return out;
     }
-    co_return co_await detail::copy_fixed_length(from, from_buffer, to, *length, buf, idle);
+    from_buffer.consume(ahead);
+    co_return co_await detail::copy_fixed_length(from, from_buffer, to, body - ahead, buf, idle);
   }
+  // Chunked, or delimited by the end of the connection: Beast re-frames it.
+  bhttp::serializer<isRequest, bhttp::buffer_body> sr{parser.get()};
+  auto& body = parser.get().body();
   // Beast sizes each socket read by the free capacity of the dynamic buffer (512 bytes at
   // first): give it room for a relay buffer's worth, or a body moves in tiny reads.
   if (!parser.is_done() && from_buffer.capacity() < buf.size()) from_buffer.reserve(buf.size());

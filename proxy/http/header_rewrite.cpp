@@ -3,8 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include <iterator>
 #include <string>
-#include <vector>
 
 namespace edugate::proxy::http {
 
@@ -26,29 +26,51 @@ bool is_websocket_upgrade(const bhttp::fields& f) {
   return list_has_token(f[bhttp::field::upgrade], "websocket");
 }
 
+namespace {
+
+/// Hop-by-hop by definition (RFC 9110 7.6.1), plus what must never leave the school.
+bool always_dropped(const bhttp::fields::value_type& field) {
+  switch (field.name()) {
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::forwarded:
+      return true;
+    case bhttp::field::unknown:
+      return iequals(field.name_string(), "X-Forwarded-For");
+    default:
+      return false;
+  }
+}
+
+/// Named in a Connection header (Connection itself goes last, so its values stay valid).
+bool named_in(const bhttp::fields& f, std::string_view name) {
+  for (auto [it, end] = f.equal_range(bhttp::field::connection); it != end; ++it)
+    if (list_has_token(it->value(), name)) return true;
+  return false;
+}
+
+}  // namespace
+
 void strip_hop_by_hop(bhttp::fields& f, bool keep_websocket_upgrade) {
   const bool websocket = keep_websocket_upgrade && is_websocket_upgrade(f);
-  // Collect the names listed in Connection first: erasing while iterating the list would
-  // invalidate the view it is parsed from.
-  std::vector<std::string> named;
-  for (auto [it, end] = f.equal_range(bhttp::field::connection); it != end; ++it)
-    for (auto t : bhttp::token_list{it->value()}) named.emplace_back(t);
-  for (const auto& name : named)
-    if (!(websocket && iequals(name, "upgrade"))) f.erase(name);
-  f.erase(bhttp::field::connection);
-  f.erase(bhttp::field::keep_alive);
-  f.erase(bhttp::field::proxy_connection);
-  f.erase(bhttp::field::proxy_authorization);
-  f.erase(bhttp::field::proxy_authenticate);
-  f.erase(bhttp::field::te);
-  f.erase(bhttp::field::trailer);
-  f.erase("X-Forwarded-For");
-  f.erase(bhttp::field::forwarded);
-  if (websocket) {
-    f.set(bhttp::field::connection, "Upgrade");
-  } else {
-    f.erase(bhttp::field::upgrade);
+  const bool has_connection = f.count(bhttp::field::connection) > 0;
+  // One pass over the fields: a lookup per dropped name would walk the whole set each time.
+  for (auto it = f.begin(); it != f.end();) {
+    const auto name = it->name();
+    bool drop = always_dropped(*it);
+    if (name == bhttp::field::upgrade) {
+      drop = !websocket;
+    } else if (!drop && has_connection && name != bhttp::field::connection) {
+      drop = named_in(f, it->name_string());
+    }
+    it = drop ? f.erase(it) : std::next(it);
   }
+  f.erase(bhttp::field::connection);
+  if (websocket) f.set(bhttp::field::connection, "Upgrade");
 }
 
 void add_via(bhttp::fields& f, unsigned version, std::string_view pseudonym) {
