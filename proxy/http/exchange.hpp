@@ -111,23 +111,22 @@ asio::awaitable<boost::system::error_code> write_interim(Stream& to, ResponsePar
 /// response to an upload must not wait for the upload).
 class UploadDone {
  public:
-  explicit UploadDone(asio::any_io_executor ex) : timer_(ex) {
-    timer_.expires_at(asio::steady_timer::time_point::max());
-  }
   void set() {
     done_ = true;
-    timer_.cancel();
+    if (timer_) timer_->cancel();
   }
   template <class Upstream>
   asio::awaitable<void> wait_or_readable(Upstream& up) {
     using namespace asio::experimental::awaitable_operators;
     if (done_ || up.buffer.size() > 0) co_return;
-    co_await (timer_.async_wait(kTuple) ||
+    // Only an upload still going needs the timer (most requests have no body: no timer).
+    timer_.emplace(up.stream.get_executor(), asio::steady_timer::time_point::max());
+    co_await (timer_->async_wait(kTuple) ||
               tcp_of(up.stream).socket().async_wait(asio::ip::tcp::socket::wait_read, kTuple));
   }
 
  private:
-  asio::steady_timer timer_;
+  std::optional<asio::steady_timer> timer_;
   bool done_ = false;
 };
 
@@ -205,7 +204,7 @@ asio::awaitable<void> exchange_once(server::WorkerContext& w, Client& client, Re
                                     const RequestShape& shape, std::span<char> up_buf,
                                     std::span<char> down_buf, Exchange<Upstream>& ex) {
   using namespace asio::experimental::awaitable_operators;
-  UploadDone done(client.stream.get_executor());
+  UploadDone done;
   const bool head = parser.get().method() == bhttp::verb::head;
   if (parser.is_done()) {
     // No body: the head goes up in one write, then the response comes down. (Most requests:

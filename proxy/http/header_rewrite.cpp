@@ -1,8 +1,10 @@
 #include "proxy/http/header_rewrite.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/container/small_vector.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -46,26 +48,34 @@ bool always_dropped(const bhttp::fields::value_type& field) {
   }
 }
 
-/// Named in a Connection header (Connection itself goes last, so its values stay valid).
-bool named_in(const bhttp::fields& f, std::string_view name) {
+/// The names a Connection header lists: views into its values, which stay valid until the
+/// Connection fields themselves go (last).
+using ConnectionNames = boost::container::small_vector<std::string_view, 8>;
+
+ConnectionNames connection_names(const bhttp::fields& f) {
+  ConnectionNames names;
   for (auto [it, end] = f.equal_range(bhttp::field::connection); it != end; ++it)
-    if (list_has_token(it->value(), name)) return true;
-  return false;
+    for (auto t : bhttp::token_list{it->value()}) names.emplace_back(t.data(), t.size());
+  return names;
+}
+
+bool listed(const ConnectionNames& names, std::string_view name) {
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return iequals(n, name); });
 }
 
 }  // namespace
 
 void strip_hop_by_hop(bhttp::fields& f, bool keep_websocket_upgrade) {
   const bool websocket = keep_websocket_upgrade && is_websocket_upgrade(f);
-  const bool has_connection = f.count(bhttp::field::connection) > 0;
+  const auto named = connection_names(f);
   // One pass over the fields: a lookup per dropped name would walk the whole set each time.
   for (auto it = f.begin(); it != f.end();) {
     const auto name = it->name();
     bool drop = always_dropped(*it);
     if (name == bhttp::field::upgrade) {
       drop = !websocket;
-    } else if (!drop && has_connection && name != bhttp::field::connection) {
-      drop = named_in(f, it->name_string());
+    } else if (!drop && !named.empty() && name != bhttp::field::connection) {
+      drop = listed(named, it->name_string());
     }
     it = drop ? f.erase(it) : std::next(it);
   }
