@@ -55,8 +55,10 @@ class Server {
 
   Config config_;
   std::unique_ptr<policy::Services> services_;
-  std::unique_ptr<ReportingHub> reporting_;
   boost::asio::io_context main_io_{1};
+  // After main_io_: its flush timer lives on main_io_ and must go first (members are destroyed
+  // in reverse order). Before workers_: they hold its recorders.
+  std::unique_ptr<ReportingHub> reporting_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
   std::chrono::steady_clock::time_point drain_deadline_{};
