@@ -1,19 +1,16 @@
 #include "proxy/transparent/transparent_tls.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string>
 
-#include "proxy/tunnel/relay_tunnel.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
+#include "proxy/tunnel/relay_tunnel.hpp"
 #include "reporting/hour_bucket.hpp"
 
 namespace edugate::proxy::transparent {
@@ -23,7 +20,6 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint16_t kSafeSearchPort = 443;
 
 struct Upstream {
