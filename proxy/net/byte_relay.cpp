@@ -1,6 +1,7 @@
 #include "proxy/net/byte_relay.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -73,9 +74,36 @@ asio::awaitable<bool> drain_pipe(Pipe& pipe, std::size_t pending, tcp::socket& t
   co_return true;
 }
 
+enum class CopyStep { moved, nothing, closed };
+
+/// One chunk the ordinary way, recv() into `buf` and a write: for when splice() cannot move
+/// what is readable (no pipe to be had, or urgent data: splice() stops at the urgent mark and
+/// keeps returning EAGAIN while the socket stays readable; recv() steps over it).
+asio::awaitable<CopyStep> copy_chunk(tcp::socket& from, tcp::socket& to, std::span<char> buf,
+                                     Clock::time_point& last_activity, std::uint64_t& total) {
+  const auto n = ::recv(from.native_handle(), buf.data(), buf.size(), MSG_DONTWAIT);
+  if (n == 0) co_return CopyStep::closed;
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EINTR) co_return CopyStep::closed;
+    // Nothing but an urgent byte may be left: drop it (TCP urgent data is obsolete, and it
+    // would keep the socket readable for ever).
+    char urgent;
+    [[maybe_unused]] const auto dropped =
+        ::recv(from.native_handle(), &urgent, 1, MSG_OOB | MSG_DONTWAIT);
+    co_return CopyStep::nothing;
+  }
+  last_activity = Clock::now();
+  auto [ec, written] =
+      co_await asio::async_write(to, asio::buffer(buf.data(), static_cast<std::size_t>(n)), kTuple);
+  if (ec) co_return CopyStep::closed;
+  total += written;
+  co_return CopyStep::moved;
+}
+
 /// One direction with splice: socket → pipe → socket, a pipe borrowed for each chunk.
 asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& pipes,
-                                  Clock::time_point& last_activity, std::uint64_t& total) {
+                                  std::span<char> buf, Clock::time_point& last_activity,
+                                  std::uint64_t& total) {
   boost::system::error_code ignored;
   from.native_non_blocking(true, ignored);
   to.native_non_blocking(true, ignored);
@@ -83,15 +111,20 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
     auto [ec] = co_await from.async_wait(tcp::socket::wait_read, kTuple);
     if (ec) break;
     Pipe pipe = pipes.take();
-    if (!pipe.ok()) break;
     std::size_t moved = 0;
-    switch (splice_once(from.native_handle(), pipe.write_end(), pipe.capacity(), moved)) {
+    const auto step = pipe.ok()
+                          ? splice_once(from.native_handle(), pipe.write_end(), pipe.capacity(),
+                                        moved)
+                          : SpliceStep::again;
+    switch (step) {
       case SpliceStep::moved:
         last_activity = Clock::now();
         open = co_await drain_pipe(pipe, moved, to, last_activity, total);
         break;
       case SpliceStep::again:
-        break;  // a spurious wake-up: wait again
+        // Readable, yet nothing spliced: copy instead (a spurious wake-up copies nothing).
+        open = co_await copy_chunk(from, to, buf, last_activity, total) != CopyStep::closed;
+        break;
       default:
         open = false;  // EOF or an error
     }
@@ -126,8 +159,8 @@ asio::awaitable<RelayTotals> relay_bytes(tcp::socket& a, tcp::socket& b, std::sp
   }
   RelayTotals totals;
   auto last_activity = Clock::now();
-  co_await ((splice_pump(a, b, pipes, last_activity, totals.a_to_b) &&
-             splice_pump(b, a, pipes, last_activity, totals.b_to_a)) ||
+  co_await ((splice_pump(a, b, pipes, buf_ab, last_activity, totals.a_to_b) &&
+             splice_pump(b, a, pipes, buf_ba, last_activity, totals.b_to_a)) ||
             watchdog(last_activity, idle));
   co_return totals;
 }
