@@ -60,7 +60,15 @@ ConnectionNames connection_names(const bhttp::fields& f) {
 }
 
 bool listed(const ConnectionNames& names, std::string_view name) {
-  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return iequals(n, name); });
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view n) { return iequals(n, name); });
+}
+
+/// What frames the message and names its target: never removed because Connection lists it
+/// (`Connection: Content-Length` would otherwise send a body without its length: smuggling).
+bool framing(bhttp::field name) {
+  return name == bhttp::field::content_length || name == bhttp::field::transfer_encoding ||
+         name == bhttp::field::host;
 }
 
 }  // namespace
@@ -74,7 +82,7 @@ void strip_hop_by_hop(bhttp::fields& f, bool keep_websocket_upgrade) {
     bool drop = always_dropped(*it);
     if (name == bhttp::field::upgrade) {
       drop = !websocket;
-    } else if (!drop && !named.empty() && name != bhttp::field::connection) {
+    } else if (!drop && !named.empty() && name != bhttp::field::connection && !framing(name)) {
       drop = listed(named, it->name_string());
     }
     it = drop ? f.erase(it) : std::next(it);

@@ -30,6 +30,22 @@ TEST(HeaderRewrite, RemovesHopByHopAndWhatConnectionNames) {
   EXPECT_EQ(f[F::cookie], "a=b");  // end-to-end headers stay
 }
 
+TEST(HeaderRewrite, ConnectionCannotNameTheFramingAwayNorTheHost) {
+  // Dropping them would send a body without its length (or chunking): request smuggling.
+  bhttp::fields f;
+  f.set(F::connection, "Content-Length, Transfer-Encoding, Host, X-Other");
+  f.set(F::content_length, "5");
+  f.set(F::transfer_encoding, "chunked");
+  f.set(F::host, "example.test");
+  f.set("X-Other", "1");
+  strip_hop_by_hop(f, false);
+  EXPECT_EQ(f[F::content_length], "5");
+  EXPECT_EQ(f[F::transfer_encoding], "chunked");
+  EXPECT_EQ(f[F::host], "example.test");
+  EXPECT_EQ(f.count("X-Other"), 0u);
+  EXPECT_EQ(f.count(F::connection), 0u);
+}
+
 TEST(HeaderRewrite, KeepsWebSocketUpgradeWhenAsked) {
   bhttp::fields f;
   f.set(F::connection, "keep-alive, Upgrade");
