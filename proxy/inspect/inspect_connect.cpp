@@ -69,10 +69,10 @@ bool client_refused_certificate(const boost::system::error_code& ec) {
 /// After the 200 and the ClientHello: connect to the origin and relay everything untouched.
 asio::awaitable<void> pass_through(server::WorkerContext& w, server::ClientConnection& c,
                                    const std::string& host, std::uint16_t port,
-                                   const std::vector<std::uint8_t>& hello) {
+                                   std::vector<std::uint8_t> hello) {
   auto connected = co_await net::connect_upstream(w, host, port);
   if (!connected.connection) co_return;  // the 200 is out: closing is all that is left
-  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, hello);
+  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, std::move(hello));
 }
 
 /// What the ClientHello told us, and the decision on CONNECT host + SNI.
@@ -123,7 +123,8 @@ asio::awaitable<void> terminate(server::WorkerContext& w, server::ClientConnecti
   const bool blocked = a.step == TunnelStep::block_page;
   auto leaf = co_await inspector.leaves().leaf_for(a.name, w.services.clock->now());
   if (!leaf) {  // cannot mint: behave as without inspection
-    if (!blocked) co_await pass_through(w, c, a.verdict.connect_host, r.target.port, a.hello.bytes);
+    if (!blocked)
+      co_await pass_through(w, c, a.verdict.connect_host, r.target.port, std::move(a.hello.bytes));
     co_return;
   }
   const auto& l = w.config.limits;
@@ -189,7 +190,8 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
       break;
     case TunnelStep::pass_through:
       count(w, r, r.verdict, r.verdict.host);
-      co_await pass_through(w, c, a.verdict.connect_host, r.target.port, a.hello.bytes);
+      co_await pass_through(w, c, a.verdict.connect_host, r.target.port,
+                            std::move(a.hello.bytes));
       break;
     case TunnelStep::block_page:
       count(w, r, a.verdict, sni_named ? std::string_view(a.name) : a.verdict.host);

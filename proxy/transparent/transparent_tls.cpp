@@ -111,7 +111,7 @@ asio::awaitable<void> serve_tls(server::WorkerContext& w, server::ClientConnecti
   auto connected = co_await net::connect_upstream(w, upstream->host, upstream->port);
   if (!connected.connection) co_return;  // counted by connect_upstream; not reported
   record(w, admission, decision);
-  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, hello.bytes);
+  co_await tunnel::relay_tunnel(w, c.stream, connected.connection->stream, std::move(hello.bytes));
 }
 
 }  // namespace edugate::proxy::transparent

@@ -57,7 +57,7 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
   }
 
   // Whatever the client sent goes on unchanged: the TLS session stays end to end.
-  co_await relay_tunnel(w, client.stream, up.stream, hello.bytes);
+  co_await relay_tunnel(w, client.stream, up.stream, std::move(hello.bytes));
 }
 
 }  // namespace edugate::proxy::tunnel

@@ -14,13 +14,14 @@ namespace asio = boost::asio;
 
 asio::awaitable<void> relay_tunnel(server::WorkerContext& w, boost::beast::tcp_stream& client,
                                    boost::beast::tcp_stream& upstream,
-                                   std::span<const std::uint8_t> already_read) {
+                                   std::vector<std::uint8_t> already_read) {
   const auto& t = w.config.timeouts;
   if (!already_read.empty()) {
     upstream.expires_after(t.body_idle);
     auto [ec, n] = co_await asio::async_write(upstream, asio::buffer(already_read),
                                               asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
+    std::vector<std::uint8_t>().swap(already_read);
   }
   upstream.expires_never();
   client.expires_never();
