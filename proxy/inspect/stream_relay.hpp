@@ -11,7 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
-#include <algorithm>
 #include <chrono>
 #include <span>
 
@@ -21,9 +20,7 @@ namespace relay_detail {
 
 inline constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
-/// How long the second side gets to close after the first closed cleanly, and how long the
-/// closing handshake (close_notify both ways) may take.
-inline constexpr std::chrono::seconds kLinger{5};
+/// How long the closing handshake (close_notify both ways) may take.
 inline constexpr std::chrono::seconds kShutdown{2};
 
 /// Shared by both directions: when either fails, both sockets close and the watchdog stops.
@@ -33,8 +30,7 @@ struct RelayState {
   B& b;
   boost::asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point linger_until = std::chrono::steady_clock::time_point::max();
-  int cleanly_ended = 0;  ///< directions whose reader saw an orderly end (close_notify, FIN)
+  bool closing = false;  ///< one side ended in order: the other direction says goodbye
   bool stopped = false;
 
   void stop() {
@@ -47,8 +43,8 @@ struct RelayState {
   }
 };
 
-/// An orderly close towards `s`: close_notify on a TLS stream (whose peer has already sent its
-/// own, so nothing more is read), bounded by kShutdown. Nothing to say on a plain stream.
+/// An orderly close towards `s`: close_notify on a TLS stream, then the peer's (if it has not
+/// come already), bounded by kShutdown. Nothing to say on a plain stream.
 template <class Stream>
 boost::asio::awaitable<void> say_goodbye(Stream& s) {
   if constexpr (requires { s.async_shutdown(kTuple); }) {
@@ -59,20 +55,17 @@ boost::asio::awaitable<void> say_goodbye(Stream& s) {
 
 template <class From, class To, class State>
 boost::asio::awaitable<void> copy(From& from, To& to, std::span<char> buf, State& state) {
-  while (!state.stopped) {
+  while (!state.stopped && !state.closing) {
     auto [rec, n] =
         co_await from.async_read_some(boost::asio::buffer(buf.data(), buf.size()), kTuple);
-    if (rec == boost::asio::error::eof && !state.stopped) {
-      // TLS has no half-close: wait (kLinger at most) for the other side to close too, then
-      // pass close_notify to both, so that neither sees a truncated stream.
-      if (++state.cleanly_ended == 1) {
-        state.linger_until = std::chrono::steady_clock::now() + kLinger;
-        state.watchdog.cancel();  // re-arms with the linger deadline
-        co_return;
-      }
-      co_await say_goodbye(state.a);
-      co_await say_goodbye(state.b);
-      break;
+    if (rec == boost::asio::error::eof && !state.closing && !state.stopped) {
+      // `from` ended in order (close_notify). TLS cannot be half-closed, and a stream may not
+      // be shut down while the other direction still reads it: cancel that read, and the
+      // other direction, once stopped, passes close_notify on to both sides.
+      state.closing = true;
+      boost::system::error_code ignored;
+      boost::beast::get_lowest_layer(to).socket().cancel(ignored);
+      co_return;
     }
     if (rec) break;
     state.last_activity = std::chrono::steady_clock::now();
@@ -80,13 +73,17 @@ boost::asio::awaitable<void> copy(From& from, To& to, std::span<char> buf, State
         co_await boost::asio::async_write(to, boost::asio::buffer(buf.data(), n), kTuple);
     if (wec) break;
   }
+  if (state.closing && !state.stopped) {
+    co_await say_goodbye(state.a);
+    co_await say_goodbye(state.b);
+  }
   state.stop();
 }
 
 template <class State>
 boost::asio::awaitable<void> watch(State& state, std::chrono::milliseconds idle) {
   while (!state.stopped) {
-    const auto deadline = std::min(state.last_activity + idle, state.linger_until);
+    const auto deadline = state.last_activity + idle;
     if (std::chrono::steady_clock::now() >= deadline) break;
     state.watchdog.expires_at(deadline);
     co_await state.watchdog.async_wait(kTuple);
@@ -96,9 +93,9 @@ boost::asio::awaitable<void> watch(State& state, std::chrono::milliseconds idle)
 
 }  // namespace relay_detail
 
-/// Copies bytes both ways between `a` and `b` until both sides have closed in order (then each
-/// gets close_notify), either fails, or nothing moved for `idle`; then closes both sockets.
-/// Never throws; never buffers more than the two buffers.
+/// Copies bytes both ways between `a` and `b` until one side closes in order (then both get
+/// close_notify), either fails, or nothing moved for `idle`; then closes both sockets. Never
+/// throws; never buffers more than the two buffers.
 template <class A, class B>
 boost::asio::awaitable<void> relay_streams(A& a, B& b, std::span<char> buf_ab,
                                            std::span<char> buf_ba, std::chrono::milliseconds idle) {

@@ -15,8 +15,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
 
 #include "tests/integration/inspection_fixture.hpp"
+#include "tests/integration/origin/websocket_echo.hpp"
 
 namespace edugate::itest {
 namespace {
@@ -76,6 +78,39 @@ TEST(InspectionWebSocket, FramesFlowThroughBothTlsSessions) {
   // The minted certificate is the only one this client accepts: it was inspected.
   EXPECT_THROW(echo_through(edugate.proxy(), "allowed.test", setup.pki.ca_cert, {"x"}),
                std::exception);
+}
+
+TEST(InspectionWebSocket, ServerFirstCloseEndsCleanlyOnBothTlsSessions) {
+  InspectionSetup setup;
+  EdugateProcess edugate{setup.config()};
+  asio::io_context io;
+  tcp::socket socket(io);
+  const auto proxy = edugate.proxy();
+  socket.connect({asio::ip::make_address(proxy.host), proxy.port});
+  const timeval tv{10, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  asio::write(socket, asio::buffer(std::string(
+                          "CONNECT allowed.test:443 HTTP/1.1\r\nHost: allowed.test:443\r\n\r\n")));
+  std::string head;
+  asio::read_until(socket, asio::dynamic_buffer(head), "\r\n\r\n");
+  ASSERT_TRUE(head.starts_with("HTTP/1.1 200")) << head;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file(setup.school_ca.string());
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::websocket::stream<beast::ssl_stream<tcp::socket>> ws(std::move(socket), ctx);
+  SSL_set_tlsext_host_name(ws.next_layer().native_handle(), "allowed.test");
+  ws.next_layer().handshake(asio::ssl::stream_base::client);
+  ws.handshake("allowed.test", "/ws");
+  ws.write(asio::buffer(std::string(kServerClosesMessage)));
+  beast::flat_buffer buf;
+  beast::error_code ec;
+  const auto started = std::chrono::steady_clock::now();
+  ws.read(buf, ec);  // the server's Close frame: Beast answers it and tears TLS down
+  // A clean end: the closing handshake completed and close_notify came through edugate (a cut
+  // TCP connection would read as ssl stream_truncated instead), without waiting out a timer.
+  EXPECT_EQ(ec, beast::websocket::error::closed) << ec.message();
+  EXPECT_EQ(ws.reason().code, beast::websocket::close_code::normal);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 }  // namespace
