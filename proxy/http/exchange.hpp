@@ -160,7 +160,20 @@ asio::awaitable<void> download(server::WorkerContext& w, Client& client, Upstrea
       out.upgrade = true;
       co_return;
     }
-    if (status >= 200) break;
+    if (status >= 200) {
+      // Both framings at once (Beast refuses chunked + Content-Length, not e.g. gzip +
+      // Content-Length): ambiguous, a response-splitting attempt; never passed on (RFC 9112
+      // 6.3).
+      const auto& h = out.response->get();
+      if (h.count(bhttp::field::transfer_encoding) > 0 &&
+          h.count(bhttp::field::content_length) > 0) {
+        bump(w.metrics.upstream_bad_response);
+        out.error = ProxyError::bad_upstream;
+        out.response.reset();
+        co_return;
+      }
+      break;
+    }
     bump(w.metrics.responses_1xx_forwarded);
     if (status == 100 && shape.expect_continue) continue;  // we already said 100 ourselves
     out.started = true;

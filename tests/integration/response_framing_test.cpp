@@ -1,0 +1,83 @@
+// An origin whose response carries two framings at once (Transfer-Encoding that does not end
+// in chunked, plus Content-Length): ambiguous, the shape of response splitting. edugate answers
+// 502 instead of passing both headers on (RFC 9112 6.3).
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "tests/integration/proxy_fixture.hpp"
+
+namespace edugate::itest {
+namespace {
+
+/// Answers each connection's first request with `response`, then closes; stops when destroyed.
+class CannedOrigin {
+ public:
+  explicit CannedOrigin(std::string response) : response_(std::move(response)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      throw std::runtime_error("origin: cannot listen");
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        const int conn = ::accept(fd_, nullptr, nullptr);
+        if (conn < 0) return;  // the listener was shut down
+        const timeval tv{5, 0};
+        ::setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::string request;
+        char buf[1024];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+          const auto n = ::recv(conn, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          request.append(buf, static_cast<std::size_t>(n));
+        }
+        [[maybe_unused]] const auto sent =
+            ::send(conn, response_.data(), response_.size(), MSG_NOSIGNAL);
+        ::close(conn);
+      }
+    });
+  }
+  ~CannedOrigin() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string url() const { return "http://localhost:" + std::to_string(port_) + "/"; }
+
+ private:
+  std::string response_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST(ResponseFraming, TransferEncodingWithContentLengthIs502) {
+  CannedOrigin origin(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello");
+  EdugateProcess edugate{test_config()};
+  const auto r = via(edugate, {origin.url()});
+  EXPECT_EQ(r.status, 502) << r.run.err << r.body;
+  EXPECT_EQ(metric(edugate, "edugate_upstream_bad_response_total"), 1);
+}
+
+TEST(ResponseFraming, OneFramingIsPassedOn) {
+  CannedOrigin origin("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+  EdugateProcess edugate{test_config()};
+  const auto r = via(edugate, {origin.url()});
+  EXPECT_EQ(r.status, 200) << r.run.err;
+  EXPECT_EQ(r.body, "hello");
+}
+
+}  // namespace
+}  // namespace edugate::itest
