@@ -164,19 +164,7 @@ asio::awaitable<Step> handle_request(server::WorkerContext& w, Inspector& inspec
     case policy::HttpOutcome::forward:
       break;
   }
-  if (v.safe_search) {
-    bump(w.metrics.decisions_safe_search);
-    server::apply_safe_search(*v.safe_search, target, parser);
-  } else {
-    bump(w.metrics.decisions_allow);
-  }
-  if (v.carries_pass) {
-    const auto rest = policy::cookie_without(req[bhttp::field::cookie], policy::kPassCookie);
-    if (rest.empty())
-      req.erase(bhttp::field::cookie);
-    else
-      req.set(bhttp::field::cookie, rest);
-  }
+  server::prepare_forward(w.metrics, v, target, parser);
   const auto after = co_await http::exchange::forward_with(w, client, parser, target,
                                                            TlsConnector(w, inspector, t.upstream));
   co_return after == http::AfterExchange::keep_alive && !w.draining ? Step::next : Step::stop;

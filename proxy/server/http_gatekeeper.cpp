@@ -13,6 +13,7 @@
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/portal.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "rules/safe_search.hpp"
 
 namespace edugate::proxy::server {
 
@@ -40,6 +41,8 @@ rules::Method method_of(bhttp::verb v) {
   }
 }
 
+namespace {
+
 /// Sets the safe-search query parameter (replacing the client's value) and header.
 void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& target,
                        http::RequestParser& parser) {
@@ -56,6 +59,26 @@ void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& 
     }
   }
   if (!rw.header_name.empty()) parser.get().set(rw.header_name, rw.header_value);
+}
+
+}  // namespace
+
+void prepare_forward(Metrics& metrics, const policy::HttpVerdict& v, http::ForwardTarget& target,
+                     http::RequestParser& parser) {
+  auto& req = parser.get();
+  if (v.safe_search) {
+    bump(metrics.decisions_safe_search);
+    apply_safe_search(*v.safe_search, target, parser);
+  } else {
+    bump(metrics.decisions_allow);
+  }
+  if (v.carries_pass) {
+    const auto rest = policy::cookie_without(req[bhttp::field::cookie], policy::kPassCookie);
+    if (rest.empty())
+      req.erase(bhttp::field::cookie);
+    else
+      req.set(bhttp::field::cookie, rest);
+  }
 }
 
 namespace {
@@ -117,19 +140,7 @@ asio::awaitable<GateStep> gatekeep_http(WorkerContext& w, ClientConnection& clie
     case policy::HttpOutcome::forward:
       break;
   }
-  if (v.safe_search) {
-    bump(w.metrics.decisions_safe_search);
-    apply_safe_search(*v.safe_search, target, parser);
-  } else {
-    bump(w.metrics.decisions_allow);
-  }
-  if (v.carries_pass) {
-    const auto rest = policy::cookie_without(req[bhttp::field::cookie], policy::kPassCookie);
-    if (rest.empty())
-      req.erase(bhttp::field::cookie);
-    else
-      req.set(bhttp::field::cookie, rest);
-  }
+  prepare_forward(w.metrics, v, target, parser);
   co_return GateStep::forward;
 }
 

@@ -5,10 +5,17 @@
 #include "proxy/http/forward.hpp"
 
 #include "rules/request_facts.hpp"
-#include "rules/safe_search.hpp"
 
 namespace edugate::rules {
 class RuleSet;
+}
+
+namespace edugate::proxy {
+struct Metrics;
+}
+
+namespace edugate::proxy::policy {
+struct HttpVerdict;
 }
 
 namespace edugate::proxy::server {
@@ -26,11 +33,11 @@ enum class GateStep {
 /// The rules' name for an HTTP method.
 rules::Method method_of(http::bhttp::verb v);
 
-/// Forces safe search on a request about to be forwarded: sets the query parameter in
-/// `target.origin_form` (replacing the client's value) and the header. Also used inside
-/// inspected TLS (proxy/inspect).
-void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& target,
-                       http::RequestParser& parser);
+/// Readies an allowed request for forwarding, plain or inside inspected TLS: safe search
+/// forced (query parameter in `target.origin_form`, replacing the client's value, and header),
+/// edugate's own pass cookie removed, and the decision counted.
+void prepare_forward(Metrics& metrics, const policy::HttpVerdict& v, http::ForwardTarget& target,
+                     http::RequestParser& parser);
 
 /// Applies the rule set to a plain-HTTP request before it is forwarded: answers with the block
 /// page, the warn page, the continue redirect or the portal, or lets it through with safe search
