@@ -3,6 +3,8 @@
 // Verified TLS connections to origins for inspected sessions, and the per-worker pool that keeps
 // them alive between requests. Included only by inspection .cpp files (Beast, Asio SSL).
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -10,13 +12,11 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 
 #include "proxy/http/error_response.hpp"
+#include "proxy/net/idle_pool.hpp"
 
 namespace edugate::proxy::server {
 struct WorkerContext;
@@ -35,6 +35,8 @@ struct TlsUpstream {
   std::string key;      ///< "connect-host:port verify-name"; the pool's key
   bool reused = false;  ///< taken from the pool
   std::chrono::steady_clock::time_point idle_since{};
+  /// Bytes TLS has decrypted that nobody read: such a connection is not reused.
+  bool holds_unread_bytes() { return SSL_pending(stream.native_handle()) != 0; }
 };
 
 /// Where an inspected tunnel's requests go: connect to `connect_host` (a safe-search endpoint
@@ -60,35 +62,7 @@ boost::asio::awaitable<TlsConnectResult> connect_tls(server::WorkerContext& w,
                                                      boost::asio::ssl::context& ctx,
                                                      const TlsDestination& to);
 
-/// Idle verified connections, per worker (not thread-safe). Bounded per key and in total;
-/// connections idle longer than the timeout are dropped when next looked at.
-class TlsUpstreamPool {
- public:
-  TlsUpstreamPool(std::size_t per_key, std::size_t total, std::chrono::milliseconds idle_timeout)
-      : per_key_(per_key), total_(total), idle_timeout_(idle_timeout) {}
-
-  /// An idle connection for `key` that has not idled out and, with `check_alive`, has no unread
-  /// bytes and was not closed by the origin; marked `reused`. nullptr when there is none.
-  std::unique_ptr<TlsUpstream> take(std::string_view key, std::chrono::steady_clock::time_point now,
-                                    bool check_alive);
-  /// Keeps `conn` (whose last response was read completely) for reuse.
-  void give_back(std::unique_ptr<TlsUpstream> conn, std::chrono::steady_clock::time_point now);
-  std::size_t idle_count() const noexcept { return count_; }
-
- private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  void sweep(std::chrono::steady_clock::time_point now);
-
-  std::size_t per_key_;
-  std::size_t total_;
-  std::chrono::milliseconds idle_timeout_;
-  std::size_t count_ = 0;
-  std::chrono::steady_clock::time_point last_sweep_{};
-  std::unordered_map<std::string, std::deque<std::unique_ptr<TlsUpstream>>, Hash, std::equal_to<>>
-      idle_;
-};
+/// Idle verified connections, per worker (see net::IdlePool).
+using TlsUpstreamPool = net::IdlePool<TlsUpstream>;
 
 }  // namespace edugate::proxy::inspect

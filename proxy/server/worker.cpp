@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "proxy/inspect/inspector.hpp"
 #include "proxy/server/client_session.hpp"
 #include "proxy/server/transparent_session.hpp"
 
@@ -107,7 +108,9 @@ void Worker::schedule_sweep() {
   sweep_timer_.expires_after(kSweepEvery);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    ctx_.pool.sweep(std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    ctx_.pool.sweep(now);
+    if (ctx_.inspector) ctx_.inspector->pool().sweep(now);
     schedule_sweep();
   });
 }
