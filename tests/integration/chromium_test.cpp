@@ -10,16 +10,12 @@
 
 #include "tests/integration/enforcement_fixture.hpp"
 #include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/screenshot.hpp"
 
 namespace edugate::itest {
 namespace {
 
 constexpr const char* kChromium = "/usr/bin/chromium";
-
-/// Screenshots go next to the test executable, in the build tree, wherever the test runs from.
-std::filesystem::path screenshot_path(const char* name) {
-  return std::filesystem::canonical("/proc/self/exe").parent_path() / name;
-}
 
 /// Headless Chromium with the flags that keep it off the (closed) network; `proxy` may be empty.
 CommandResult chromium(const TempDir& profile, const std::string& proxy,

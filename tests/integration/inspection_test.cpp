@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "tests/integration/harness/raw_client.hpp"
+#include "tests/integration/harness/screenshot.hpp"
 #include "tests/integration/inspection_fixture.hpp"
 
 namespace edugate::itest {
@@ -280,7 +281,7 @@ TEST(InspectionChromium, BlockPageForAnHttpsUrlRendersWithTheSchoolCa) {
   const auto ok = chromium({"--dump-dom", "https://allowed.test/headers"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("\"host\":\"allowed.test\""), std::string::npos) << ok.out;
-  const auto shot = std::filesystem::current_path() / "chromium-inspection-block-page.png";
+  const auto shot = screenshot_path("chromium-inspection-block-page.png");
   std::filesystem::remove(shot);
   chromium({"--window-size=1000,1100", "--screenshot=" + shot.string(), "https://blocked.test/"});
   EXPECT_TRUE(std::filesystem::exists(shot));
