@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/integration/harness/loopback_listener.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -20,18 +21,9 @@ namespace {
 class CannedOrigin {
  public:
   explicit CannedOrigin(std::string response) : response_(std::move(response)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      throw std::runtime_error("origin: cannot listen");
-    port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this] {
       for (;;) {
-        const int conn = ::accept(fd_, nullptr, nullptr);
+        const int conn = ::accept(listener_.fd(), nullptr, nullptr);
         if (conn < 0) return;  // the listener was shut down
         const timeval tv{5, 0};
         ::setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -49,16 +41,14 @@ class CannedOrigin {
     });
   }
   ~CannedOrigin() {
-    ::shutdown(fd_, SHUT_RDWR);
+    ::shutdown(listener_.fd(), SHUT_RDWR);
     thread_.join();
-    ::close(fd_);
   }
-  std::string url() const { return "http://localhost:" + std::to_string(port_) + "/"; }
+  std::string url() const { return "http://localhost:" + std::to_string(listener_.port()) + "/"; }
 
  private:
   std::string response_;
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
+  LoopbackListener listener_;
   std::thread thread_;
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/integration/harness/loopback_listener.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -23,23 +24,11 @@ namespace {
 /// (normal data only) until `want` bytes arrived or 10 s passed.
 class CollectingOrigin {
  public:
-  CollectingOrigin() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(fd_, 1) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      throw std::runtime_error("origin: cannot listen");
-    port_ = ntohs(addr.sin_port);
-  }
-  ~CollectingOrigin() { ::close(fd_); }
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return listener_.port(); }
 
   std::future<std::string> collect(std::size_t want) {
     return std::async(std::launch::async, [this, want] {
-      const int conn = ::accept(fd_, nullptr, nullptr);
+      const int conn = ::accept(listener_.fd(), nullptr, nullptr);
       if (conn < 0) return std::string("accept failed");
       const timeval tv{10, 0};
       ::setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -56,8 +45,7 @@ class CollectingOrigin {
   }
 
  private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
+  LoopbackListener listener_{1};
 };
 
 void send_all(int fd, const std::string& s, int flags = 0) {
