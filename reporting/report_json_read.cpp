@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "reporting/calendar.hpp"
 #include "reporting/report_json.hpp"
 
@@ -14,6 +17,24 @@ struct SchemaError {
   std::string message;
 };
 
+/// A whole number in [0, max]. nlohmann's get<int>() casts a double such as 1.2e31 to int, which
+/// is undefined behaviour, and turns -1 into a huge unsigned: a report file is untrusted input.
+template <class Int>
+Int count_at(const json& j, const char* key, Int fallback, bool required) {
+  if (!j.contains(key)) {
+    if (required) throw SchemaError{fmt::format("'{}' is missing", key)};
+    return fallback;
+  }
+  const auto& v = j.at(key);
+  // Parsed text stores 10 as unsigned, a report built in memory as signed: accept both.
+  const bool whole =
+      v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+  if (!whole || v.get<std::uint64_t>() > std::numeric_limits<Int>::max())
+    throw SchemaError{fmt::format("'{}' must be a whole number from 0 to {}, not {}", key,
+                                  std::numeric_limits<Int>::max(), v.dump())};
+  return static_cast<Int>(v.get<std::uint64_t>());
+}
+
 LocalDay date_at(const json& j, const char* key) {
   const auto d = parse_date(j.at(key).get<std::string>());
   if (!d) throw SchemaError{fmt::format("'{}' is not a YYYY-MM-DD date", key)};
@@ -22,7 +43,7 @@ LocalDay date_at(const json& j, const char* key) {
 
 PrivacyInfo read_privacy(const json& j) {
   PrivacyInfo p;
-  p.k = j.at("k").get<int>();
+  p.k = count_at<int>(j, "k", 0, true);
   const auto& noise = j.at("noise");
   p.noise = noise.at("mechanism").get<std::string>() == "laplace";
   if (p.noise) {
@@ -36,8 +57,8 @@ PrivacyInfo read_privacy(const json& j) {
 template <class E>
 void read_value(const json& j, E& e) {
   e.suppressed = j.value("suppressed", false);
-  e.requests = j.value("requests", std::uint64_t{0});
-  e.suppressed_schools = j.value("suppressed_schools", std::uint32_t{0});
+  e.requests = count_at<std::uint64_t>(j, "requests", 0, false);
+  e.suppressed_schools = count_at<std::uint32_t>(j, "suppressed_schools", 0, false);
   if (!e.suppressed && !j.contains("requests")) throw SchemaError{"a cell has no requests"};
 }
 
@@ -67,7 +88,8 @@ void read_body(const json& j, Report& r) {
 }
 
 Report read_report(const json& j) {
-  if (j.at("schema_version").get<int>() != kReportSchemaVersion)
+  const auto& version = j.at("schema_version");
+  if (!version.is_number_integer() || version != kReportSchemaVersion)
     throw SchemaError{fmt::format("schema_version {} is not supported (this edugate reads {})",
                                   j.at("schema_version").dump(), kReportSchemaVersion)};
   Report r;

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "report_fixture.hpp"
 #include "reporting/report_csv.hpp"
 #include "reporting/report_html.hpp"
@@ -47,6 +51,35 @@ TEST(ReportJson, RejectsOtherSchemasAndGarbage) {
   auto k = report_to_json(sample());
   k["cells"][0].erase("day");
   EXPECT_FALSE(report_from_json(k, &error));
+}
+
+// Found by report_json_fuzz under UBSan: nlohmann's get<int>() casts 1.2e31 to int (undefined
+// behaviour) and a negative count would wrap to a huge unsigned one.
+TEST(ReportJson, RejectsCountsThatAreNotWholeNumbersInRange) {
+  const auto good = report_to_json(sample());
+  ASSERT_TRUE(report_from_json(good, nullptr));
+  std::size_t counted = 0;
+  while (counted < good["cells"].size() && !good["cells"][counted].contains("requests")) ++counted;
+  ASSERT_LT(counted, good["cells"].size());
+  ASSERT_FALSE(good["top_domains"].empty());
+  const std::vector<std::pair<nlohmann::json::json_pointer, nlohmann::json>> bad = {
+      {nlohmann::json::json_pointer("/privacy/k"), 1.2e31},
+      {nlohmann::json::json_pointer("/privacy/k"), -3},
+      {nlohmann::json::json_pointer("/privacy/k"), 10.5},
+      {nlohmann::json::json_pointer("/privacy/k"), 4294967296ULL},
+      {nlohmann::json::json_pointer("/schools/0/privacy/k"), "10"},
+      {nlohmann::json::json_pointer("/cells/" + std::to_string(counted) + "/requests"), -1},
+      {nlohmann::json::json_pointer("/cells/" + std::to_string(counted) + "/requests"), 1e300},
+      {nlohmann::json::json_pointer("/top_domains/0/suppressed_schools"), 1e10},
+      {nlohmann::json::json_pointer("/schema_version"), 1.0},
+  };
+  for (const auto& [where, value] : bad) {
+    auto j = good;
+    j[where] = value;
+    std::string error;
+    EXPECT_FALSE(report_from_json(j, &error)) << where.to_string() << " = " << value.dump();
+    EXPECT_FALSE(error.empty()) << where.to_string();
+  }
 }
 
 TEST(ReportJson, CanonicalBytesIgnoreTheSignatureAndWhitespace) {
