@@ -28,7 +28,9 @@ struct Limits {
   std::uint32_t max_header_bytes = 16 * 1024;  ///< request head without the target (→ 431)
   std::uint32_t max_url_length = 8 * 1024;     ///< request target (→ 414)
   std::uint32_t max_connections = 20000;       ///< client connections, all workers together
-  std::uint32_t max_idle_upstream_per_host = 16;
+  /// As many as were busy at once to one origin, up to this: fewer means a new TCP connection for
+  /// most requests whenever more clients than this use one origin together.
+  std::uint32_t max_idle_upstream_per_host = 256;
   std::uint32_t max_idle_upstream = 1024;      ///< per worker
   std::uint32_t relay_buffer = 64 * 1024;      ///< bytes; one per direction per connection
   std::uint32_t max_client_hello = 64 * 1024;

@@ -24,14 +24,14 @@ TEST_F(ProxyHttp, GetPassesTheBodyAndAddsVia) {
 }
 
 TEST_F(ProxyHttp, HopByHopHeadersAreRemovedAndNoForwardedFor) {
-  const auto r = via(edugate, {"-H", "Connection: keep-alive, X-Hop", "-H", "X-Hop: secret",
-                               "-H", "Proxy-Authorization: Basic dTpw", "-H", "TE: trailers",
-                               "-H", "X-Forwarded-For: 10.9.8.7", "-H", "X-End: kept",
-                               origin.url("/headers")});
+  const auto r =
+      via(edugate, {"-H", "Connection: keep-alive, X-Hop", "-H", "X-Hop: secret", "-H",
+                    "Proxy-Authorization: Basic dTpw", "-H", "TE: trailers", "-H",
+                    "X-Forwarded-For: 10.9.8.7", "-H", "X-End: kept", origin.url("/headers")});
   ASSERT_EQ(r.status, 200) << r.run.err;
-  for (const char* gone : {"\"x-hop\"", "\"proxy-authorization\"", "\"te\"", "\"connection\"",
-                           "\"proxy-connection\"", "\"x-forwarded-for\"", "\"forwarded\"",
-                           "10.9.8.7", "127.0.0.1\""})
+  for (const char* gone :
+       {"\"x-hop\"", "\"proxy-authorization\"", "\"te\"", "\"connection\"", "\"proxy-connection\"",
+        "\"x-forwarded-for\"", "\"forwarded\"", "10.9.8.7", "127.0.0.1\""})
     EXPECT_EQ(r.body.find(gone), std::string::npos) << gone << " in " << r.body;
   EXPECT_NE(r.body.find("\"x-end\":\"kept\""), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("\"via\":\"1.1 edugate\""), std::string::npos) << r.body;
@@ -80,6 +80,36 @@ TEST_F(ProxyHttp, KeepAliveBothSidesReusesOneUpstreamConnection) {
   EXPECT_GE(metric(edugate, "edugate_upstream_reused_total"), 2);
 }
 
+// Forty clients at once to one origin, twice: the second round finds all forty upstream
+// connections of the first idle in the pool. (A per-host cap below the concurrency made most
+// requests open a new connection: connect, handshake and close for each.)
+TEST_F(ProxyHttp, ConcurrentClientsReuseEveryPooledUpstreamConnection) {
+  EdugateProcess one{
+      "listeners: [{address: 127.0.0.1:0}]\nworkers: 1\n"
+      "client_networks: [127.0.0.0/8]\nadmin: {address: 127.0.0.1:0}\n"};
+  constexpr int kClients = 40;
+  std::vector<std::string> args = {"-Z",
+                                   "--parallel-immediate",
+                                   "--parallel-max",
+                                   std::to_string(kClients),
+                                   "-x",
+                                   one.proxy().url(),
+                                   "-s",
+                                   "-w",
+                                   "%{http_code}\\n"};
+  for (int i = 0; i < kClients; ++i)
+    args.insert(args.end(), {"-o", "/dev/null", origin.url("/slow/300")});
+  for (int round = 0; round < 2; ++round) {
+    const auto r = curl(args, milliseconds(30000));
+    const auto codes = words(r.out);
+    ASSERT_EQ(codes.size(), static_cast<std::size_t>(kClients)) << r.out << r.err;
+    for (const auto& code : codes) EXPECT_EQ(code, "200");
+  }
+  const auto connects = metric(one, "edugate_upstream_connects_total");
+  EXPECT_LE(connects, kClients) << "the second round opened new upstream connections";
+  EXPECT_EQ(connects + metric(one, "edugate_upstream_reused_total"), 2 * kClients);
+}
+
 TEST_F(ProxyHttp, HeadAnd304HaveNoBody) {
   auto r = via(edugate, {"-I", origin.url("/bytes/5000")});
   EXPECT_EQ(r.status, 200) << r.run.err;
@@ -91,10 +121,10 @@ TEST_F(ProxyHttp, HeadAnd304HaveNoBody) {
   r = via(edugate, {origin.url("/status/204")});
   EXPECT_EQ(r.status, 204);
   // The connection is still in step afterwards: a HEAD then a GET on one connection.
-  const auto two = curl({"-x", edugate.proxy().url(), "-s", "-o", "/dev/null", "-w", "%{http_code} ",
-                         "-I", origin.url("/bytes/77"), "--next", "-x", edugate.proxy().url(),
-                         "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
-                         origin.url("/bytes/77")});
+  const auto two =
+      curl({"-x", edugate.proxy().url(), "-s", "-o", "/dev/null", "-w", "%{http_code} ", "-I",
+            origin.url("/bytes/77"), "--next", "-x", edugate.proxy().url(), "-o", "/dev/null", "-w",
+            "%{http_code} %{size_download}", origin.url("/bytes/77")});
   EXPECT_EQ(words(two.out), (std::vector<std::string>{"200", "200", "77"})) << two.err;
 }
 
