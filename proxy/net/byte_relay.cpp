@@ -107,9 +107,10 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
   boost::system::error_code ignored;
   from.native_non_blocking(true, ignored);
   to.native_non_blocking(true, ignored);
+  // Splice first and wait for readability only when nothing was there: a busy tunnel moves
+  // chunk after chunk without a trip through epoll.
+  bool readable = false;  // a readiness wait just said so
   for (bool open = true; open;) {
-    auto [ec] = co_await from.async_wait(tcp::socket::wait_read, kTuple);
-    if (ec) break;
     Pipe pipe = pipes.take();
     std::size_t moved = 0;
     const auto step = pipe.ok()
@@ -120,10 +121,19 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
       case SpliceStep::moved:
         last_activity = Clock::now();
         open = co_await drain_pipe(pipe, moved, to, last_activity, total);
+        readable = false;
         break;
       case SpliceStep::again:
+        if (!readable) {
+          pipes.give_back(std::move(pipe));
+          auto [ec] = co_await from.async_wait(tcp::socket::wait_read, kTuple);
+          open = !ec;
+          readable = true;
+          continue;
+        }
         // Readable, yet nothing spliced: copy instead (a spurious wake-up copies nothing).
         open = co_await copy_chunk(from, to, buf, last_activity, total) != CopyStep::closed;
+        readable = false;
         break;
       default:
         open = false;  // EOF or an error

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side load test: wrk through edugate and through Squid (caching off), same local nginx
-# origin, same run. Each proxy is pinned to CPU 1 with one worker; wrk and nginx share CPU 0.
+# origin, same run. Each proxy is pinned to CPU 1 with one worker; the clients (wrk, curl) and
+# nginx share CPU 0, in the direct runs too: on a real gateway they are other machines, and the
+# proxy must not be measured by how much CPU it takes away from the load generator.
 # Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid.
 #
 # usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
@@ -192,7 +194,8 @@ fi
 tunnel() {  # PORT-or-empty -> seconds
   local args=()
   [[ -n "$1" ]] && args=(-p -x "http://127.0.0.1:$1")
-  curl -s -o /dev/null -w '%{time_total}' "${args[@]}" "http://127.0.0.1:$origin_port/1g.bin"
+  taskset -c 0 curl -s -o /dev/null -w '%{time_total}' "${args[@]}" \
+    "http://127.0.0.1:$origin_port/1g.bin"
 }
 best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
 tunnel "" >/dev/null  # warm the page cache and the TCP paths once
