@@ -3,7 +3,8 @@
 # origin, same run. Each proxy is pinned to CPU 1 with one worker; the clients (wrk, curl) and
 # nginx share CPU 0, in the direct runs too: on a real gateway they are other machines, and the
 # proxy must not be measured by how much CPU it takes away from the load generator.
-# Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid.
+# Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid. The
+# CONNECT tunnel is also set beside HAProxy relaying plain TCP with splice(2).
 #
 # usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
 # With LISTS=DATA_DIR (e.g. LISTS=../shared/data) both proxies also load every public list there
@@ -18,7 +19,7 @@ secs=${2:-10}
 [[ -x "$edugate" ]] || { echo "build edugate first (ninja -C build/test edugate)" >&2; exit 1; }
 
 need=()
-for p in wrk squid nginx-light python3; do
+for p in wrk squid nginx-light haproxy python3; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [[ ${#need[@]} -gt 0 ]]; then
@@ -102,6 +103,27 @@ pids+=($!)
 squid_pid=$!
 
 # --- edugate, one worker
+# HAProxy forwarding plain TCP with splice(2) forced both ways: a peer for the tunnel's data
+# path only (no CONNECT, no HTTP), i.e. what the kernel's loopback path costs a splicing relay.
+haproxy_port=$(free_port)
+cat >"$work/haproxy.cfg" <<HAPROXY
+global
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option splice-request
+  option splice-response
+listen tunnel
+  bind 127.0.0.1:$haproxy_port
+  server origin 127.0.0.1:$origin_port
+HAPROXY
+taskset -c 1 haproxy -db -f "$work/haproxy.cfg" &
+haproxy_pid=$!
+pids+=($haproxy_pid)
+
 cat >"$work/edugate.yaml" <<EDUGATE
 listeners: [{address: 127.0.0.1:0}]
 workers: 1
@@ -191,11 +213,11 @@ if [[ -n "$blocked_domain" ]]; then
 fi
 
 # --- CONNECT tunnel: 1 GiB through the tunnel vs the same download made directly.
-tunnel() {  # PORT-or-empty -> seconds
+tunnel() {  # PROXY-PORT-or-empty [ORIGIN-PORT] -> seconds
   local args=()
   [[ -n "$1" ]] && args=(-p -x "http://127.0.0.1:$1")
   taskset -c 0 curl -s -o /dev/null -w '%{time_total}' "${args[@]}" \
-    "http://127.0.0.1:$origin_port/1g.bin"
+    "http://127.0.0.1:${2:-$origin_port}/1g.bin"
 }
 best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
 tunnel "" >/dev/null  # warm the page cache and the TCP paths once
@@ -206,14 +228,22 @@ a=$(( ($(cpu_ticks "$edugate_pid") - b) / 3 + b ))
 b2=$(cpu_ticks "$squid_pid")
 s_s=$(best "$(tunnel "$squid_port")" "$(tunnel "$squid_port")" "$(tunnel "$squid_port")")
 a2=$(( ($(cpu_ticks "$squid_pid") - b2) / 3 + b2 ))
-python3 - "$direct_s" "$e_s" "$s_s" "$((a - b))" "$((a2 - b2))" "$tick" <<'PY'
+b3=$(cpu_ticks "$haproxy_pid")
+h_s=$(best "$(tunnel "" "$haproxy_port")" "$(tunnel "" "$haproxy_port")" \
+  "$(tunnel "" "$haproxy_port")")
+a3=$(( ($(cpu_ticks "$haproxy_pid") - b3) / 3 + b3 ))
+python3 - "$direct_s" "$e_s" "$s_s" "$h_s" "$((a - b))" "$((a2 - b2))" "$((a3 - b3))" "$tick" <<'PY'
 import sys
-d, e, s = map(float, sys.argv[1:4]); ce, cs, tick = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+d, e, s, h = map(float, sys.argv[1:5])
+ce, cs, ch, tick = map(int, sys.argv[5:9])
 mib = 1024
 print("\n## CONNECT tunnel, 1 GiB download (curl -p), best of 3; CPU averaged over the 3")
 print(f"direct   {mib/d:8.0f} MiB/s")
 print(f"edugate  {mib/e:8.0f} MiB/s  ({d/e*100:.0f}% of direct)  proxy CPU {ce/tick*1e6/mib:.0f} µs/MiB")
 print(f"squid    {mib/s:8.0f} MiB/s  ({d/s*100:.0f}% of direct)  proxy CPU {cs/tick*1e6/mib:.0f} µs/MiB")
+print(f"haproxy  {mib/h:8.0f} MiB/s  ({d/h*100:.0f}% of direct)  proxy CPU {ch/tick*1e6/mib:.0f} µs/MiB"
+      "  (plain TCP relay with splice, no CONNECT)")
+print(f"edugate/haproxy proxy CPU per MiB: {ce/ch:.2f}x" if ch else "")
 PY
 
 # --- 10,000 idle client connections held open: edugate's RSS growth.
