@@ -2,8 +2,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "reporting/calendar.hpp"
+#include "reporting/distinct_counter.hpp"
 #include "reporting/report_json.hpp"
 
 namespace edugate::reporting {
@@ -17,22 +20,36 @@ struct SchemaError {
   std::string message;
 };
 
-/// A whole number in [0, max]. nlohmann's get<int>() casts a double such as 1.2e31 to int, which
+/// Counts are added up across a week and across schools: keeping each below 2^53 keeps every sum
+/// exact, here and in any JSON reader (JavaScript numbers are doubles).
+constexpr std::uint64_t kMaxCount = (std::uint64_t{1} << 53) - 1;
+
+/// An integer in [min, max]. nlohmann's get<int>() casts a double such as 1.2e31 to int, which
 /// is undefined behaviour, and turns -1 into a huge unsigned: a report file is untrusted input.
-template <class Int>
-Int count_at(const json& j, const char* key, Int fallback, bool required) {
+std::uint64_t integer_at(const json& j, const char* key, std::uint64_t min, std::uint64_t max,
+                         std::optional<std::uint64_t> fallback) {
   if (!j.contains(key)) {
-    if (required) throw SchemaError{fmt::format("'{}' is missing", key)};
-    return fallback;
+    if (!fallback) throw SchemaError{fmt::format("'{}' is missing", key)};
+    return *fallback;
   }
   const auto& v = j.at(key);
   // Parsed text stores 10 as unsigned, a report built in memory as signed: accept both.
-  const bool whole =
+  const bool integer =
       v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
-  if (!whole || v.get<std::uint64_t>() > std::numeric_limits<Int>::max())
-    throw SchemaError{fmt::format("'{}' must be a whole number from 0 to {}, not {}", key,
-                                  std::numeric_limits<Int>::max(), v.dump())};
-  return static_cast<Int>(v.get<std::uint64_t>());
+  if (!integer || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+    throw SchemaError{
+        fmt::format("'{}' must be an integer from {} to {}, not {}", key, min, max, v.dump())};
+  return v.get<std::uint64_t>();
+}
+
+/// Runs `read` and names `where` in any schema error it throws ("cells[3]: ...").
+template <class F>
+void within(const std::string& where, F&& read) {
+  try {
+    read();
+  } catch (const SchemaError& e) {
+    throw SchemaError{fmt::format("{}: {}", where, e.message)};
+  }
 }
 
 LocalDay date_at(const json& j, const char* key) {
@@ -43,7 +60,8 @@ LocalDay date_at(const json& j, const char* key) {
 
 PrivacyInfo read_privacy(const json& j) {
   PrivacyInfo p;
-  p.k = count_at<int>(j, "k", 0, true);
+  // The same range the appliance accepts for its own reporting.k.
+  p.k = static_cast<int>(integer_at(j, "k", 2, DistinctCounter::kExactLimit, std::nullopt));
   const auto& noise = j.at("noise");
   p.noise = noise.at("mechanism").get<std::string>() == "laplace";
   if (p.noise) {
@@ -57,27 +75,34 @@ PrivacyInfo read_privacy(const json& j) {
 template <class E>
 void read_value(const json& j, E& e) {
   e.suppressed = j.value("suppressed", false);
-  e.requests = count_at<std::uint64_t>(j, "requests", 0, false);
-  e.suppressed_schools = count_at<std::uint32_t>(j, "suppressed_schools", 0, false);
+  e.requests = integer_at(j, "requests", 0, kMaxCount, 0);
+  e.suppressed_schools = static_cast<std::uint32_t>(
+      integer_at(j, "suppressed_schools", 0, std::numeric_limits<std::uint32_t>::max(), 0));
   if (!e.suppressed && !j.contains("requests")) throw SchemaError{"a cell has no requests"};
 }
 
 void read_body(const json& j, Report& r) {
+  std::size_t i = 0;
   for (const auto& c : j.at("cells")) {
     ReportEntry e;
-    e.day = date_at(c, "day");
-    e.action = c.at("action").get<std::string>();
-    e.category = c.at("category").get<std::string>();
-    e.group = c.at("group").get<std::string>();
-    read_value(c, e);
+    within(fmt::format("cells[{}]", i++), [&] {
+      e.day = date_at(c, "day");
+      e.action = c.at("action").get<std::string>();
+      e.category = c.at("category").get<std::string>();
+      e.group = c.at("group").get<std::string>();
+      read_value(c, e);
+    });
     r.entries.push_back(std::move(e));
   }
+  i = 0;
   for (const auto& c : j.at("top_domains")) {
     DomainEntry d;
-    d.domain = c.at("domain").get<std::string>();
-    d.category = c.at("category").get<std::string>();
-    d.action = c.at("action").get<std::string>();
-    read_value(c, d);
+    within(fmt::format("top_domains[{}]", i++), [&] {
+      d.domain = c.at("domain").get<std::string>();
+      d.category = c.at("category").get<std::string>();
+      d.action = c.at("action").get<std::string>();
+      read_value(c, d);
+    });
     r.top_domains.push_back(std::move(d));
   }
   const auto& labels = j.at("labels");
@@ -91,7 +116,7 @@ Report read_report(const json& j) {
   const auto& version = j.at("schema_version");
   if (!version.is_number_integer() || version != kReportSchemaVersion)
     throw SchemaError{fmt::format("schema_version {} is not supported (this edugate reads {})",
-                                  j.at("schema_version").dump(), kReportSchemaVersion)};
+                                  version.dump(), kReportSchemaVersion)};
   Report r;
   r.kind = j.at("kind").get<std::string>();
   if (r.kind != "school" && r.kind != "merged") throw SchemaError{"kind must be school or merged"};
@@ -100,11 +125,14 @@ Report read_report(const json& j) {
   r.period = {date_at(period, "from"), date_at(period, "to")};
   if (r.period.to < r.period.from) throw SchemaError{"period ends before it starts"};
   r.iso_week = period.value("iso_week", "");
+  std::size_t i = 0;
   for (const auto& s : j.at("schools"))
-    r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
-                         s.value("public_key", ""), read_privacy(s.at("privacy"))});
+    within(fmt::format("schools[{}]", i++), [&] {
+      r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
+                           s.value("public_key", ""), read_privacy(s.at("privacy"))});
+    });
   r.rule_set_versions = j.at("rule_set_versions").get<std::vector<std::string>>();
-  r.privacy = read_privacy(j.at("privacy"));
+  within("privacy", [&] { r.privacy = read_privacy(j.at("privacy")); });
   r.notes = j.value("notes", std::vector<std::string>{});
   read_body(j, r);
   return r;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,23 +56,32 @@ TEST(ReportJson, RejectsOtherSchemasAndGarbage) {
 
 // Found by report_json_fuzz under UBSan: nlohmann's get<int>() casts 1.2e31 to int (undefined
 // behaviour) and a negative count would wrap to a huge unsigned one.
-TEST(ReportJson, RejectsCountsThatAreNotWholeNumbersInRange) {
+TEST(ReportJson, RejectsCountsThatAreNotIntegersInRange) {
+  using Pointer = nlohmann::json::json_pointer;
   const auto good = report_to_json(sample());
   ASSERT_TRUE(report_from_json(good, nullptr));
   std::size_t counted = 0;
   while (counted < good["cells"].size() && !good["cells"][counted].contains("requests")) ++counted;
   ASSERT_LT(counted, good["cells"].size());
   ASSERT_FALSE(good["top_domains"].empty());
-  const std::vector<std::pair<nlohmann::json::json_pointer, nlohmann::json>> bad = {
-      {nlohmann::json::json_pointer("/privacy/k"), 1.2e31},
-      {nlohmann::json::json_pointer("/privacy/k"), -3},
-      {nlohmann::json::json_pointer("/privacy/k"), 10.5},
-      {nlohmann::json::json_pointer("/privacy/k"), 4294967296ULL},
-      {nlohmann::json::json_pointer("/schools/0/privacy/k"), "10"},
-      {nlohmann::json::json_pointer("/cells/" + std::to_string(counted) + "/requests"), -1},
-      {nlohmann::json::json_pointer("/cells/" + std::to_string(counted) + "/requests"), 1e300},
-      {nlohmann::json::json_pointer("/top_domains/0/suppressed_schools"), 1e10},
-      {nlohmann::json::json_pointer("/schema_version"), 1.0},
+  const std::string cell = "/cells/" + std::to_string(counted);
+  const std::vector<std::pair<Pointer, nlohmann::json>> bad = {
+      {Pointer("/privacy/k"), 1.2e31},
+      {Pointer("/privacy/k"), -3},
+      {Pointer("/privacy/k"), 10.5},
+      {Pointer("/privacy/k"), 10.0},
+      {Pointer("/privacy/k"), 1},  // below what the appliance itself accepts
+      {Pointer("/privacy/k"), 65},
+      {Pointer("/privacy/k"), true},
+      {Pointer("/schools/0/privacy/k"), "10"},
+      {Pointer(cell + "/requests"), -1},
+      {Pointer(cell + "/requests"), 1e300},
+      {Pointer(cell + "/requests"), std::uint64_t{1} << 53},  // sums would stop being exact
+      {Pointer(cell + "/requests"), nullptr},
+      {Pointer("/top_domains/0/suppressed_schools"), 1e10},
+      {Pointer("/top_domains/0/suppressed_schools"), -1},
+      {Pointer("/top_domains/0/suppressed_schools"), std::uint64_t{1} << 32},
+      {Pointer("/schema_version"), 1.0},
   };
   for (const auto& [where, value] : bad) {
     auto j = good;
@@ -80,6 +90,20 @@ TEST(ReportJson, RejectsCountsThatAreNotWholeNumbersInRange) {
     EXPECT_FALSE(report_from_json(j, &error)) << where.to_string() << " = " << value.dump();
     EXPECT_FALSE(error.empty()) << where.to_string();
   }
+  // The error says where: which cell, which key, what range.
+  auto j = good;
+  j[Pointer(cell + "/requests")] = -1;
+  std::string error;
+  ASSERT_FALSE(report_from_json(j, &error));
+  EXPECT_EQ(error, "cells[" + std::to_string(counted) +
+                       "]: 'requests' must be an integer from 0 to 9007199254740991, not -1");
+  // The ends of each range are accepted.
+  j = good;
+  j[Pointer("/privacy/k")] = 64;
+  j[Pointer("/schools/0/privacy/k")] = 2;
+  j[Pointer(cell + "/requests")] = (std::uint64_t{1} << 53) - 1;
+  j[Pointer("/top_domains/0/suppressed_schools")] = 4294967295u;
+  EXPECT_TRUE(report_from_json(j, &error)) << error;
 }
 
 TEST(ReportJson, CanonicalBytesIgnoreTheSignatureAndWhitespace) {
