@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,6 +22,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+/// A tunnel whose both ends stay ready never waits: after this many bytes in a row it lets the
+/// rest of the worker (the other direction, other clients, the acceptor) run once.
+constexpr std::uint64_t kBytesBeforeYield = 4 << 20;
 
 asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to, std::span<char> buf,
                            Clock::time_point& last_activity, std::uint64_t& total) {
@@ -110,7 +115,12 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
   // Splice first and wait for readability only when nothing was there: a busy tunnel moves
   // chunk after chunk without a trip through epoll.
   bool readable = false;  // a readiness wait just said so
+  std::uint64_t since_yield = 0;
   for (bool open = true; open;) {
+    if (since_yield >= kBytesBeforeYield) {
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+      since_yield = 0;
+    }
     Pipe pipe = pipes.take();
     std::size_t moved = 0;
     const auto step = pipe.ok()
@@ -122,6 +132,7 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
         last_activity = Clock::now();
         open = co_await drain_pipe(pipe, moved, to, last_activity, total);
         readable = false;
+        since_yield += moved;
         break;
       case SpliceStep::again:
         if (!readable) {
@@ -129,6 +140,7 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
           auto [ec] = co_await from.async_wait(tcp::socket::wait_read, kTuple);
           open = !ec;
           readable = true;
+          since_yield = 0;
           continue;
         }
         // Readable, yet nothing spliced: copy instead (a spurious wake-up copies nothing).
@@ -139,7 +151,7 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
         open = false;  // EOF or an error
     }
     // Only an empty pipe goes back; one left holding bytes (a failed drain) is closed.
-    if (open) pipes.give_back(std::move(pipe));
+    if (open || step != SpliceStep::moved) pipes.give_back(std::move(pipe));
   }
   to.shutdown(tcp::socket::shutdown_send, ignored);
 }
