@@ -12,6 +12,7 @@
 # request's latency is measured too.
 # Everything listens on 127.0.0.1; every load run is bounded by SECONDS (default 10).
 set -euo pipefail
+shopt -s inherit_errexit  # a failed step inside $(...) stops the run: no bogus figures
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 edugate=${1:-$root/build/test/proxy/edugate}
@@ -102,8 +103,7 @@ taskset -c 1 squid -N -f "$work/squid/squid.conf" &
 pids+=($!)
 squid_pid=$!
 
-# --- edugate, one worker
-# HAProxy forwarding plain TCP with splice(2) forced both ways: a peer for the tunnel's data
+# --- HAProxy forwarding plain TCP with splice(2) forced both ways: a peer for the tunnel's data
 # path only (no CONNECT, no HTTP), i.e. what the kernel's loopback path costs a splicing relay.
 haproxy_port=$(free_port)
 cat >"$work/haproxy.cfg" <<HAPROXY
@@ -124,6 +124,7 @@ taskset -c 1 haproxy -db -f "$work/haproxy.cfg" &
 haproxy_pid=$!
 pids+=($haproxy_pid)
 
+# --- edugate, one worker
 cat >"$work/edugate.yaml" <<EDUGATE
 listeners: [{address: 127.0.0.1:0}]
 workers: 1
@@ -143,6 +144,10 @@ edugate_port=$(grep -o 'proxy 127.0.0.1:[0-9]*' "$work/edugate.log" | cut -d: -f
 for _ in $(seq 600); do  # Squid takes a while to load a big ACL
   curl -s -o /dev/null -x "http://127.0.0.1:$squid_port" "http://127.0.0.1:$origin_port/1k.bin" && break
   sleep 0.2
+done
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$haproxy_port/1k.bin" && break
+  sleep 0.1
 done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -213,24 +218,29 @@ if [[ -n "$blocked_domain" ]]; then
 fi
 
 # --- CONNECT tunnel: 1 GiB through the tunnel vs the same download made directly.
-tunnel() {  # PROXY-PORT-or-empty [ORIGIN-PORT] -> seconds
-  local args=()
+tunnel() {  # PROXY-PORT-or-empty [ORIGIN-PORT] -> seconds; fails unless all 1 GiB arrived
+  local args=() out
   [[ -n "$1" ]] && args=(-p -x "http://127.0.0.1:$1")
-  taskset -c 0 curl -s -o /dev/null -w '%{time_total}' "${args[@]}" \
-    "http://127.0.0.1:${2:-$origin_port}/1g.bin"
+  out=$(taskset -c 0 curl -s --fail -o /dev/null -w '%{time_total} %{size_download}' \
+    "${args[@]}" "http://127.0.0.1:${2:-$origin_port}/1g.bin") || return 1
+  [[ "${out#* }" == "$((1 << 30))" ]] || { echo "incomplete download: $out" >&2; return 1; }
+  echo "${out% *}"
 }
-best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
+best3() {  # ARGS of tunnel -> the best of three times
+  local t1 t2 t3
+  t1=$(tunnel "$@"); t2=$(tunnel "$@"); t3=$(tunnel "$@")
+  python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$t1" "$t2" "$t3"
+}
 tunnel "" >/dev/null  # warm the page cache and the TCP paths once
-direct_s=$(best "$(tunnel "")" "$(tunnel "")" "$(tunnel "")")
+direct_s=$(best3 "")
 b=$(cpu_ticks "$edugate_pid")
-e_s=$(best "$(tunnel "$edugate_port")" "$(tunnel "$edugate_port")" "$(tunnel "$edugate_port")")
+e_s=$(best3 "$edugate_port")
 a=$(( ($(cpu_ticks "$edugate_pid") - b) / 3 + b ))
 b2=$(cpu_ticks "$squid_pid")
-s_s=$(best "$(tunnel "$squid_port")" "$(tunnel "$squid_port")" "$(tunnel "$squid_port")")
+s_s=$(best3 "$squid_port")
 a2=$(( ($(cpu_ticks "$squid_pid") - b2) / 3 + b2 ))
 b3=$(cpu_ticks "$haproxy_pid")
-h_s=$(best "$(tunnel "" "$haproxy_port")" "$(tunnel "" "$haproxy_port")" \
-  "$(tunnel "" "$haproxy_port")")
+h_s=$(best3 "" "$haproxy_port")
 a3=$(( ($(cpu_ticks "$haproxy_pid") - b3) / 3 + b3 ))
 python3 - "$direct_s" "$e_s" "$s_s" "$h_s" "$((a - b))" "$((a2 - b2))" "$((a3 - b3))" "$tick" <<'PY'
 import sys
