@@ -1,10 +1,10 @@
 #pragma once
 
 #include <boost/beast/core/stream_traits.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,7 +17,10 @@ bool looks_alive(int fd);
 
 /// Idle keep-alive connections to origins, per worker (not thread-safe: used from one thread):
 /// plain TCP (UpstreamConnection) and verified TLS (inspect::TlsUpstream) alike. Bounded per key
-/// and in total; connections idle longer than `idle_timeout` are dropped.
+/// and in total; connections idle longer than `idle_timeout` are dropped. Every operation is
+/// O(1) apart from the hash lookup (sweep: per connection dropped): all idle connections sit in
+/// one list in the order they were given back, each key keeps its own in that order too, so the
+/// oldest of all is the front of the list and also the front of its key's queue.
 ///
 /// Conn has `stream` (whose lowest layer is a beast::tcp_stream), `buffer` (a flat_buffer of
 /// read-ahead bytes), `key`, `reused` and `idle_since`; optionally `holds_unread_bytes()` for
@@ -33,25 +36,26 @@ class IdlePool {
   /// `reused`.
   std::unique_ptr<Conn> take(std::string_view key, std::chrono::steady_clock::time_point now,
                              bool check_alive = true) {
-    auto it = idle_.find(key);
-    if (it == idle_.end()) return nullptr;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) return nullptr;
     auto& queue = it->second;
-    while (!queue.empty()) {
-      auto conn = std::move(queue.back());  // most recently used: the least likely to be stale
+    std::unique_ptr<Conn> found;
+    while (!queue.empty() && !found) {
+      const auto entry = queue.back();  // most recently used: the least likely to be stale
       queue.pop_back();
-      --count_;
+      auto conn = std::move(*entry);
+      order_.erase(entry);
       if (now - conn->idle_since < idle_timeout_ && (!check_alive || quiet(*conn))) {
         conn->reused = true;
-        if (queue.empty()) idle_.erase(it);
-        return conn;
+        found = std::move(conn);
       }
     }
-    idle_.erase(it);
-    return nullptr;
+    if (queue.empty()) by_key_.erase(it);
+    return found;
   }
 
   /// Keeps `conn` for later reuse; the caller guarantees the last response was fully read and
-  /// both sides agreed on keep-alive.
+  /// both sides agreed on keep-alive. `now` never goes back between calls (a steady clock).
   void give_back(std::unique_ptr<Conn> conn, std::chrono::steady_clock::time_point now) {
     if (per_key_ == 0 || total_ == 0) return;
     conn->idle_since = now;
@@ -59,40 +63,32 @@ class IdlePool {
     // Idle connections keep at most a small read-ahead buffer (reused by the next response).
     if (conn->buffer.size() == 0 && conn->buffer.capacity() > 16 * 1024)
       conn->buffer.shrink_to_fit();
-    auto& queue = idle_[conn->key];
+    auto& queue = by_key_[conn->key];
     if (queue.size() >= per_key_) {
+      order_.erase(queue.front());
       queue.pop_front();
-      --count_;
     }
-    queue.push_back(std::move(conn));
-    ++count_;
-    while (count_ > total_) drop_oldest();
+    queue.push_back(order_.insert(order_.end(), std::move(conn)));
+    while (order_.size() > total_) drop_oldest();
   }
 
   /// Closes connections idle for longer than the timeout. Call periodically.
   void sweep(std::chrono::steady_clock::time_point now) {
-    for (auto it = idle_.begin(); it != idle_.end();) {
-      auto& queue = it->second;
-      while (!queue.empty() && now - queue.front()->idle_since >= idle_timeout_) {
-        queue.pop_front();
-        --count_;
-      }
-      it = queue.empty() ? idle_.erase(it) : std::next(it);
-    }
+    while (!order_.empty() && now - order_.front()->idle_since >= idle_timeout_) drop_oldest();
   }
 
   void clear() {
-    idle_.clear();
-    count_ = 0;
+    by_key_.clear();
+    order_.clear();
   }
-  std::size_t idle_count() const { return count_; }
+  std::size_t idle_count() const { return order_.size(); }
 
  private:
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using Queue = std::deque<std::unique_ptr<Conn>>;
+  using Order = std::list<std::unique_ptr<Conn>>;
 
   static bool quiet(Conn& c) {
     if constexpr (requires { c.holds_unread_bytes(); }) {
@@ -101,24 +97,20 @@ class IdlePool {
     return looks_alive(boost::beast::get_lowest_layer(c.stream).socket().native_handle());
   }
 
+  /// Closes the connection given back longest ago: the front of the list and of its key's queue.
   void drop_oldest() {
-    auto oldest = idle_.end();
-    for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-      if (oldest == idle_.end() ||
-          it->second.front()->idle_since < oldest->second.front()->idle_since)
-        oldest = it;
-    }
-    if (oldest == idle_.end()) return;
-    oldest->second.pop_front();
-    --count_;
-    if (oldest->second.empty()) idle_.erase(oldest);
+    const auto it = by_key_.find((*order_.begin())->key);
+    it->second.pop_front();
+    if (it->second.empty()) by_key_.erase(it);
+    order_.pop_front();
   }
 
   std::size_t per_key_;
   std::size_t total_;
   std::chrono::milliseconds idle_timeout_;
-  std::size_t count_ = 0;
-  std::unordered_map<std::string, Queue, Hash, std::equal_to<>> idle_;
+  Order order_;  ///< every idle connection, oldest first
+  std::unordered_map<std::string, std::deque<typename Order::iterator>, Hash, std::equal_to<>>
+      by_key_;  ///< each key's connections in `order_`, oldest first
 };
 
 }  // namespace edugate::proxy::net

@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <string>
+#include <vector>
 
 namespace edugate::proxy::net {
 namespace {
@@ -17,13 +19,13 @@ using Clock = std::chrono::steady_clock;
 
 /// A connected loopback pair: `client` goes into the pool, `server` plays the origin.
 struct Pair {
-  explicit Pair(asio::io_context& io) : server(io) {
+  explicit Pair(asio::io_context& io, std::string key = "origin:80") : server(io) {
     tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
     tcp::socket client(io);
     client.connect(acceptor.local_endpoint());
     acceptor.accept(server);
     conn = std::make_unique<UpstreamConnection>(boost::beast::tcp_stream(std::move(client)),
-                                                "origin:80");
+                                                std::move(key));
   }
   tcp::socket server;
   std::unique_ptr<UpstreamConnection> conn;
@@ -76,6 +78,42 @@ TEST(UpstreamPool, ExpiresIdleConnectionsAndHonoursLimits) {
   pool.sweep(t0 + std::chrono::seconds(31));
   EXPECT_EQ(pool.idle_count(), 0u);
   EXPECT_EQ(pool.take("origin:80", t0 + std::chrono::seconds(31)), nullptr);
+}
+
+TEST(UpstreamPool, OverTheTotalTheConnectionIdleLongestGoesWhateverItsKey) {
+  asio::io_context io;
+  UpstreamPool pool(4, 3, std::chrono::seconds(30));
+  std::vector<Pair> pairs;
+  for (const char* key : {"a:80", "b:80", "a:80", "c:80"}) pairs.emplace_back(io, key);
+  const auto t0 = Clock::now();
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    pool.give_back(std::move(pairs[i].conn), t0 + std::chrono::seconds(i));
+  EXPECT_EQ(pool.idle_count(), 3u);
+  const auto later = t0 + std::chrono::seconds(5);
+  // The first a:80 (given back at t0) went; the second a:80 (t0 + 2 s) is still there.
+  auto a = pool.take("a:80", later);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->idle_since, t0 + std::chrono::seconds(2));
+  EXPECT_EQ(pool.take("a:80", later), nullptr);
+  EXPECT_NE(pool.take("b:80", later), nullptr);
+  EXPECT_NE(pool.take("c:80", later), nullptr);
+  EXPECT_EQ(pool.idle_count(), 0u);
+}
+
+TEST(UpstreamPool, SweepDropsOnlyWhatIdledOutAcrossKeys) {
+  asio::io_context io;
+  UpstreamPool pool(4, 16, std::chrono::seconds(30));
+  std::vector<Pair> pairs;
+  for (const char* key : {"a:80", "b:80", "a:80"}) pairs.emplace_back(io, key);
+  const auto t0 = Clock::now();
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    pool.give_back(std::move(pairs[i].conn), t0 + std::chrono::seconds(10 * i));
+  pool.sweep(t0 + std::chrono::seconds(41));  // a:80 from t0 and b:80 from t0 + 10 s idled out
+  EXPECT_EQ(pool.idle_count(), 1u);
+  EXPECT_EQ(pool.take("b:80", t0 + std::chrono::seconds(41)), nullptr);
+  auto a = pool.take("a:80", t0 + std::chrono::seconds(41));
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->idle_since, t0 + std::chrono::seconds(20));
 }
 
 }  // namespace
