@@ -42,13 +42,14 @@ std::uint64_t integer_at(const json& j, const char* key, std::uint64_t min, std:
   return v.get<std::uint64_t>();
 }
 
-/// Runs `read` and names `where` in any schema error it throws ("cells[3]: ...").
+/// Runs `read` and names the place in any schema error it throws ("cells[3]: ..."); the name is
+/// only formatted then (a merge reads millions of cells).
 template <class F>
-void within(const std::string& where, F&& read) {
+void within(const char* array, std::size_t index, F&& read) {
   try {
     read();
   } catch (const SchemaError& e) {
-    throw SchemaError{fmt::format("{}: {}", where, e.message)};
+    throw SchemaError{fmt::format("{}[{}]: {}", array, index, e.message)};
   }
 }
 
@@ -85,7 +86,7 @@ void read_body(const json& j, Report& r) {
   std::size_t i = 0;
   for (const auto& c : j.at("cells")) {
     ReportEntry e;
-    within(fmt::format("cells[{}]", i++), [&] {
+    within("cells", i++, [&] {
       e.day = date_at(c, "day");
       e.action = c.at("action").get<std::string>();
       e.category = c.at("category").get<std::string>();
@@ -97,7 +98,7 @@ void read_body(const json& j, Report& r) {
   i = 0;
   for (const auto& c : j.at("top_domains")) {
     DomainEntry d;
-    within(fmt::format("top_domains[{}]", i++), [&] {
+    within("top_domains", i++, [&] {
       d.domain = c.at("domain").get<std::string>();
       d.category = c.at("category").get<std::string>();
       d.action = c.at("action").get<std::string>();
@@ -127,12 +128,12 @@ Report read_report(const json& j) {
   r.iso_week = period.value("iso_week", "");
   std::size_t i = 0;
   for (const auto& s : j.at("schools"))
-    within(fmt::format("schools[{}]", i++), [&] {
+    within("schools", i++, [&] {
       r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
                            s.value("public_key", ""), read_privacy(s.at("privacy"))});
     });
   r.rule_set_versions = j.at("rule_set_versions").get<std::vector<std::string>>();
-  within("privacy", [&] { r.privacy = read_privacy(j.at("privacy")); });
+  r.privacy = read_privacy(j.at("privacy"));  // an error without a place is about the top level
   r.notes = j.value("notes", std::vector<std::string>{});
   read_body(j, r);
   return r;

@@ -150,7 +150,8 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 tick=$(getconf CLK_TCK)
 
 cat >"$work/proxy.lua" <<'LUA'
@@ -168,23 +169,28 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# run NAME PID PORT FILE CONNECTIONS [PACE_MS] [URL] -> "reqs rps mibps p50 p99 cpu_us_per_req errors"
+# run NAME PID PORT FILE CONNECTIONS [PACE_MS] [URL]
+#   -> "reqs rps mibps p50 p99 cpu_us_per_req kernel_percent errors"
 run() {
   local pid=$2 port=$3 file=$4 conns=$5 pace=${6:-0} url=${7:-}
-  local before after out
+  local before after sys_before sys_after out
   [[ -n "$url" ]] || url="http://127.0.0.1:$origin_port/$file"
   before=$(cpu_ticks "$pid")
+  sys_before=$(sys_ticks "$pid")
   out=$(TARGET="$url" PACE_MS=$pace \
     taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" -s "$work/proxy.lua" "http://127.0.0.1:$port" |
     grep '^RESULT')
   after=$(cpu_ticks "$pid")
-  python3 - "$out" "$before" "$after" "$tick" "$secs" <<'PY'
+  sys_after=$(sys_ticks "$pid")
+  python3 - "$out" "$before" "$after" "$tick" "$secs" "$((sys_after - sys_before))" <<'PY'
 import sys, re
 out, before, after, tick, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+sys_ticks = int(sys.argv[6])
 f = dict(re.findall(r"(\w+)=(\d+)", out)); f = {k: int(v) for k, v in f.items()}
 reqs = max(f["requests"], 1)
 cpu_us = (after - before) / tick * 1e6 / reqs
-print(f'{reqs} {reqs/secs:.0f} {f["bytes"]/secs/2**20:.1f} {f["p50_us"]} {f["p99_us"]} {cpu_us:.1f} {f["errors"]}')
+kernel = 100 * sys_ticks / max(after - before, 1)
+print(f'{reqs} {reqs/secs:.0f} {f["bytes"]/secs/2**20:.1f} {f["p50_us"]} {f["p99_us"]} {cpu_us:.1f} {kernel:.0f} {f["errors"]}')
 PY
 }
 
@@ -192,7 +198,7 @@ report() {  # TITLE edugate_line squid_line
   python3 - "$@" <<'PY'
 import sys
 title, e, s = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-names = ["requests", "req/s", "MiB/s", "p50 µs", "p99 µs", "CPU µs/req", "errors"]
+names = ["requests", "req/s", "MiB/s", "p50 µs", "p99 µs", "CPU µs/req", "kernel %", "errors"]
 print(f"\n## {title}")
 print(f"{'':12}" + "".join(f"{n:>12}" for n in names))
 print(f"{'edugate':12}" + "".join(f"{v:>12}" for v in e))
@@ -234,7 +240,9 @@ best3() {  # ARGS of tunnel -> the best of three times
 tunnel "" >/dev/null  # warm the page cache and the TCP paths once
 direct_s=$(best3 "")
 b=$(cpu_ticks "$edugate_pid")
+sb=$(sys_ticks "$edugate_pid")
 e_s=$(best3 "$edugate_port")
+e_kernel=$(( 100 * ($(sys_ticks "$edugate_pid") - sb) / ($(cpu_ticks "$edugate_pid") - b + 1) ))
 a=$(( ($(cpu_ticks "$edugate_pid") - b) / 3 + b ))
 b2=$(cpu_ticks "$squid_pid")
 s_s=$(best3 "$squid_port")
@@ -242,14 +250,16 @@ a2=$(( ($(cpu_ticks "$squid_pid") - b2) / 3 + b2 ))
 b3=$(cpu_ticks "$haproxy_pid")
 h_s=$(best3 "" "$haproxy_port")
 a3=$(( ($(cpu_ticks "$haproxy_pid") - b3) / 3 + b3 ))
-python3 - "$direct_s" "$e_s" "$s_s" "$h_s" "$((a - b))" "$((a2 - b2))" "$((a3 - b3))" "$tick" <<'PY'
+python3 - "$direct_s" "$e_s" "$s_s" "$h_s" "$((a - b))" "$((a2 - b2))" "$((a3 - b3))" "$tick" \
+  "$e_kernel" <<'PY'
 import sys
 d, e, s, h = map(float, sys.argv[1:5])
-ce, cs, ch, tick = map(int, sys.argv[5:9])
+ce, cs, ch, tick, e_kernel = map(int, sys.argv[5:10])
 mib = 1024
 print("\n## CONNECT tunnel, 1 GiB download (curl -p), best of 3; CPU averaged over the 3")
 print(f"direct   {mib/d:8.0f} MiB/s")
-print(f"edugate  {mib/e:8.0f} MiB/s  ({d/e*100:.0f}% of direct)  proxy CPU {ce/tick*1e6/mib:.0f} µs/MiB")
+print(f"edugate  {mib/e:8.0f} MiB/s  ({d/e*100:.0f}% of direct)  proxy CPU {ce/tick*1e6/mib:.0f} µs/MiB"
+      f" ({e_kernel}% kernel)")
 print(f"squid    {mib/s:8.0f} MiB/s  ({d/s*100:.0f}% of direct)  proxy CPU {cs/tick*1e6/mib:.0f} µs/MiB")
 print(f"haproxy  {mib/h:8.0f} MiB/s  ({d/h*100:.0f}% of direct)  proxy CPU {ch/tick*1e6/mib:.0f} µs/MiB"
       "  (plain TCP relay with splice, no CONNECT)")
