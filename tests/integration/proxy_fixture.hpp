@@ -17,13 +17,13 @@
 namespace edugate::itest {
 
 /// A minimal appliance config for tests: one listener and the admin listener on 127.0.0.1 with
-/// kernel-chosen ports, two workers, loopback clients only, short timeouts, plus `extra` YAML.
-inline std::string test_config(std::string_view extra = {}) {
-  std::string c =
-      "listeners: [{address: 127.0.0.1:0}]\n"
-      "workers: 2\n"
-      "client_networks: [127.0.0.0/8]\n"
-      "admin: {address: 127.0.0.1:0}\n";
+/// kernel-chosen ports, `workers` workers (one, when a test needs every connection on the same
+/// worker), loopback clients only, plus `extra` YAML.
+inline std::string test_config(std::string_view extra = {}, int workers = 2) {
+  std::string c = "listeners: [{address: 127.0.0.1:0}]\n";
+  c += "workers: " + std::to_string(workers) + "\n";
+  c += "client_networks: [127.0.0.0/8]\n";
+  c += "admin: {address: 127.0.0.1:0}\n";
   c += extra;
   return c;
 }

@@ -84,9 +84,7 @@ TEST_F(ProxyHttp, KeepAliveBothSidesReusesOneUpstreamConnection) {
 // connections of the first idle in the pool. (A per-host cap below the concurrency made most
 // requests open a new connection: connect, handshake and close for each.)
 TEST_F(ProxyHttp, ConcurrentClientsReuseEveryPooledUpstreamConnection) {
-  EdugateProcess one{
-      "listeners: [{address: 127.0.0.1:0}]\nworkers: 1\n"
-      "client_networks: [127.0.0.0/8]\nadmin: {address: 127.0.0.1:0}\n"};
+  EdugateProcess one{test_config({}, /*workers=*/1)};  // one pool
   constexpr int kClients = 40;
   std::vector<std::string> args = {"-Z",
                                    "--parallel-immediate",
