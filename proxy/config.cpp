@@ -123,15 +123,39 @@ void read_connect_ports(YamlReader& r, const YAML::Node& node, Config& c) {
       c.connect_ports.push_back(static_cast<std::uint16_t>(*v));
 }
 
+void read_cidr_list(YamlReader& r, const YAML::Node& node, const char* what,
+                    std::vector<rules::Cidr>& out) {
+  if (!node.IsSequence()) {
+    r.error(node, fmt::format("{} must be a list of CIDR networks", what));
+    return;
+  }
+  for (const auto& item : node) {
+    auto s = r.string(item, what);
+    if (!s) continue;
+    std::string why;
+    if (auto cidr = rules::Cidr::parse(*s, &why))
+      out.push_back(*cidr);
+    else
+      r.error(item, fmt::format("'{}' is not a network: {}", *s, why));
+  }
+}
+
+void read_destinations(YamlReader& r, const YAML::Node& n, DestinationConfig& d) {
+  if (!r.check_map(n, "destinations", {"deny", "allow"})) return;
+  if (const auto deny = n["deny"]) read_cidr_list(r, deny, "destinations.deny", d.deny);
+  if (const auto allow = n["allow"]) read_cidr_list(r, allow, "destinations.allow", d.allow);
+}
+
 void read_limits(YamlReader& r, const YAML::Node& n, Limits& l) {
   if (!r.check_map(n, "limits",
                    {"max_header_bytes", "max_url_length", "max_connections",
-                    "max_idle_upstream_per_host", "max_idle_upstream", "relay_buffer",
+                    "max_connections_per_client", "max_idle_upstream_per_host", "max_idle_upstream", "relay_buffer",
                     "max_client_hello"}))
     return;
   read_size(r, n, "max_header_bytes", l.max_header_bytes, 1024, 1 << 20);
   read_size(r, n, "max_url_length", l.max_url_length, 256, 1 << 20);
   read_int(r, n, "max_connections", l.max_connections, 1, 1'000'000);
+  read_int(r, n, "max_connections_per_client", l.max_connections_per_client, 1, 1'000'000);
   read_int(r, n, "max_idle_upstream_per_host", l.max_idle_upstream_per_host, 0, 10'000);
   read_int(r, n, "max_idle_upstream", l.max_idle_upstream, 0, 100'000);
   read_size(r, n, "relay_buffer", l.relay_buffer, 4096, 16 << 20);
@@ -302,7 +326,8 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   c.base_dir = std::filesystem::path(file).parent_path().string();
   if (c.base_dir.empty()) c.base_dir = ".";
   if (!r.check_map(root, "the appliance config",
-                   {"listeners", "workers", "client_networks", "connect_ports", "limits",
+                   {"listeners", "workers", "client_networks", "connect_ports", "destinations",
+                    "limits",
                     "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
                     "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload", "pac",
                     "inspection"}))
@@ -317,6 +342,7 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   else
     r.error(root, "client_networks is required: edugate is never an open proxy");
   if (const auto n = root["connect_ports"]) read_connect_ports(r, n, c);
+  if (const auto n = root["destinations"]) read_destinations(r, n, c.destinations);
   if (const auto n = root["limits"]) read_limits(r, n, c.limits);
   if (const auto n = root["timeouts"]) read_timeouts(r, n, c.timeouts);
   if (const auto n = root["admin"]) read_admin(r, n, c.admin);

@@ -23,11 +23,21 @@ struct ListenerConfig {
   Mode mode = Mode::forward;
 };
 
+/// The `destinations:` section: where pupils may never go through the proxy beyond the built-in
+/// denials (loopback, link-local, ..., the appliance's own addresses), and exceptions to those.
+struct DestinationConfig {
+  std::vector<rules::Cidr> deny;   ///< more networks never reachable (wins over `allow`)
+  std::vector<rules::Cidr> allow;  ///< exceptions to the built-in denials
+};
+
 /// Caps on everything a client controls.
 struct Limits {
   std::uint32_t max_header_bytes = 16 * 1024;  ///< request head without the target (→ 431)
   std::uint32_t max_url_length = 8 * 1024;     ///< request target (→ 414)
   std::uint32_t max_connections = 20000;       ///< client connections, all workers together
+  /// Client connections from one address, all workers together: one device cannot shut the
+  /// school out; a NAT'd computer lab of ~40 browsers (about a dozen connections each) fits.
+  std::uint32_t max_connections_per_client = 512;
   /// As many as were busy at once to one origin, up to this: fewer means a new TCP connection for
   /// most requests whenever more clients than this use one origin together.
   std::uint32_t max_idle_upstream_per_host = 256;
@@ -103,6 +113,7 @@ struct Config {
   unsigned workers = 0;   ///< 0 = one per CPU
   std::vector<rules::Cidr> client_networks;
   std::vector<std::uint16_t> connect_ports{443};
+  DestinationConfig destinations;
   Limits limits;
   Timeouts timeouts;
   AdminConfig admin;

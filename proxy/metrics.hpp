@@ -14,6 +14,8 @@ namespace edugate::proxy {
   X(connections_accepted, "Client connections accepted")                                  \
   X(connections_refused_network, "Clients outside client_networks refused with 403")      \
   X(connections_refused_limit, "Connections closed because max_connections was reached") \
+  X(connections_refused_client_limit,                                                     \
+    "Connections closed because their client held max_connections_per_client")            \
   X(requests, "Request heads read from clients")                                          \
   X(requests_bad, "Malformed requests answered 400")                                      \
   X(requests_header_too_large, "Requests answered 431 (header too large)")                \
@@ -42,6 +44,9 @@ namespace edugate::proxy {
   X(upstream_connects, "New upstream TCP connections")                                    \
   X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")         \
   X(upstream_retried, "Requests retried after a pooled connection turned out dead")       \
+  X(upstream_stray_bytes, "Upstream connections closed for bytes sent past a response")   \
+  X(destinations_refused, "Connections refused by the destination policy (403)")          \
+  X(destinations_refused_own_service, "Of those, aimed at edugate's own listeners")      \
   X(upstream_dns_errors, "Upstream names that did not resolve (502)")                     \
   X(upstream_refused, "Upstream connections refused or unreachable (502)")                \
   X(upstream_connect_timeouts, "Upstream connects that timed out (504)")                  \

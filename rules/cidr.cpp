@@ -36,6 +36,33 @@ std::optional<IpBytes> parse_ip(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<IpBytes> embedded_ipv4(const IpBytes& a) {
+  const auto& b = a.bytes;
+  auto v4_at = [&](int i0, int i1, int i2, int i3, std::uint8_t flip = 0) {
+    return IpBytes::from_v4(std::uint32_t{static_cast<std::uint8_t>(b[i0] ^ flip)} << 24 |
+                            std::uint32_t{static_cast<std::uint8_t>(b[i1] ^ flip)} << 16 |
+                            std::uint32_t{static_cast<std::uint8_t>(b[i2] ^ flip)} << 8 |
+                            std::uint32_t{static_cast<std::uint8_t>(b[i3] ^ flip)});
+  };
+  auto zero = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      if (b[i] != 0) return false;
+    return true;
+  };
+  if (zero(0, 12)) {  // IPv4-compatible; :: and ::1 are themselves, not 0.0.0.0 and 0.0.0.1
+    if (zero(12, 15) && b[15] <= 1) return std::nullopt;
+    return v4_at(12, 13, 14, 15);
+  }
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
+    if (zero(4, 12)) return v4_at(12, 13, 14, 15);                   // 64:ff9b::/96
+    if (b[4] == 0x00 && b[5] == 0x01) return v4_at(6, 7, 9, 10);      // 64:ff9b:1::/48
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) return v4_at(2, 3, 4, 5);         // 6to4
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)   // Teredo client,
+    return v4_at(12, 13, 14, 15, 0xff);                                // stored inverted
+  return std::nullopt;
+}
+
 std::optional<Cidr> Cidr::parse(std::string_view text, std::string* error) {
   auto fail = [&](const char* why) -> std::optional<Cidr> {
     if (error) *error = why;

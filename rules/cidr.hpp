@@ -38,4 +38,11 @@ struct Cidr {
 /// Parses a textual IPv4 (dotted quad) or IPv6 address.
 std::optional<IpBytes> parse_ip(std::string_view text);
 
+/// The IPv4 address an IPv6 address carries and leads to, in IPv4-mapped form: IPv4-compatible
+/// (::a.b.c.d, not :: or ::1), NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48, RFC 6052),
+/// 6to4 (2002::/16) and Teredo's client (2001::/32, RFC 4380). An IPv4-mapped address already
+/// is IPv4 (IpBytes::is_v4) and gives nullopt here, as does every other address. Used so that a
+/// destination written as IPv6 meets the rules for the IPv4 address it reaches.
+std::optional<IpBytes> embedded_ipv4(const IpBytes& address);
+
 }  // namespace edugate::rules

@@ -2,7 +2,12 @@
 // signed school reports, and the school's key pair and API tokens. The library does the work;
 // this file only parses arguments, reads and writes files, and prints what happened.
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -54,9 +59,18 @@ void write_text(const std::string& path, const std::string& text, bool private_f
     return;
   }
   const std::string tmp = path + ".tmp";
-  {
+  if (private_file) {
+    // Created 0600 from the first byte, never through a link someone left at `tmp` (a link is
+    // removed, not followed; one put back in between makes O_EXCL fail).
+    ::unlink(tmp.c_str());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) fail(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) fail(fmt::format("cannot write {}", tmp));
+  } else {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (private_file) ::chmod(tmp.c_str(), 0600);
     out << text;
     if (!out.flush()) fail(fmt::format("cannot write {}", tmp));
   }

@@ -23,6 +23,9 @@ Text text_of(ProxyError e) {
     case ProxyError::forbidden_port:
       return {S::forbidden, "Cổng kết nối này không được phép.",
               "Tunnels to this port are not allowed."};
+    case ProxyError::forbidden_destination:
+      return {S::forbidden, "Không được truy cập địa chỉ này qua máy chủ lọc của trường.",
+              "This address cannot be reached through the school's proxy."};
     case ProxyError::not_a_proxy_request:
       return {S::bad_request, "Đây là máy chủ lọc nội dung edugate; hãy cấu hình nó làm proxy.",
               "This is the edugate filtering proxy; configure it as your HTTP proxy."};

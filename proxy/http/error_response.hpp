@@ -15,6 +15,7 @@ enum class ProxyError {
   bad_request,          // 400
   forbidden_client,     // 403: client outside client_networks
   forbidden_port,       // 403: CONNECT to a port not allowed
+  forbidden_destination,  // 403: the destination policy refuses the address
   not_a_proxy_request,  // 400: origin-form request on a forward listener
   uri_too_long,         // 414
   header_too_large,     // 431

@@ -7,7 +7,7 @@
 // A `Client` has members `stream` (an AsyncStream whose lowest layer is a beast::tcp_stream) and
 // `buffer` (a beast::flat_buffer). A `Connector` opens, reuses and returns upstream connections:
 //   using Upstream = ...;  // members stream, buffer, reused
-//   awaitable<Acquired<Upstream>> acquire(std::string_view host, uint16_t port, bool check_alive);
+//   awaitable<Acquired<Upstream>> acquire(std::string_view host, uint16_t port);  // pooled or new
 //   awaitable<Acquired<Upstream>> connect(std::string_view host, uint16_t port);
 //   void give_back(std::unique_ptr<Upstream>);
 //   ErrorPage error_page(ProxyError, std::string_view host, unsigned version, bool keep_alive);
@@ -240,21 +240,30 @@ asio::awaitable<bool> send_continue(server::WorkerContext& w, Client& client) {
   co_return !ec;
 }
 
+/// True for the methods a request may be sent again with, when a pooled connection died under
+/// it before any response byte: the safe ones (RFC 9110 9.2.1). Even the idempotent PUT and
+/// DELETE are not retried: an origin may have acted on the first copy.
+inline bool may_retry(bhttp::verb method) {
+  using bhttp::verb;
+  return method == verb::get || method == verb::head || method == verb::options ||
+         method == verb::trace;
+}
+
 /// Connects (a pooled connection first) and runs the exchange. A pooled connection that turns
-/// out dead before any response byte is replaced once, when the request carries no body (so
-/// nothing is lost by sending it again).
+/// out dead before any response byte is replaced once, when the request carries no body and its
+/// method is safe (so nothing is lost or done twice by sending it again).
 template <class Client, class Connector>
 asio::awaitable<void> exchange(server::WorkerContext& w, Client& client, RequestParser& parser,
                                const ForwardTarget& target, const RequestShape& shape,
                                std::span<char> up_buf, std::span<char> down_buf,
                                Connector& connector, Exchange<typename Connector::Upstream>& ex) {
-  const bool bodyless = parser.is_done();
+  const bool retryable = parser.is_done() && may_retry(parser.get().method());
   const auto& host = target.connect_host.empty() ? target.host : target.connect_host;
   for (int attempt = 0; attempt < 2; ++attempt) {
     // (No co_await inside ?: — GCC 12 miscompiles that.)
     Acquired<typename Connector::Upstream> connected;
     if (attempt == 0)
-      connected = co_await connector.acquire(host, target.port, /*check_alive=*/!bodyless);
+      connected = co_await connector.acquire(host, target.port);
     else
       connected = co_await connector.connect(host, target.port);
     if (!connected.connection) {
@@ -270,7 +279,7 @@ asio::awaitable<void> exchange(server::WorkerContext& w, Client& client, Request
     ex.sent = {};
     co_await exchange_once(w, client, parser, shape, up_buf, down_buf, ex);
     const bool dead_pooled =
-        ex.conn->reused && bodyless && !ex.got.started && !ex.got.upgrade && !ex.sent.read_error &&
+        ex.conn->reused && retryable && !ex.got.started && !ex.got.upgrade && !ex.sent.read_error &&
         (ex.sent.write_error || ex.got.error == ProxyError::bad_upstream) && !ex.got.response;
     if (attempt == 0 && dead_pooled) {
       bump(w.metrics.upstream_retried);

@@ -24,6 +24,11 @@ RequestShape shape_request(RequestParser& parser, const ForwardTarget& target,
     shape.expect_continue = has_body && req.version() >= 11;
   }
   strip_hop_by_hop(req, /*keep_websocket_upgrade=*/true);
+  // One Content-Length with one value goes upstream, whatever list form the client used
+  // ("5, 5", or the header twice: the parser took them as one length); an origin that reads
+  // such a list differently would frame the body differently (RFC 9110 8.6).
+  if (const auto length = parser.content_length(); length && !parser.chunked())
+    req.set(bhttp::field::content_length, std::to_string(*length));
   add_via(req, req.version(), via);
   req.target(target.origin_form);
   req.set(bhttp::field::host, target.authority);
@@ -65,9 +70,8 @@ class PlainConnector {
 
   explicit PlainConnector(server::WorkerContext& w) : w_(w) {}
 
-  asio::awaitable<exchange::Acquired<Upstream>> acquire(std::string_view host, std::uint16_t port,
-                                                        bool check_alive) {
-    auto r = co_await net::acquire_upstream(w_, host, port, check_alive);
+  asio::awaitable<exchange::Acquired<Upstream>> acquire(std::string_view host, std::uint16_t port) {
+    auto r = co_await net::acquire_upstream(w_, host, port);
     co_return exchange::Acquired<Upstream>{std::move(r.connection), r.error};
   }
   asio::awaitable<exchange::Acquired<Upstream>> connect(std::string_view host, std::uint16_t port) {

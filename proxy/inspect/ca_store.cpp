@@ -142,11 +142,23 @@ std::optional<SchoolCa> load_school_ca(const std::string& cert_path, const std::
       return std::nullopt;
     }
   }
+  // The key that can mint a certificate for any site pupils visit: only its owner, who must be
+  // the user edugate runs as, may read or write it.
   struct stat st {};
-  if (::stat(key_path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
-    error =
-        fmt::format("{}: the CA private key is readable by every user (chmod 600 it)", key_path);
-    return std::nullopt;
+  if (::stat(key_path.c_str(), &st) == 0) {
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+      error = fmt::format(
+          "{}: the CA private key is open to its group or other users (mode {:03o}; chmod 600 it)",
+          key_path, st.st_mode & 0777);
+      return std::nullopt;
+    }
+    if (st.st_uid != ::geteuid()) {
+      error = fmt::format(
+          "{}: the CA private key belongs to user id {}, not to the user edugate runs as ({}); "
+          "chown it",
+          key_path, st.st_uid, ::geteuid());
+      return std::nullopt;
+    }
   }
   {
     BioPtr bio(BIO_new_file(key_path.c_str(), "r"));

@@ -95,7 +95,8 @@ asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
                             out.hello.parse, f, w.services.clock->now(), remembered);
   out.verdict = std::move(judged.verdict);
   out.name = std::move(judged.name);
-  if (out.hello.client_gone && out.hello.bytes.empty()) co_return out;  // step: close
+  // Gone, or no whole ClientHello within timeouts.client_hello: close (step: close).
+  if (out.hello.parse.status == tls::HelloStatus::need_more) co_return out;
   const TunnelFacts& g = judged.facts;
   out.step = plan_tunnel(g);
   if (g.sni_exempt || g.sni_remembered) {

@@ -19,7 +19,7 @@ Inspector::Inspector(const Config& config, SchoolCa ca, boost::asio::io_context&
               metrics),
       fallback_(config.inspection.fallback_hosts, config.inspection.fallback_ttl),
       pool_(config.limits.max_idle_upstream_per_host, config.limits.max_idle_upstream,
-            config.timeouts.upstream_idle) {
+            config.timeouts.upstream_idle, &metrics.upstream_stray_bytes) {
   if (!leaves_.leaf_key()) throw std::runtime_error("inspection: cannot make a P-256 leaf key");
 }
 

@@ -25,9 +25,8 @@ class TlsConnector {
 
   /// The requested host is ignored: every request of a tunnel goes to its verified origin.
   boost::asio::awaitable<http::exchange::Acquired<Upstream>> acquire(std::string_view,
-                                                                     std::uint16_t,
-                                                                     bool check_alive) {
-    if (auto conn = inspector_.pool().take(key_, std::chrono::steady_clock::now(), check_alive)) {
+                                                                     std::uint16_t) {
+    if (auto conn = inspector_.pool().take(key_, std::chrono::steady_clock::now())) {
       bump(w_.metrics.inspect_upstream_reused);
       co_return http::exchange::Acquired<Upstream>{std::move(conn), {}};
     }

@@ -35,8 +35,12 @@ struct TlsUpstream {
   std::string key;      ///< "connect-host:port verify-name"; the pool's key
   bool reused = false;  ///< taken from the pool
   std::chrono::steady_clock::time_point idle_since{};
-  /// Bytes TLS has decrypted that nobody read: such a connection is not reused.
-  bool holds_unread_bytes() { return SSL_pending(stream.native_handle()) != 0; }
+  /// Bytes TLS has read that nobody asked for, decrypted or not (SSL_pending sees only a
+  /// decrypted record's rest): such a connection is not reused.
+  bool holds_unread_bytes() {
+    SSL* ssl = stream.native_handle();
+    return SSL_pending(ssl) != 0 || SSL_has_pending(ssl) != 0;
+  }
 };
 
 /// Where an inspected tunnel's requests go: connect to `connect_host` (a safe-search endpoint

@@ -6,12 +6,12 @@
 
 namespace edugate::proxy::net {
 
-bool looks_alive(int fd) {
+Peek peek(int fd) {
   char c;
   const auto n = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) return false;  // origin closed it
-  if (n > 0) return false;   // bytes nobody asked for: the framing is off, do not reuse
-  return errno == EAGAIN || errno == EWOULDBLOCK;
+  if (n > 0) return Peek::bytes;  // nobody asked for them: the framing is off
+  if (n == 0) return Peek::closed;
+  return errno == EAGAIN || errno == EWOULDBLOCK ? Peek::nothing : Peek::closed;
 }
 
 }  // namespace edugate::proxy::net

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <boost/beast/core/stream_traits.hpp>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <deque>
 #include <list>
@@ -12,8 +14,11 @@
 
 namespace edugate::proxy::net {
 
-/// True when the socket has neither been closed by the peer nor received unexpected bytes.
-bool looks_alive(int fd);
+/// What an idle socket holds: nothing (still open, nothing to read), bytes, or the end of the
+/// stream (closed by the peer, or an error).
+enum class Peek { nothing, bytes, closed };
+/// One non-blocking recv(MSG_PEEK) on `fd`.
+Peek peek(int fd);
 
 /// Idle keep-alive connections to origins, per worker (not thread-safe: used from one thread):
 /// plain TCP (UpstreamConnection) and verified TLS (inspect::TlsUpstream) alike. Bounded per key
@@ -24,18 +29,27 @@ bool looks_alive(int fd);
 ///
 /// Conn has `stream` (whose lowest layer is a beast::tcp_stream), `buffer` (a flat_buffer of
 /// read-ahead bytes), `key`, `reused` and `idle_since`; optionally `holds_unread_bytes()` for
-/// bytes a TLS layer has decrypted but nobody read.
+/// bytes a TLS layer holds that nobody read.
+///
+/// A connection holding a byte nobody asked for is never reused: an origin that sends more than
+/// one response (at once, or later while the connection idles) would otherwise hand the next
+/// request's client the stray bytes as its response, and every later response on it would be
+/// one off — one pupil seeing another's page. So give_back() refuses a connection with bytes in
+/// its buffer or its TLS layer, and take() also peeks at the socket (one recv) of every
+/// connection it hands out.
 template <class Conn>
 class IdlePool {
  public:
-  IdlePool(std::size_t per_key, std::size_t total, std::chrono::milliseconds idle_timeout)
-      : per_key_(per_key), total_(total), idle_timeout_(idle_timeout) {}
+  /// `unclean` (may be null) counts connections closed for holding stray bytes; it may be read
+  /// from other threads.
+  IdlePool(std::size_t per_key, std::size_t total, std::chrono::milliseconds idle_timeout,
+           std::atomic<std::uint64_t>* unclean = nullptr)
+      : per_key_(per_key), total_(total), idle_timeout_(idle_timeout), unclean_(unclean) {}
 
-  /// An idle connection for `key` that has not idled out and, with `check_alive`, still looks
-  /// alive (not closed by the origin, no stray bytes: one recv() peek), or nullptr. Marks it
-  /// `reused`.
-  std::unique_ptr<Conn> take(std::string_view key, std::chrono::steady_clock::time_point now,
-                             bool check_alive = true) {
+  /// An idle connection for `key` that has not idled out and still looks alive (not closed by
+  /// the origin, no stray bytes: one recv() peek), or nullptr. Marks it `reused`. Connections
+  /// found with stray bytes are closed and counted.
+  std::unique_ptr<Conn> take(std::string_view key, std::chrono::steady_clock::time_point now) {
     auto it = by_key_.find(key);
     if (it == by_key_.end()) return nullptr;
     auto& queue = it->second;
@@ -45,9 +59,14 @@ class IdlePool {
       queue.pop_back();
       auto conn = std::move(*entry);
       order_.erase(entry);
-      if (now - conn->idle_since < idle_timeout_ && (!check_alive || quiet(*conn))) {
-        conn->reused = true;
-        found = std::move(conn);
+      if (now - conn->idle_since >= idle_timeout_) continue;
+      switch (state_of(*conn)) {
+        case State::quiet:
+          conn->reused = true;
+          found = std::move(conn);
+          break;
+        case State::stray_bytes: count_unclean(); break;
+        case State::closed: break;
       }
     }
     if (queue.empty()) by_key_.erase(it);
@@ -56,8 +75,14 @@ class IdlePool {
 
   /// Keeps `conn` for later reuse; the caller guarantees the last response was fully read and
   /// both sides agreed on keep-alive. `now` never goes back between calls (a steady clock).
-  void give_back(std::unique_ptr<Conn> conn, std::chrono::steady_clock::time_point now) {
-    if (per_key_ == 0 || total_ == 0) return;
+  /// A connection with bytes already read past the response (in `buffer` or the TLS layer) is
+  /// closed instead and counted. Returns whether it was kept.
+  bool give_back(std::unique_ptr<Conn> conn, std::chrono::steady_clock::time_point now) {
+    if (holds_read_ahead(*conn)) {
+      count_unclean();
+      return false;
+    }
+    if (per_key_ == 0 || total_ == 0) return false;
     conn->idle_since = now;
     boost::beast::get_lowest_layer(conn->stream).expires_never();
     // Idle connections keep at most a small read-ahead buffer (reused by the next response).
@@ -70,6 +95,7 @@ class IdlePool {
     }
     queue.push_back(order_.insert(order_.end(), std::move(conn)));
     while (order_.size() > total_) drop_oldest();
+    return true;
   }
 
   /// Closes connections idle for longer than the timeout. Call periodically.
@@ -90,11 +116,33 @@ class IdlePool {
   };
   using Order = std::list<std::unique_ptr<Conn>>;
 
-  static bool quiet(Conn& c) {
+  enum class State { quiet, stray_bytes, closed };
+
+  void count_unclean() {
+    if (unclean_)
+      unclean_->store(unclean_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+  static bool holds_read_ahead(Conn& c) {
+    if (c.buffer.size() > 0) return true;
     if constexpr (requires { c.holds_unread_bytes(); }) {
-      if (c.holds_unread_bytes()) return false;
+      if (c.holds_unread_bytes()) return true;
     }
-    return looks_alive(boost::beast::get_lowest_layer(c.stream).socket().native_handle());
+    return false;
+  }
+
+  static State state_of(Conn& c) {
+    if (holds_read_ahead(c)) return State::stray_bytes;
+    return peek_socket(boost::beast::get_lowest_layer(c.stream).socket().native_handle());
+  }
+
+  static State peek_socket(int fd) {
+    switch (peek(fd)) {
+      case Peek::nothing: return State::quiet;
+      case Peek::bytes: return State::stray_bytes;
+      case Peek::closed: return State::closed;
+    }
+    return State::closed;
   }
 
   /// Closes the connection given back longest ago: the front of the list and of its key's queue.
@@ -108,6 +156,7 @@ class IdlePool {
   std::size_t per_key_;
   std::size_t total_;
   std::chrono::milliseconds idle_timeout_;
+  std::atomic<std::uint64_t>* unclean_;
   Order order_;  ///< every idle connection, oldest first
   std::unordered_map<std::string, std::deque<typename Order::iterator>, Hash, std::equal_to<>>
       by_key_;  ///< each key's connections in `order_`, oldest first

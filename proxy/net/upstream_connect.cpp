@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "proxy/net/destination_policy.hpp"
 #include "proxy/server/worker_context.hpp"
 
 namespace edugate::proxy::net {
@@ -73,6 +74,24 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
                                                 std::uint16_t port) {
   ConnectResult out;
   auto resolved = co_await resolve(w, host, port);
+  if (!resolved.endpoints.empty()) {
+    // On the addresses themselves, after DNS: a name that resolves to 127.0.0.1 is caught,
+    // and no second lookup can answer differently from the one connected to.
+    const auto& policy = *w.destinations;
+    auto verdict = DestinationVerdict::allowed;
+    std::erase_if(resolved.endpoints, [&](const tcp::endpoint& ep) {
+      const auto v = policy.check(ep.address(), ep.port());
+      if (v != DestinationVerdict::allowed) verdict = v;
+      return v != DestinationVerdict::allowed;
+    });
+    if (resolved.endpoints.empty()) {
+      bump(w.metrics.destinations_refused);
+      if (verdict == DestinationVerdict::own_service)
+        bump(w.metrics.destinations_refused_own_service);
+      out.error = http::ProxyError::forbidden_destination;
+      co_return out;
+    }
+  }
   if (resolved.endpoints.empty()) {
     out.error = resolved.error;
     bump(resolved.error == http::ProxyError::dns_failed ? w.metrics.upstream_dns_errors
@@ -101,9 +120,9 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
 }
 
 asio::awaitable<ConnectResult> acquire_upstream(server::WorkerContext& w, std::string_view host,
-                                                std::uint16_t port, bool check_alive) {
+                                                std::uint16_t port) {
   const auto key = make_key(host, port);
-  if (auto conn = w.pool.take(key, std::chrono::steady_clock::now(), check_alive)) {
+  if (auto conn = w.pool.take(key, std::chrono::steady_clock::now())) {
     bump(w.metrics.upstream_reused);
     co_return ConnectResult{std::move(conn), {}};
   }

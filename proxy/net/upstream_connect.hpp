@@ -22,15 +22,15 @@ struct ConnectResult {
 
 /// Opens a new TCP connection to host:port: an `upstream_overrides` entry wins, an IP literal is
 /// used as is, anything else is resolved (bounded by timeouts.upstream_connect, as is the
-/// connect). Never throws; counts its outcome in the worker's metrics.
+/// connect). Only addresses the worker's destination policy allows are tried; when it refuses
+/// them all the error is forbidden_destination (403). Never throws; counts its outcome in the
+/// worker's metrics.
 boost::asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w,
                                                        std::string_view host, std::uint16_t port);
 
-/// A pooled connection for host:port when one is idle, else a new one. `check_alive` peeks at a
-/// pooled socket first (one syscall); callers that can retry a bodyless request on a fresh
-/// connection skip it.
+/// A pooled connection for host:port when one is idle and clean (see net::IdlePool), else a new
+/// one.
 boost::asio::awaitable<ConnectResult> acquire_upstream(server::WorkerContext& w,
-                                                       std::string_view host, std::uint16_t port,
-                                                       bool check_alive);
+                                                       std::string_view host, std::uint16_t port);
 
 }  // namespace edugate::proxy::net

@@ -35,12 +35,17 @@ std::string authority(std::string_view host, std::uint16_t port, std::uint16_t d
   return port == default_port ? h : fmt::format("{}:{}", h, port);
 }
 
-/// A redirect target that stays on the same site: an absolute path, never "//other.host".
+}  // namespace
+
 std::string safe_location(std::string_view to) {
-  if (to.empty() || to.front() != '/' || (to.size() > 1 && (to[1] == '/' || to[1] == '\\')))
-    return "/";
+  // An origin-form (RFC 9112 3.2.1) holds only valid path and query characters: no CR/LF (no
+  // header injection), no tab or space (browsers strip those, so "/\t/evil.example" would
+  // become "//evil.example"), no backslash. And never "//host": that leaves the site.
+  if (to.size() > 2048 || !urls::parse_origin_form(to) || to.starts_with("//")) return "/";
   return std::string(to);
 }
+
+namespace {
 
 HttpVerdict judge_continue(const WarnPass& passes, const GateSettings& settings,
                            HttpVerdict v, std::string_view query, Clock::time_point now) {

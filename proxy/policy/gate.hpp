@@ -64,6 +64,11 @@ struct HttpVerdict {
   bool carries_pass = false;       ///< forward: the request holds our cookie (strip it)
 };
 
+/// Where a click on "continue" sends the browser back: `to` when it is an origin-form path on
+/// the same site (valid path and query characters only, not "//..."), else "/". The result is
+/// safe to put in a Location header.
+std::string safe_location(std::string_view to);
+
 /// Decides a plain-HTTP request: normalises host and path, runs rules::decide() on the snapshot,
 /// honours warn passes, and recognises the portal and the continue link. Pure apart from reading
 /// `now` from the input; thread-safe.

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "proxy/http/header_rewrite.hpp"
 #include "proxy/server/session_support.hpp"
 
 namespace edugate::proxy::server {
@@ -25,7 +27,12 @@ using asio::ip::tcp;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+/// Whole-request deadline (head and body), and for the TLS handshake.
 constexpr auto kTimeout = std::chrono::seconds(10);
+/// Admin connections open at once: operators and the department's pulls are few; anything
+/// beyond is closed at once rather than allowed to tie up the main thread's descriptors.
+constexpr std::size_t kMaxConnections = 64;
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
 
 bhttp::response<bhttp::string_body> to_http(AdminResponse r, unsigned version, bool keep,
                                             bool head) {
@@ -56,6 +63,7 @@ AdminResponse AdminServer::dispatch(const AdminRequest& request) const {
 
 tcp::endpoint AdminServer::start(const tcp::endpoint& endpoint, AdminOptions options) {
   allowed_ = std::move(options.allowed_networks);
+  via_ = std::move(options.via_pseudonym);
   if (!options.tls_cert.empty()) {
     tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -80,8 +88,15 @@ asio::awaitable<void> AdminServer::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) continue;
-    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    if (ec) {
+      // Out of descriptors (EMFILE) or a transient error: pause instead of spinning.
+      asio::steady_timer pause(io_, kAcceptBackoff);
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    if (open_ >= kMaxConnections) continue;  // closed as `socket` goes out of scope
+    ++open_;
+    asio::co_spawn(io_, serve(std::move(socket)), [this](std::exception_ptr) { --open_; });
   }
 }
 
@@ -119,7 +134,11 @@ asio::awaitable<void> AdminServer::serve_http(Stream& stream) {
     const auto& req = parser.get();
     const bool head = req.method() == bhttp::verb::head;
     AdminResponse r;
-    if (req.method() != bhttp::verb::get && !head) {
+    if (http::via_names(req, via_)) {
+      // Came through the proxy (the destination policy refuses our own ports; this is the
+      // second wall): never the status page or metrics to a pupil.
+      r = {403, "text/plain; charset=utf-8", "not served through the proxy\n", {}};
+    } else if (req.method() != bhttp::verb::get && !head) {
       r = {405, "text/plain; charset=utf-8", "method not allowed\n", {}};
     } else {
       const std::string target(req.target());

@@ -37,6 +37,9 @@ struct AdminOptions {
   std::string tls_cert;  ///< PEM; with tls_key the listener speaks HTTPS only
   std::string tls_key;
   std::vector<rules::Cidr> allowed_networks;  ///< anyone else is refused (403) and closed
+  /// edugate's Via pseudonym: a request whose Via names it came through the proxy, and is
+  /// refused (403) even if its connection looks like loopback.
+  std::string via_pseudonym = "edugate";
 };
 
 /// The small HTTP(S) listener for operators and the department: /healthz, /metrics, the status
@@ -73,6 +76,8 @@ class AdminServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::vector<rules::Cidr> allowed_;
+  std::string via_;
+  std::size_t open_ = 0;  ///< connections being served (main thread only)
   std::map<std::string, Handler, std::less<>> routes_;
   std::vector<std::pair<std::string, Handler>> prefixes_;
 };

@@ -66,6 +66,11 @@ std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(
   const auto& u = *parsed;
   if (u.scheme_id() != urls::scheme::http) return http::ProxyError::scheme_unsupported;
   if (!u.has_authority()) return http::ProxyError::bad_request;
+  // After an authority the path is empty or starts with '/' (RFC 3986 3.3, path-abempty).
+  // Boost.URL 1.81 reads "127.0.0.1.:3129/x" (and "1.2.3.4.5:80/") as the IPv4 host 127.0.0.1
+  // with no port and the path ".:3129/x": refused rather than connected to the wrong place.
+  if (const auto path = u.encoded_path(); !path.empty() && path.front() != '/')
+    return http::ProxyError::bad_request;
   const auto authority = u.authority();
   auto host = host_of(authority);
   auto port = port_of(authority, 80);

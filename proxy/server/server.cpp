@@ -1,5 +1,6 @@
 #include "proxy/server/server.hpp"
 
+#include "proxy/net/local_addresses.hpp"
 #include "proxy/policy/pac.hpp"
 #include "proxy/server/status_page.hpp"
 #include "rules/local_time.hpp"
@@ -22,6 +23,8 @@ using asio::ip::tcp;
 namespace {
 
 constexpr auto kDrainPoll = std::chrono::milliseconds(50);
+/// How often the appliance's own addresses are read again (DHCP, a new VLAN interface).
+constexpr auto kAddressCheck = std::chrono::seconds(10);
 
 std::string to_text(const tcp::endpoint& ep) {
   if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
@@ -42,6 +45,8 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
       reporting_(std::move(reporting)),
       signals_(main_io_),
       drain_timer_(main_io_),
+      address_timer_(main_io_),
+      client_slots_(config_.limits.max_connections_per_client),
       admin_(main_io_),
       rules_(std::move(rules.rules)),
       rules_configured_(rules.configured) {
@@ -49,7 +54,8 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
     auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
     const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
     workers_.push_back(
-        std::make_unique<Worker>(config_, *services_, open_connections_, recorder, keyring));
+        std::make_unique<Worker>(config_, *services_, open_connections_, client_slots_, recorder,
+                                 keyring));
   }
   install_rules(rules_);
   if (rules_configured_) {
@@ -84,6 +90,11 @@ void Server::bind() {
   }
   if (config_.admin.enabled) {
     tcp::endpoint ep(asio::ip::make_address(config_.admin.address), config_.admin.port);
+    if (!ep.address().is_loopback() && config_.admin.tls_cert.empty())
+      spdlog::warn(
+          "the admin listener on {} speaks plain HTTP on a non-loopback address: report tokens "
+          "and the status page cross the network unencrypted; set admin.tls (cert, key)",
+          to_text(ep));
     admin_.route("/healthz", [this](const AdminRequest&) {
       return AdminResponse{draining_ ? 503u : 200u, "text/plain; charset=utf-8",
                            draining_ ? "draining\n" : "ok\n", {}};
@@ -114,12 +125,37 @@ void Server::bind() {
     });
     try {
       admin_endpoint_ = admin_.start(
-          ep, {config_.admin.tls_cert, config_.admin.tls_key, config_.admin.allowed_networks});
+          ep, {config_.admin.tls_cert, config_.admin.tls_key, config_.admin.allowed_networks,
+               config_.via_pseudonym});
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(fmt::format("cannot listen on {} (admin): {}", to_text(ep),
                                            e.code().message()));
     }
   }
+  refresh_destinations();
+}
+
+void Server::refresh_destinations() {
+  auto local = net::local_addresses();
+  if (destinations_installed_ && local == local_addresses_) return;
+  local_addresses_ = local;
+  std::vector<net::OwnListener> own;
+  for (const auto& ep : endpoints_) own.push_back({ep.address(), ep.port()});
+  if (admin_endpoint_) own.push_back({admin_endpoint_->address(), admin_endpoint_->port()});
+  auto policy = std::make_shared<const net::DestinationPolicy>(config_.destinations,
+                                                               std::move(local), std::move(own));
+  for (auto& w : workers_) w->install_destinations(policy);
+  if (destinations_installed_) spdlog::info("the appliance's addresses changed: destination policy updated");
+  destinations_installed_ = true;
+}
+
+void Server::schedule_address_check() {
+  address_timer_.expires_after(kAddressCheck);
+  address_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    refresh_destinations();
+    schedule_address_check();
+  });
 }
 
 std::string Server::render_metrics() const {
@@ -173,6 +209,7 @@ int Server::run() {
       };
   signals_.async_wait(on_signal);
   for (auto& w : workers_) w->start();
+  schedule_address_check();
 
   std::string ready = "edugate ready: proxy ";
   for (std::size_t i = 0; i < endpoints_.size(); ++i)
@@ -232,6 +269,7 @@ void Server::finish() {
   admin_.stop();
   signals_.cancel();
   drain_timer_.cancel();
+  address_timer_.cancel();
   main_io_.stop();
 }
 

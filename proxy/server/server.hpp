@@ -47,6 +47,10 @@ class Server {
 
  private:
   void begin_drain();
+  /// Builds the destination policy from the config, the appliance's current addresses and the
+  /// bound listeners, and hands it to every worker when it differs from the one in force.
+  void refresh_destinations();
+  void schedule_address_check();
   void install_rules(std::shared_ptr<const rules::RuleSet> rules);
   void finish();
   void watch_drain();
@@ -61,8 +65,12 @@ class Server {
   std::unique_ptr<ReportingHub> reporting_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer address_timer_;
+  std::vector<rules::IpBytes> local_addresses_;
+  bool destinations_installed_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::atomic<std::uint32_t> open_connections_{0};
+  net::ClientSlots client_slots_;
   std::vector<std::unique_ptr<Worker>> workers_;
   AdminServer admin_;
   std::shared_ptr<const rules::RuleSet> rules_;

@@ -55,14 +55,6 @@ bool framing_ok(const http::RequestParser& p) {
 
 }  // namespace
 
-rules::IpBytes to_ip_bytes(const asio::ip::address& a) {
-  if (a.is_v4()) return rules::IpBytes::from_v4(a.to_v4().to_uint());
-  rules::IpBytes ip;
-  const auto b = a.to_v6().to_bytes();
-  std::copy(b.begin(), b.end(), ip.bytes.begin());
-  return ip;
-}
-
 Admission admit(const WorkerContext& w, const tcp::socket& s) {
   Admission a;
   boost::system::error_code ec;

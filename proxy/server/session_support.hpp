@@ -12,6 +12,7 @@
 
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
+#include "proxy/net/destination_policy.hpp"
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "rules/cidr.hpp"
@@ -20,7 +21,7 @@ namespace edugate::proxy::server {
 
 struct ClientConnection;
 
-rules::IpBytes to_ip_bytes(const boost::asio::ip::address& a);
+using net::to_ip_bytes;
 
 /// What the client's address decides, once: whether it may use the proxy at all, and its group.
 /// The address itself goes no further than admit().

@@ -33,6 +33,16 @@ void log_if_failed(std::exception_ptr e) {
   }
 }
 
+/// A session that holds its client's slot until it ends.
+asio::awaitable<void> serve_holding(WorkerContext& w, tcp::socket socket,
+                                    ListenerConfig::Mode mode, net::ClientSlots::Slot slot) {
+  if (mode == ListenerConfig::Mode::transparent)
+    co_await serve_transparent(w, std::move(socket));
+  else
+    co_await serve_client(w, std::move(socket));
+  slot.reset();
+}
+
 asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
                                   ListenerConfig::Mode mode) {
   for (;;) {
@@ -51,19 +61,25 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
       bump(w.metrics.connections_refused_limit);
       continue;  // the socket closes as it goes out of scope
     }
-    if (mode == ListenerConfig::Mode::transparent)
-      asio::co_spawn(w.io, serve_transparent(w, std::move(socket)), log_if_failed);
-    else
-      asio::co_spawn(w.io, serve_client(w, std::move(socket)), log_if_failed);
+    boost::system::error_code pec;
+    const auto peer = socket.remote_endpoint(pec);
+    auto slot = pec ? std::nullopt : w.client_slots.acquire(net::to_ip_bytes(peer.address()));
+    if (!slot) {
+      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      bump(w.metrics.connections_refused_client_limit);
+      continue;  // closed: this device already holds max_connections_per_client
+    }
+    asio::co_spawn(w.io, serve_holding(w, std::move(socket), mode, std::move(*slot)),
+                   log_if_failed);
   }
 }
 
 }  // namespace
 
 Worker::Worker(const Config& config, const policy::Services& services,
-               std::atomic<std::uint32_t>& open_connections, reporting::Recorder* recorder,
-               const reporting::DeviceKeyring* keyring)
-    : ctx_(config, services, io_, open_connections), sweep_timer_(io_) {
+               std::atomic<std::uint32_t>& open_connections, net::ClientSlots& client_slots,
+               reporting::Recorder* recorder, const reporting::DeviceKeyring* keyring)
+    : ctx_(config, services, io_, open_connections, client_slots), sweep_timer_(io_) {
   ctx_.recorder = recorder;
   ctx_.keyring = keyring;
 }
@@ -78,6 +94,16 @@ void Worker::install_rules(std::shared_ptr<const rules::RuleSet> rules,
     asio::post(io_, std::move(apply));
   else
     apply();  // before start(): nothing runs on the worker yet
+}
+
+void Worker::install_destinations(std::shared_ptr<const net::DestinationPolicy> policy) {
+  auto apply = [this, policy = std::move(policy)]() mutable {
+    ctx_.destinations = std::move(policy);
+  };
+  if (thread_.joinable())
+    asio::post(io_, std::move(apply));
+  else
+    apply();
 }
 
 Worker::~Worker() { stop(); }

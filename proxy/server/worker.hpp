@@ -21,8 +21,8 @@ class Worker {
   /// `recorder` and `keyring` may be null (no reporting). The recorder is adopted by this worker
   /// and must only be used from its thread after start().
   Worker(const Config& config, const policy::Services& services,
-         std::atomic<std::uint32_t>& open_connections, reporting::Recorder* recorder,
-         const reporting::DeviceKeyring* keyring);
+         std::atomic<std::uint32_t>& open_connections, net::ClientSlots& client_slots,
+         reporting::Recorder* recorder, const reporting::DeviceKeyring* keyring);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -40,6 +40,8 @@ class Worker {
   /// `labels` (the stable names of its ids) go to this worker's recorder at the same moment.
   void install_rules(std::shared_ptr<const rules::RuleSet> rules,
                      std::shared_ptr<const reporting::Labels> labels);
+  /// Thread-safe: connections opened from now on are checked against `policy`.
+  void install_destinations(std::shared_ptr<const net::DestinationPolicy> policy);
   /// Thread-safe: stops everything now and joins the thread.
   void stop();
   /// Thread-safe: client connections still open on this worker.

@@ -11,6 +11,9 @@
 #include "proxy/inspect/inspector_fwd.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
+#include "proxy/net/client_slots.hpp"
+#include "proxy/net/destination_policy.hpp"
+#include "proxy/net/local_addresses.hpp"
 #include "proxy/net/pipe_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
 #include "proxy/policy/services.hpp"
@@ -29,18 +32,21 @@ struct SessionHandle {
 
 /// Everything a session on one worker needs. Lives on the worker's thread; sessions never share
 /// it with another thread (except `metrics`, read by the admin listener, and
-/// `open_connections`, shared by all workers to enforce max_connections).
+/// `open_connections` and `client_slots`, shared by all workers to enforce the connection caps).
 struct WorkerContext {
   WorkerContext(const Config& c, const policy::Services& svc, boost::asio::io_context& io_ctx,
-                std::atomic<std::uint32_t>& open)
+                std::atomic<std::uint32_t>& open, net::ClientSlots& slots)
       : config(c),
         services(svc),
         io(io_ctx),
         resolver(io_ctx),
         pool(c.limits.max_idle_upstream_per_host, c.limits.max_idle_upstream,
-             c.timeouts.upstream_idle),
+             c.timeouts.upstream_idle, &metrics.upstream_stray_bytes),
         buffers(c.limits.relay_buffer, 64),
+        destinations(std::make_shared<const net::DestinationPolicy>(
+            c.destinations, net::local_addresses(), std::vector<net::OwnListener>{})),
         open_connections(open),
+        client_slots(slots),
         inspector(inspect::make_inspector(c, svc.clock->now(), io_ctx, metrics)) {}
 
   const Config& config;
@@ -56,8 +62,14 @@ struct WorkerContext {
   Metrics metrics;
   net::UpstreamPool pool;
   net::BufferPool buffers;
+  /// Where this worker may connect for pupils (never null). Replaced on this thread when the
+  /// server posts a new one (its listeners once bound, the appliance's addresses when they
+  /// change); a connect in progress keeps the one it started with.
+  std::shared_ptr<const net::DestinationPolicy> destinations;
   net::PipePool pipes{64};  ///< for splice(2) in tunnels; lent per chunk
   std::atomic<std::uint32_t>& open_connections;
+  /// Open connections per client address, shared by all workers (max_connections_per_client).
+  net::ClientSlots& client_slots;
   std::list<SessionHandle> sessions;
   bool draining = false;
   /// HTTPS inspection state of this worker (proxy/inspect); null when the config has no

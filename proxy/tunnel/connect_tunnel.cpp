@@ -47,7 +47,9 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
   auto hello = co_await read_client_hello(client, w.config.limits.max_client_hello,
                                           t.client_hello);
   count_client_hello(w.metrics, hello);
-  if (hello.client_gone && hello.bytes.empty()) co_return;
+  // Gone, or no whole ClientHello within timeouts.client_hello: close. A tunnel that never says
+  // hello would otherwise hold a connection (and the origin's) for tunnel_idle.
+  if (hello.parse.status == tls::HelloStatus::need_more) co_return;
   if (sni_allowed) {
     const bool complete = hello.parse.status == tls::HelloStatus::complete;
     if (!sni_allowed(complete ? std::string_view(hello.parse.info.sni) : std::string_view{})) {

@@ -98,6 +98,24 @@ TEST_F(Enforcement, WarnPageThenContinueWithAPassForThatHostOnly) {
   EXPECT_EQ(get("http://social.test/", {"-H", "Cookie: edugate_pass=9999999999.0000"}).status, 403);
 }
 
+// A pupil (or a page that links pupils there) crafts the continue link's `to=`: header
+// injection through CR/LF, and open redirects through "//", a backslash or a tab that browsers
+// strip. Each gets Location: / and nothing else.
+TEST_F(Enforcement, TheContinueLinkCannotInjectHeadersOrRedirectOffSite) {
+  for (const char* to : {"%0d%0aSet-Cookie:%20evil=1", "/x%0d%0aSet-Cookie:%20evil=1",
+                         "/%09/evil.example", "//evil.example", "/%5cevil.example",
+                         "/%5c%5cevil.example", "http://evil.example/", "/a%20b", "/%00"}) {
+    const auto warn = get("http://social.test/bytes/5");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(warn.body, m, std::regex("continue\\?t=([^&\"]+)&amp;")))
+        << warn.body;
+    const auto r = get("http://social.test/.edugate/continue?t=" + m[1].str() + "&to=" + to);
+    ASSERT_EQ(r.status, 302) << to << r.run.out;
+    EXPECT_EQ(r.header("Location"), "/") << to;
+    EXPECT_EQ(r.run.out.find("evil=1"), std::string::npos) << to << r.run.out;
+  }
+}
+
 TEST_F(Enforcement, ScheduleTakesEffectAtTheBoundaryMinuteWithoutReload) {
   setup.set_time(kMonday0659);
   EXPECT_EQ(get("http://games.test/bytes/1").status, 200);

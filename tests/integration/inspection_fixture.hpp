@@ -113,8 +113,8 @@ struct InspectionSetup {
 
   /// Config: every test name routed to the TLS origin (expired.test to the expired one;
   /// www.google.com deliberately absent: only its safe-search endpoint leads anywhere).
-  std::string config(std::string_view extra = {}) const {
-    std::string c = test_config(extra);
+  std::string config(std::string_view extra = {}, int workers = 2) const {
+    std::string c = test_config(extra, workers);
     c += "rules:\n  department: " + department.string() + "\n  school: " + school.string() +
          "\n  timezone: Asia/Ho_Chi_Minh\n";
     c += "upstream_overrides:\n";

@@ -16,14 +16,22 @@
 
 namespace edugate::itest {
 
+/// The `destinations:` line tests use: their origins listen on loopback, which the destination
+/// policy refuses by default.
+inline constexpr std::string_view kLoopbackOrigins =
+    "destinations: {allow: [127.0.0.0/8, \"::1/128\"]}\n";
+
 /// A minimal appliance config for tests: one listener and the admin listener on 127.0.0.1 with
 /// kernel-chosen ports, `workers` workers (one, when a test needs every connection on the same
-/// worker), loopback clients only, plus `extra` YAML.
-inline std::string test_config(std::string_view extra = {}, int workers = 2) {
+/// worker), loopback clients only, `destinations` (default: loopback origins allowed), plus
+/// `extra` YAML.
+inline std::string test_config(std::string_view extra = {}, int workers = 2,
+                               std::string_view destinations = kLoopbackOrigins) {
   std::string c = "listeners: [{address: 127.0.0.1:0}]\n";
   c += "workers: " + std::to_string(workers) + "\n";
   c += "client_networks: [127.0.0.0/8]\n";
   c += "admin: {address: 127.0.0.1:0}\n";
+  c += destinations;
   c += extra;
   return c;
 }

@@ -225,6 +225,10 @@ profiles:
       "workers: 2\n"
       "client_networks: [10.213.0.0/28, \"fd12:3456:20::/64\"]\n"
       "admin: {address: \"127.0.0.1:0\"}\n"
+      // The lab's origins sit on the gateway's own loopback interface, which the destination
+      // policy refuses like every address of the appliance: these two are the exceptions.
+      "destinations: {allow: [" + std::string(kOriginV4) + "/32, \"" + std::string(kOriginV6) +
+      "/128\"]}\n"
       "timeouts: {request_head: 5s, upstream_connect: 5s, client_hello: 5s}\n"
       "log_level: info\n";
   c += "upstream_overrides: {forcesafesearch.google.com: \"" + std::string(kOriginV4) + ":443\"}\n";
@@ -277,6 +281,9 @@ class TransparentMode : public ::testing::Test {
     env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":80", nullptr));
     env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":443", &env.pki));
     env.origins.push_back(start_origin(lab, "[" + std::string(kOriginV6) + "]:80", nullptr));
+    // A web interface on the gateway's own LAN address (a router's, say): pupils' port-80
+    // traffic to it is redirected to edugate like any other.
+    env.origins.push_back(start_origin(lab, std::string(kGatewayLan) + ":80", nullptr));
     // edugate itself runs in the gateway namespace, through a one-line wrapper.
     const auto wrapper =
         env.files.write("edugate-in-gateway", "#!/bin/sh\nexec ip netns exec '" + lab.gateway() +
@@ -318,6 +325,17 @@ class TransparentMode : public ::testing::Test {
     return -1;
   }
 };
+
+// The original destination is the gateway itself: refused by the destination policy, so a
+// pupil cannot reach a service on the appliance by sending it port-80 traffic.
+TEST_F(TransparentMode, TheGatewaysOwnAddressIsNeverReachedThroughTheRedirect) {
+  const auto before = metric("edugate_destinations_refused_total");
+  const auto r = from_client(
+      {"http://router.test/headers", "--resolve", resolve("router.test", "80", kGatewayLan)});
+  EXPECT_EQ(r.status, 403) << r.run.err << r.body;
+  EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos);
+  EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 1);
+}
 
 TEST_F(TransparentMode, AllowedHostGetsTheOriginsContentFromTheOriginalDestination) {
   const auto r = from_client(

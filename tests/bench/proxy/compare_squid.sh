@@ -130,6 +130,7 @@ listeners: [{address: 127.0.0.1:0}]
 workers: 1
 client_networks: [127.0.0.0/8]
 connect_ports: [$origin_port]
+destinations: {allow: [127.0.0.1/32]}  # the origin listens on loopback
 admin: {enabled: false}
 log_level: warn
 limits: {max_connections: 20000}

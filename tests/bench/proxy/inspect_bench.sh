@@ -89,6 +89,7 @@ listeners: [{address: 127.0.0.1:0}]
 workers: 2
 client_networks: [127.0.0.0/8]
 admin: {address: 127.0.0.1:0}
+destinations: {allow: [127.0.0.1/32]}  # the origin listens on loopback
 log_level: warn
 upstream_overrides: {bench.test: "127.0.0.1:$origin_port"}
 rules: {department: department.yaml, school: school.yaml}

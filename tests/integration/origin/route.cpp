@@ -42,6 +42,8 @@ Route route_get(std::string_view path, std::string_view query) {
   }
   if (path.starts_with("/status/")) return numbered(RouteKind::status, path, "/status/", 200, 599);
   if (path.starts_with("/slow/")) return numbered(RouteKind::slow, path, "/slow/", 0, kMaxSlowMs);
+  if (path.starts_with("/stray/"))
+    return numbered(RouteKind::stray, path, "/stray/", 0, kMaxSlowMs);
   if (path == "/headers") return Route{RouteKind::headers};
   if (path == "/etag") return Route{RouteKind::etag};
   if (path == "/close") return Route{RouteKind::close};

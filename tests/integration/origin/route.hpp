@@ -18,6 +18,7 @@ enum class RouteKind {
   close,      ///< GET /close
   conn_id,    ///< GET /conn-id
   websocket,  ///< GET /ws (with an Upgrade: websocket request)
+  stray,      ///< GET /stray/<ms>: "first\n", then an unrequested second response <ms> later
   not_found,
   bad_method,   ///< a known path with a method it does not take (405)
   bad_request,  ///< a known path with an unusable number in it (400)
@@ -25,7 +26,7 @@ enum class RouteKind {
 
 struct Route {
   RouteKind kind = RouteKind::not_found;
-  std::uint64_t number = 0;  ///< n for /bytes, the code for /status, ms for /slow
+  std::uint64_t number = 0;  ///< n for /bytes, the code for /status, ms for /slow and /stray
   bool chunked = false;      ///< /bytes with chunked=1 in the query
 };
 

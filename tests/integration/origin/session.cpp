@@ -2,6 +2,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include "tests/integration/origin/http_io.hpp"
@@ -59,6 +60,28 @@ asio::awaitable<bool> send_sink_report(Stream& stream, beast::flat_buffer& buffe
   co_return co_await send_text(stream, ex, 200, json, fields);
 }
 
+/// A misbehaving origin: answers "first\n", then `ms` later (at once, in the same write, for 0)
+/// sends a second response nobody asked for, and goes on serving the connection. A proxy that
+/// pools such a connection hands the stray response to the next client.
+template <class Stream>
+asio::awaitable<bool> send_stray(Stream& stream, const Exchange& ex, std::uint64_t ms) {
+  const std::string first = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nfirst\n";
+  const std::string stray = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nSTRAY-SECRET\n";
+  arm(stream);
+  if (ms == 0) {
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(first + stray), kAwait);
+    co_return !ec && ex.keep_alive;
+  }
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(first), kAwait);
+  if (ec) co_return false;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(std::chrono::milliseconds(ms));
+  co_await timer.async_wait(kAwait);
+  arm(stream);
+  std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(stray), kAwait);
+  co_return !ec && ex.keep_alive;
+}
+
 /// Answers one request whose head has been read. The body, if any, is read here too.
 template <class Stream>
 asio::awaitable<bool> respond(Stream& stream, beast::flat_buffer& buffer, RequestParser& parser,
@@ -84,6 +107,8 @@ asio::awaitable<bool> respond(Stream& stream, beast::flat_buffer& buffer, Reques
     }
     case RouteKind::slow:
       co_return co_await send_slow(stream, ex, route.number);
+    case RouteKind::stray:
+      co_return co_await send_stray(stream, ex, route.number);
     case RouteKind::close:
       co_return co_await send_text(stream, ex, 200, "closing\n");
     case RouteKind::conn_id:

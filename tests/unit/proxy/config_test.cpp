@@ -101,8 +101,26 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"listeners: [{address: 127.0.0.1:3128, mod: forward}]\n"
                 "client_networks: [10.0.0.0/8]\n",
                 1, 39, "unknown key 'mod'"},
+        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
+                "destinations: {deny: [10.99.0.0/16], alow: [127.0.0.2/32]}\n",
+                3, 38, "unknown key 'alow'"},
+        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
+                "destinations: {allow: [127.0.0.2/8]}\n",
+                3, 24, "bits set below the prefix"},
         BadCase{"listeners: [{address: 127.0.0.1:3128}\nclient_networks: [10.0.0.0/8]\n", 2, 1,
                 "end of sequence flow not found"}));
+
+TEST(Config, ReadsDestinations) {
+  rules::Diagnostics d;
+  auto c = parse("listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
+                 "destinations:\n  deny: [10.99.0.0/16]\n  allow: [127.0.0.2/32]\n",
+                 d);
+  ASSERT_TRUE(c) << (d.empty() ? "" : rules::format(d[0]));
+  ASSERT_EQ(c->destinations.deny.size(), 1u);
+  EXPECT_EQ(c->destinations.deny[0].to_string(), "10.99.0.0/16");
+  ASSERT_EQ(c->destinations.allow.size(), 1u);
+  EXPECT_EQ(c->destinations.allow[0].to_string(), "127.0.0.2/32");
+}
 
 TEST(Config, MissingFileIsAClearError) {
   rules::Diagnostics d;

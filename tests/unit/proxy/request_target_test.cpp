@@ -55,6 +55,11 @@ TEST(RequestTarget, Errors) {
   EXPECT_EQ(err("http:///nohost"), http::ProxyError::bad_request);
   EXPECT_EQ(err("*"), http::ProxyError::bad_request);
   EXPECT_EQ(err("http://ex%00ample.com/"), http::ProxyError::bad_request);
+  // Boost.URL 1.81 takes the leading dotted quad as the host and the rest as a relative path
+  // (no port): the request would go to port 80 of 127.0.0.1 with the path ".:3129/metrics".
+  EXPECT_EQ(err("http://127.0.0.1.:3129/metrics"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://127.0.0.1.x:3129/"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://1.2.3.4.5:80/"), http::ProxyError::bad_request);
 }
 
 TEST(RequestTarget, ConnectAuthority) {

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -57,12 +58,40 @@ TEST(UpstreamPool, DropsConnectionsTheOriginClosed) {
 
 TEST(UpstreamPool, DropsConnectionsWithStrayBytes) {
   asio::io_context io;
-  UpstreamPool pool(4, 16, std::chrono::seconds(30));
+  std::atomic<std::uint64_t> unclean{0};
+  UpstreamPool pool(4, 16, std::chrono::seconds(30), &unclean);
   Pair p(io);
   pool.give_back(std::move(p.conn), Clock::now());
   asio::write(p.server, asio::buffer("HTTP/1.1 200 OK\r\n", 17));
   usleep(20'000);
   EXPECT_EQ(pool.take("origin:80", Clock::now()), nullptr);
+  EXPECT_EQ(unclean.load(), 1u);
+  EXPECT_EQ(pool.idle_count(), 0u);
+}
+
+// The parser read a response and the first bytes of an unrequested second one into the
+// connection's buffer: it must not go back into the pool.
+TEST(UpstreamPool, RefusesAConnectionWithBytesInItsBuffer) {
+  asio::io_context io;
+  std::atomic<std::uint64_t> unclean{0};
+  UpstreamPool pool(4, 16, std::chrono::seconds(30), &unclean);
+  Pair p(io);
+  const std::string stray = "HTTP/1.1 200 OK\r\n";
+  asio::buffer_copy(p.conn->buffer.prepare(stray.size()), asio::buffer(stray));
+  p.conn->buffer.commit(stray.size());
+  EXPECT_FALSE(pool.give_back(std::move(p.conn), Clock::now()));
+  EXPECT_EQ(pool.idle_count(), 0u);
+  EXPECT_EQ(unclean.load(), 1u);
+}
+
+TEST(UpstreamPool, KeepsAndHandsOutACleanConnection) {
+  asio::io_context io;
+  std::atomic<std::uint64_t> unclean{0};
+  UpstreamPool pool(4, 16, std::chrono::seconds(30), &unclean);
+  Pair p(io);
+  EXPECT_TRUE(pool.give_back(std::move(p.conn), Clock::now()));
+  EXPECT_NE(pool.take("origin:80", Clock::now()), nullptr);
+  EXPECT_EQ(unclean.load(), 0u);
 }
 
 TEST(UpstreamPool, ExpiresIdleConnectionsAndHonoursLimits) {

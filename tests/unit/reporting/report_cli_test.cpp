@@ -76,6 +76,23 @@ class ReportCli : public ::testing::Test {
   std::string config = dir.file("edugate.yaml");
 };
 
+// Someone who can write the key directory leaves a link at the temporary name, pointing at a
+// file they can read: the key must not be written through it.
+TEST_F(ReportCli, KeygenNeverWritesThroughALinkAtItsTemporaryName) {
+  std::filesystem::create_directories(in("keys"));
+  const auto trap = in("trap");
+  std::ofstream(trap) << "";
+  std::filesystem::permissions(trap, std::filesystem::perms::all);
+  std::filesystem::create_symlink(trap, in("keys/school-y.key.tmp"));
+  auto keygen = run(fmt::format("report keygen --out {} --name school-y", in("keys")));
+  ASSERT_EQ(keygen.status, 0) << keygen.output;
+  EXPECT_EQ(slurp(trap), "") << "the private key went through the link";
+  struct stat st {};
+  ASSERT_EQ(::lstat(in("keys/school-y.key").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST_F(ReportCli, KeygenWeeklyVerifyTamperMerge) {
   auto keygen = run(fmt::format("report keygen --out {} --name school-x", in("keys")));
   ASSERT_EQ(keygen.status, 0) << keygen.output;

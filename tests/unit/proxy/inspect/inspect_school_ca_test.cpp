@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -133,7 +134,31 @@ TEST(CaStore, RefusesAnExpiredCaAndAWorldReadableKey) {
   EXPECT_NE(error.find("expired"), std::string::npos) << error;
   fs::permissions(key, fs::perms::others_read, fs::perm_options::add);
   EXPECT_FALSE(load_school_ca(cert, key, test_now(), error));
-  EXPECT_NE(error.find("readable by every user"), std::string::npos) << error;
+  EXPECT_NE(error.find("open to its group or other users (mode 604"), std::string::npos) << error;
+}
+
+// Group bits too: a key shared with a group (say, every admin of the box) is a key any of them
+// can mint certificates for every site with.
+TEST(CaStore, RefusesAGroupReadableOrWritableKey) {
+  TempDir dir;
+  std::string error;
+  ASSERT_TRUE(write_school_ca(make_test_ca(), dir.path(), error));
+  const auto cert = (dir.path() / kCaCertPem).string(), key = (dir.path() / kCaKeyPem).string();
+  ASSERT_TRUE(load_school_ca(cert, key, test_now(), error)) << error;
+  for (const auto bit : {fs::perms::group_read, fs::perms::group_write, fs::perms::others_write}) {
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | bit,
+                    fs::perm_options::replace);
+    EXPECT_FALSE(load_school_ca(cert, key, test_now(), error));
+    EXPECT_NE(error.find("open to its group or other users"), std::string::npos) << error;
+  }
+  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  EXPECT_TRUE(load_school_ca(cert, key, test_now(), error)) << error;
+  // Another owner: only testable as root (chown).
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(key.c_str(), 65534, 65534), 0);
+    EXPECT_FALSE(load_school_ca(cert, key, test_now(), error));
+    EXPECT_NE(error.find("belongs to user id 65534"), std::string::npos) << error;
+  }
 }
 
 TEST(CaStore, RefusesALeafCertificateAsCa) {
