@@ -40,7 +40,9 @@ namespace edugate::proxy {
   X(warn_continued, "Clicks on a warn page's continue button")                           \
   X(sni_blocked, "Tunnels closed because the ClientHello named a blocked host")          \
   X(portal_requests, "Requests for edugate's own pages (report form)")                   \
-  X(portal_reports, "Anonymous site reports received")                                    \
+  X(portal_reports, "Anonymous site reports counted")                                     \
+  X(portal_reports_refused, "Report forms refused: another site's page or a stale token")  \
+  X(portal_reports_not_counted, "Reports not counted: repeated, or over the daily cap")    \
   X(upstream_connects, "New upstream TCP connections")                                    \
   X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")         \
   X(upstream_retried, "Requests retried after a pooled connection turned out dead")       \

@@ -101,9 +101,21 @@ Report build_report(const StoreExtract& data, const ReportRequest& request,
     if (c.day >= request.period.from && c.day <= request.period.to) add_count(c, sums);
   for (const auto& [k, n] : sums) {
     if (n == 0) continue;
-    r.entries.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n,
-                         devices_of(data, k), false, 0});
+    const auto devices = devices_of(data, k);
+    // Events (a pupil's report, a review request) publish distinct devices: one device sending
+    // the form again and again must not move the figure.
+    const auto t = parse_tallied(std::get<1>(k));
+    const bool event = t && !is_request(*t);
+    r.entries.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k),
+                         event ? std::min(n, devices) : n, devices, false, 0});
   }
+  if (std::any_of(r.entries.begin(), r.entries.end(), [](const ReportEntry& e) {
+        const auto t = parse_tallied(e.action);
+        return t && !is_request(*t);
+      }))
+    r.notes.emplace_back(
+        "review_request and site_report count distinct devices per day, not form submissions "
+        "(each device counts once per domain and day).");
   r.top_domains = top_domains(data, request);
   add_labels(data, r);
   const auto s = apply_suppression(r);

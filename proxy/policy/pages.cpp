@@ -31,6 +31,12 @@ std::optional<PageTemplates> load_pages(const std::string& dir, rules::Diagnosti
   read("block.html", out.block);
   read("warn.html", out.warn);
   read("report.html", out.report);
+  if (ok && out.report.find("{{token}}") == std::string::npos) {
+    diags.push_back({dir + "/report.html", 0, 0,
+                     "the report form needs <input type=\"hidden\" name=\"token\" "
+                     "value=\"{{token}}\"> inside its <form> (anti-forgery token)"});
+    ok = false;
+  }
   if (!ok) return std::nullopt;
   return out;
 }

@@ -14,14 +14,17 @@ namespace edugate::proxy::policy {
 struct PageTemplates {
   std::string block;   ///< block page: host, category_vi/en, reason_vi/en, review_url, school_name
   std::string warn;    ///< warn interstitial: host, category_vi/en, continue_url
-  std::string report;  ///< anonymous report form: action, domain, notice, wrongly_checked
+  /// anonymous report form: action, domain, cat, token (must appear: the form's anti-forgery
+  /// field), notice, harmful_checked, wrongly_checked
+  std::string report;
 };
 
 /// The copies of etc/pages built into the binary (used when the config names no `pages`).
 PageTemplates builtin_pages();
 
 /// Reads block.html, warn.html and report.html from `dir`; each missing or unreadable file is a
-/// diagnostic, and nullopt is returned then.
+/// diagnostic, and so is a report.html without {{token}} (no report could ever be accepted
+/// from it); nullopt is returned then.
 std::optional<PageTemplates> load_pages(const std::string& dir, rules::Diagnostics& diags);
 
 struct PageValue {

@@ -46,7 +46,7 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
       signals_(main_io_),
       drain_timer_(main_io_),
       address_timer_(main_io_),
-      client_slots_(config_.limits.max_connections_per_client),
+      shared_(config_),
       admin_(main_io_),
       rules_(std::move(rules.rules)),
       rules_configured_(rules.configured) {
@@ -54,7 +54,7 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
     auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
     const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
     workers_.push_back(
-        std::make_unique<Worker>(config_, *services_, open_connections_, client_slots_, recorder,
+        std::make_unique<Worker>(config_, *services_, open_connections_, shared_, recorder,
                                  keyring));
   }
   install_rules(rules_);

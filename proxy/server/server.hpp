@@ -16,6 +16,7 @@
 #include "proxy/server/report_api.hpp"
 #include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/rules_source.hpp"
+#include "proxy/server/shared_limits.hpp"
 #include "proxy/server/worker.hpp"
 
 namespace edugate::proxy::server {
@@ -70,7 +71,7 @@ class Server {
   bool destinations_installed_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::atomic<std::uint32_t> open_connections_{0};
-  net::ClientSlots client_slots_;
+  SharedLimits shared_;
   std::vector<std::unique_ptr<Worker>> workers_;
   AdminServer admin_;
   std::shared_ptr<const rules::RuleSet> rules_;

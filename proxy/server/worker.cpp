@@ -77,9 +77,9 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
 }  // namespace
 
 Worker::Worker(const Config& config, const policy::Services& services,
-               std::atomic<std::uint32_t>& open_connections, net::ClientSlots& client_slots,
+               std::atomic<std::uint32_t>& open_connections, SharedLimits& shared,
                reporting::Recorder* recorder, const reporting::DeviceKeyring* keyring)
-    : ctx_(config, services, io_, open_connections, client_slots), sweep_timer_(io_) {
+    : ctx_(config, services, io_, open_connections, shared), sweep_timer_(io_) {
   ctx_.recorder = recorder;
   ctx_.keyring = keyring;
 }

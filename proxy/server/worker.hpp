@@ -21,7 +21,7 @@ class Worker {
   /// `recorder` and `keyring` may be null (no reporting). The recorder is adopted by this worker
   /// and must only be used from its thread after start().
   Worker(const Config& config, const policy::Services& services,
-         std::atomic<std::uint32_t>& open_connections, net::ClientSlots& client_slots,
+         std::atomic<std::uint32_t>& open_connections, SharedLimits& shared,
          reporting::Recorder* recorder, const reporting::DeviceKeyring* keyring);
   ~Worker();
   Worker(const Worker&) = delete;

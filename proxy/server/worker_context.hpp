@@ -12,6 +12,7 @@
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/client_slots.hpp"
+#include "proxy/server/shared_limits.hpp"
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/net/pipe_pool.hpp"
@@ -32,10 +33,10 @@ struct SessionHandle {
 
 /// Everything a session on one worker needs. Lives on the worker's thread; sessions never share
 /// it with another thread (except `metrics`, read by the admin listener, and
-/// `open_connections` and `client_slots`, shared by all workers to enforce the connection caps).
+/// `open_connections`, `client_slots` and `report_guard`, shared by all workers).
 struct WorkerContext {
   WorkerContext(const Config& c, const policy::Services& svc, boost::asio::io_context& io_ctx,
-                std::atomic<std::uint32_t>& open, net::ClientSlots& slots)
+                std::atomic<std::uint32_t>& open, SharedLimits& shared)
       : config(c),
         services(svc),
         io(io_ctx),
@@ -46,7 +47,8 @@ struct WorkerContext {
         destinations(std::make_shared<const net::DestinationPolicy>(
             c.destinations, net::local_addresses(), std::vector<net::OwnListener>{})),
         open_connections(open),
-        client_slots(slots),
+        client_slots(shared.client_slots),
+        report_guard(shared.reports),
         inspector(inspect::make_inspector(c, svc.clock->now(), io_ctx, metrics)) {}
 
   const Config& config;
@@ -70,6 +72,8 @@ struct WorkerContext {
   std::atomic<std::uint32_t>& open_connections;
   /// Open connections per client address, shared by all workers (max_connections_per_client).
   net::ClientSlots& client_slots;
+  /// The report form's anti-forgery key and per-device daily caps, shared by all workers.
+  policy::ReportGuard& report_guard;
   std::list<SessionHandle> sessions;
   bool draining = false;
   /// HTTPS inspection state of this worker (proxy/inspect); null when the config has no

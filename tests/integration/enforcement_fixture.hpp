@@ -3,6 +3,7 @@
 // A small, readable rule set for the enforcement tests, written into a temp dir, and an edugate
 // whose clock the test controls (`run --test-clock FILE`).
 
+#include <regex>
 #include <string>
 
 #include "tests/integration/proxy_fixture.hpp"
@@ -94,5 +95,26 @@ struct EnforcementSetup {
     return o;
   }
 };
+
+/// The anti-forgery token in a report form page, or "".
+inline std::string form_token(const std::string& page) {
+  std::smatch m;
+  static const std::regex re("name=\"token\" value=\"([0-9a-f]+)\"");
+  return std::regex_search(page, m, re) ? m[1].str() : std::string();
+}
+
+/// A pupil at `client` (a loopback address) sends the report form as a browser does: it loads
+/// the form (which carries its token), then posts `fields` back with that token and the
+/// portal's Origin. `origin` empty: no Origin header.
+inline HttpReply send_report(const EdugateProcess& e, const std::string& client,
+                             const std::string& fields,
+                             const std::string& origin = "http://edugate.lan") {
+  const auto form = via(e, {"--interface", client, "http://edugate.lan/bao-cao"});
+  std::vector<std::string> args = {"--interface", client, "--data",
+                                   fields + "&token=" + form_token(form.body)};
+  if (!origin.empty()) args.insert(args.end(), {"-H", "Origin: " + origin});
+  args.push_back("http://edugate.lan/bao-cao");
+  return via(e, args);
+}
 
 }  // namespace edugate::itest

@@ -156,11 +156,12 @@ TEST_F(Enforcement, PortalTakesAnonymousReports) {
   EXPECT_NE(r.body.find("Báo cáo trang web"), std::string::npos);
   EXPECT_NE(r.body.find("value=\"blocked.test\""), std::string::npos);
   EXPECT_NE(r.body.find("111"), std::string::npos);
-  r = get("http://edugate.lan/bao-cao", {"--data", "domain=https%3A%2F%2FBad.Example.com%2Fx&kind=harmful"});
+  EXPECT_NE(r.body.find("href=\"tel:111\""), std::string::npos);  // tap to call
+  r = send_report(edugate, "127.0.0.1", "domain=https%3A%2F%2FBad.Example.com%2Fx&kind=harmful");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("Cảm ơn em"), std::string::npos) << r.body;
-  r = get("http://edugate.lan/bao-cao", {"--data", "domain=not a domain&kind=harmful"});
-  EXPECT_NE(r.body.find("chưa đúng"), std::string::npos);
+  r = send_report(edugate, "127.0.0.1", "domain=not+a+domain&kind=harmful");  // as a browser encodes it
+  EXPECT_NE(r.body.find("chưa đúng"), std::string::npos) << r.status << r.body;
   EXPECT_EQ(metric(edugate, "edugate_portal_reports_total"), 1);
 }
 

@@ -34,8 +34,7 @@ TEST(Privacy, NothingIdentifyingIsStoredOrLogged) {
                            "PupilBrowser/7.3", url});
       ASSERT_NE(r.out, "000") << client << " " << url << ": " << r.err;
     }
-    curl({"--interface", client, "-x", edugate.proxy().url(), "--data",
-          "domain=reported-site.test&kind=harmful", "http://edugate.lan/bao-cao"});
+    EXPECT_EQ(send_report(edugate, client, "domain=reported-site.test&kind=harmful").status, 200);
   }
   // Let a flush happen, then stop cleanly (final flush).
   std::this_thread::sleep_for(milliseconds(1500));

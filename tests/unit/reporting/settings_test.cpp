@@ -30,6 +30,7 @@ TEST(ReportingSettings, DefaultsWhenTheSectionIsAbsent) {
   EXPECT_FALSE(p.settings->epsilon);
   EXPECT_EQ(p.settings->flush_interval, std::chrono::seconds(10));
   EXPECT_EQ(p.settings->store, "/var/lib/edugate/edugate.db");
+  EXPECT_EQ(p.settings->max_store_size, 512ull << 20);  // a flood cannot fill the disk
 }
 
 TEST(ReportingSettings, ReadsEveryKeyAndResolvesRelativePaths) {
@@ -44,7 +45,7 @@ TEST(ReportingSettings, ReadsEveryKeyAndResolvesRelativePaths) {
       "  school_name: Trường THCS Nguyễn Du\n"
       "  signing_key: keys/school.key\n"
       "  retention_weeks: 4\n"
-      "  max_store_size: 512MiB\n"
+      "  max_store_size: 256MiB\n"
       "  top_domains: 15\n"
       "  api:\n"
       "    tokens: [" +
@@ -63,7 +64,7 @@ TEST(ReportingSettings, ReadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(s.school_id, "thcs-nguyen-du.hn");
   EXPECT_EQ(s.school_name, "Trường THCS Nguyễn Du");
   EXPECT_EQ(s.retention_weeks, 4);
-  EXPECT_EQ(s.max_store_size, 512ull << 20);
+  EXPECT_EQ(s.max_store_size, 256ull << 20);
   EXPECT_EQ(s.top_domains, 15);
   ASSERT_EQ(s.api_token_hashes.size(), 1u);
   EXPECT_EQ(s.api_burst, 2);
