@@ -58,6 +58,7 @@ namespace edugate::proxy {
   X(inspect_sessions, "Client TLS sessions terminated with a school-CA certificate")      \
   X(inspect_block_pages, "Block pages shown inside TLS (blocked CONNECT or SNI)")        \
   X(inspect_requests, "HTTP requests decided inside inspected TLS")                      \
+  X(inspect_misdirected, "Inspected requests whose Host was not the tunnel's name (421)")  \
   X(inspect_mints, "Leaf certificates minted")                                           \
   X(inspect_cache_hits, "Leaf certificates found in the cache")                          \
   X(inspect_mint_waits, "Sessions that waited for another session's mint")               \

@@ -29,6 +29,9 @@ Text text_of(ProxyError e) {
     case ProxyError::not_a_proxy_request:
       return {S::bad_request, "Đây là máy chủ lọc nội dung edugate; hãy cấu hình nó làm proxy.",
               "This is the edugate filtering proxy; configure it as your HTTP proxy."};
+    case ProxyError::misdirected:
+      return {S::misdirected_request, "Yêu cầu gửi nhầm trang web trong kết nối này.",
+              "This request names another site than the connection it came on."};
     case ProxyError::uri_too_long:
       return {S::uri_too_long, "Địa chỉ trang quá dài.", "The URL is too long."};
     case ProxyError::header_too_large:

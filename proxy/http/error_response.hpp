@@ -18,6 +18,7 @@ enum class ProxyError {
   forbidden_destination,  // 403: the destination policy refuses the address
   not_a_proxy_request,  // 400: origin-form request on a forward listener
   uri_too_long,         // 414
+  misdirected,          // 421: inside an inspected tunnel, a Host that is not the tunnel's name
   header_too_large,     // 431
   loop_detected,        // 508
   scheme_unsupported,   // 501

@@ -85,22 +85,21 @@ struct AfterHello {
 
 asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
                                                 server::ClientConnection& c,
-                                                const ConnectRequest& r, const TunnelFacts& f,
-                                                const RememberedHost& remembered) {
+                                                const ConnectRequest& r, const TunnelFacts& f) {
   AfterHello out;
   out.hello = co_await tunnel::read_client_hello(c, w.config.limits.max_client_hello,
                                                  w.config.timeouts.client_hello);
   tunnel::count_client_hello(w.metrics, out.hello);
   auto judged = judge_hello(r.rules, r.group_id, r.target.host, r.target.port, r.verdict,
-                            out.hello.parse, f, w.services.clock->now(), remembered);
+                            out.hello.parse, f, w.services.clock->now());
   out.verdict = std::move(judged.verdict);
   out.name = std::move(judged.name);
   // Gone, or no whole ClientHello within timeouts.client_hello: close (step: close).
   if (out.hello.parse.status == tls::HelloStatus::need_more) co_return out;
   const TunnelFacts& g = judged.facts;
   out.step = plan_tunnel(g);
-  if (g.sni_exempt || g.sni_remembered) {
-    bump(g.sni_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
+  if ((g.host_exempt || g.host_remembered) && !g.sni_other_host) {
+    bump(g.host_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
   } else if (g.hello != tls::HelloStatus::complete) {
     bump(w.metrics.inspect_fallback_not_tls);
   }
@@ -180,7 +179,7 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
           c.stream, asio::buffer(kEstablished, sizeof kEstablished - 1), kTuple);
       ec)
     co_return true;
-  auto a = co_await read_hello_and_plan(w, c, r, f, remembered);
+  auto a = co_await read_hello_and_plan(w, c, r, f);
   const bool sni_named = a.name != r.verdict.host;
   switch (a.step) {
     case TunnelStep::close:

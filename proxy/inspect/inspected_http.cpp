@@ -10,6 +10,7 @@
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/http_gatekeeper.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "rules/normalize/host.hpp"
 #include "rules/rule_set.hpp"
 
 namespace edugate::proxy::inspect {
@@ -117,6 +118,12 @@ asio::awaitable<Step> handle_request(server::WorkerContext& w, Inspector& inspec
     co_return co_await refuse(w, client, ProxyError::bad_request, version);
   }
   auto& target = std::get<http::ForwardTarget>(parsed);
+  // Every request goes to the tunnel's origin: one that names another host (in its Host) would
+  // be decided on that host and sent to this one. Misdirected (RFC 9110 15.5.20).
+  if (std::string host; !rules::normalize_host_into(target.host, host) || host != t.name) {
+    bump(w.metrics.inspect_misdirected);
+    co_return co_await refuse(w, client, ProxyError::misdirected, version);
+  }
   const auto& s = w.services;
   policy::HttpGateInput in;
   in.group = t.group_id;

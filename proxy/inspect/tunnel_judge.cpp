@@ -18,8 +18,7 @@ TunnelFacts connect_facts(const rules::RuleSet& rules, rules::GroupId group,
 HelloJudgement judge_hello(const rules::RuleSet& rules, rules::GroupId group,
                            std::string_view connect_host, std::uint16_t port,
                            const policy::ConnectVerdict& host, const tls::HelloParse& hello,
-                           TunnelFacts before, std::chrono::system_clock::time_point now,
-                           const RememberedHost& remembered) {
+                           TunnelFacts before, std::chrono::system_clock::time_point now) {
   HelloJudgement out;
   out.verdict = host;
   out.name = certificate_name(host.host, hello);
@@ -30,10 +29,7 @@ HelloJudgement judge_hello(const rules::RuleSet& rules, rules::GroupId group,
   f.hello_read = true;
   f.hello = hello.status;
   f.sni_blocked = out.verdict.decision.action == rules::Action::block;
-  if (out.name != host.host) {
-    f.sni_exempt = rules.inspect_exempt(group, out.name);
-    f.sni_remembered = remembered(out.name);
-  }
+  f.sni_other_host = out.name != host.host;
   return out;
 }
 

@@ -36,12 +36,11 @@ struct HelloJudgement {
 
 /// After the ClientHello `hello` (whatever its status): decides again on CONNECT host + SNI
 /// when the SNI names another host (domain fronting is blocked like the classic tunnel does),
-/// and checks that name's exemption and memory. `connect_host` and `port` are the CONNECT
-/// target as sent. Pure apart from `remembered`; thread-safe.
+/// and notes whether it does (an exemption holds only for the CONNECT host's own name).
+/// `connect_host` and `port` are the CONNECT target as sent. Pure; thread-safe.
 HelloJudgement judge_hello(const rules::RuleSet& rules, rules::GroupId group,
                            std::string_view connect_host, std::uint16_t port,
                            const policy::ConnectVerdict& host, const tls::HelloParse& hello,
-                           TunnelFacts before, std::chrono::system_clock::time_point now,
-                           const RememberedHost& remembered);
+                           TunnelFacts before, std::chrono::system_clock::time_point now);
 
 }  // namespace edugate::proxy::inspect

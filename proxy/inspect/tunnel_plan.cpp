@@ -7,20 +7,25 @@ namespace {
 using rules::InspectMode;
 
 TunnelStep before_hello(const TunnelFacts& f) noexcept {
-  const bool may_terminate = !f.host_exempt && !f.host_remembered;
-  if (f.mode == InspectMode::none || !may_terminate)
-    return f.host_blocked ? TunnelStep::refuse : TunnelStep::tunnel;
-  // Blocked: terminate to show the page. Allowed: read the ClientHello ourselves, to inspect
-  // (all) or to show the page should the SNI be blocked (blocked-only).
+  if (f.mode == InspectMode::none) return f.host_blocked ? TunnelStep::refuse : TunnelStep::tunnel;
+  // An exempt (or remembered) host that is blocked: no page may be shown, refuse at once.
+  if (f.host_blocked && (f.host_exempt || f.host_remembered)) return TunnelStep::refuse;
+  // Otherwise read the ClientHello ourselves: to inspect (all), to show the page should the
+  // SNI be blocked, and to check that an exempt host's SNI names that host.
   return TunnelStep::read_hello;
 }
 
 TunnelStep after_hello(const TunnelFacts& f) noexcept {
   const bool blocked = f.host_blocked || f.sni_blocked;
   const bool tls = f.hello == tls::HelloStatus::complete;
-  const bool may_terminate = tls && f.mode != InspectMode::none && !f.host_exempt &&
-                             !f.sni_exempt && !f.host_remembered && !f.sni_remembered;
+  const bool kept_whole = (f.host_exempt || f.host_remembered) && !f.sni_other_host;
+  const bool may_terminate = tls && f.mode != InspectMode::none && !kept_whole;
   if (blocked) return may_terminate ? TunnelStep::block_page : TunnelStep::close;
+  // Looks like TLS but is no ClientHello edugate can read (an SNI its parser refuses while
+  // OpenSSL would take it, a record over the cap), or none came in time: never relayed blind.
+  if (f.mode != InspectMode::none && f.hello != tls::HelloStatus::complete &&
+      f.hello != tls::HelloStatus::not_tls)
+    return TunnelStep::close;
   if (may_terminate && f.mode == InspectMode::all) return TunnelStep::inspect;
   return TunnelStep::pass_through;
 }

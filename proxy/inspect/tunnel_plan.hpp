@@ -19,9 +19,8 @@ struct TunnelFacts {
   bool host_remembered = false;  ///< a client refused our certificate for this host lately
   bool hello_read = false;       ///< the facts below are known (after 200 and the ClientHello)
   tls::HelloStatus hello = tls::HelloStatus::need_more;
-  bool sni_blocked = false;  ///< the decision on host + SNI blocks (domain fronting too)
-  bool sni_exempt = false;
-  bool sni_remembered = false;
+  bool sni_blocked = false;     ///< the decision on host + SNI blocks (domain fronting too)
+  bool sni_other_host = false;  ///< the SNI names another host than the CONNECT request
 };
 
 enum class TunnelStep {
@@ -35,10 +34,15 @@ enum class TunnelStep {
 };
 
 /// The next step for a CONNECT. Before the ClientHello (`hello_read` false) it returns refuse,
-/// tunnel or read_hello; after it, close, pass_through, block_page or inspect. Guarantees, for
-/// any input: nothing exempt or remembered is ever decrypted; mode none never decrypts; a
-/// blocked tunnel never reaches the origin; `inspect` only in mode all on a complete
-/// ClientHello; `block_page` only for a blocked tunnel in mode blocked-only or all.
+/// tunnel or read_hello; after it, close, pass_through, block_page or inspect. Exemption (and
+/// the memory of clients that refused inspection) is decided on the CONNECT host and holds only
+/// when the SNI names that same host (or none): an exempt name in the SNI behind another CONNECT
+/// host exempts nothing. Guarantees, for any input: a tunnel whose CONNECT host is exempt or
+/// remembered and whose SNI names no other host is never decrypted; mode none never decrypts; a
+/// blocked tunnel never reaches the origin; in an inspecting group, bytes that start like TLS
+/// but do not parse as a ClientHello (or none came in time) are closed, never passed through;
+/// `inspect` only in mode all on a complete ClientHello; `block_page` only for a blocked tunnel
+/// in mode blocked-only or all.
 TunnelStep plan_tunnel(const TunnelFacts& f) noexcept;
 
 /// The name the minted certificate must carry: the ClientHello's SNI when it has one, else the

@@ -194,6 +194,56 @@ TEST_F(Inspection, BytesThatAreNotTlsAreRelayedAsTheClassicTunnelWould) {
   EXPECT_EQ(metric(edugate, "edugate_inspect_sessions_total"), 0);
 }
 
+// CONNECT allowed.test:443 with the SNI of an exempt bank: before, the exempt SNI passed the
+// tunnel through undecrypted, so nothing inside it was filtered. The exemption belongs to the
+// CONNECT host and holds only when the SNI names it.
+TEST_F(Inspection, AnExemptSniBehindAnotherHostIsInspected) {
+  const std::vector<std::string> front = {"--connect-to", "bank.test:443:allowed.test:443"};
+  auto args = front;
+  args.push_back("https://bank.test/bytes/5");
+  const auto r = school(args);
+  EXPECT_EQ(status_of(r), "200") << r.err;
+  EXPECT_NE(r.err.find("edugate school CA"), std::string::npos) << r.err;
+  EXPECT_EQ(metric(edugate, "edugate_inspect_sessions_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_inspect_exempt_total"), 0);
+  // Inside, requests are decided and held to the tunnel's name: allowed.test's blocked path,
+  // asked for by Host through the bank's name, is refused.
+  args = front;
+  args.insert(args.end(), {"-H", "Host: allowed.test", "https://bank.test/forbidden"});
+  EXPECT_EQ(status_of(school(args)), "421");
+}
+
+// Inside an inspected tunnel every request goes to the tunnel's origin: a Host naming another
+// site was decided on that site (here: blocked.test's block page, or an allowed host's
+// verdict for a blocked origin) while going to this one.
+TEST_F(Inspection, ARequestForAnotherHostInsideATunnelIs421) {
+  auto r = school({"-H", "Host: blocked.test", "https://allowed.test/bytes/5"});
+  EXPECT_EQ(status_of(r), "421") << r.err;
+  r = school({"-H", "Host: allowed.test", "--connect-to", "blocked.test:443:allowed.test:443",
+              "https://blocked.test/bytes/5"});
+  EXPECT_EQ(status_of(r), "403") << r.err;  // the tunnel itself is blocked: its page
+  EXPECT_EQ(metric(edugate, "edugate_inspect_misdirected_total"), 1);
+  // The same host, written another way (case, port), is the same host.
+  r = school({"-H", "Host: ALLOWED.test:443", "https://allowed.test/bytes/5"});
+  EXPECT_EQ(status_of(r), "200") << r.err;
+}
+
+// An SNI edugate's parser refuses but OpenSSL sends and accepts ("allowed.test!"): the bytes
+// look like TLS but are no ClientHello edugate can read. Before, that counted as "not TLS" and
+// the tunnel went through undecrypted; in an inspecting group it is closed now.
+TEST_F(Inspection, AClientHelloThatLooksLikeTlsButDoesNotParseIsClosed) {
+  const auto r = run_command({"openssl", "s_client", "-proxy", edugate.proxy().authority(),
+                              "-connect", "allowed.test:443", "-servername", "allowed.test!",
+                              "-CAfile", setup.pki.ca_cert.string(), "-verify_return_error"},
+                             milliseconds(15000));
+  // Closed before anything reached the origin: no certificate came back, no upstream connect.
+  EXPECT_NE(r.out.find("no peer certificate available"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("edugate test CA"), std::string::npos) << r.out;
+  EXPECT_EQ(metric(edugate, "edugate_upstream_connects_total"), 0);
+  EXPECT_EQ(metric(edugate, "edugate_client_hello_not_tls_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_inspect_sessions_total"), 0);
+}
+
 TEST_F(Inspection, BlockedHostGetsThePageOverTlsInModeAll) {
   const auto r = school({"https://blocked.test/anything"});
   EXPECT_EQ(status_of(r), "403") << r.err;

@@ -5,7 +5,11 @@
 // (bit 0: the CONNECT host, bit 1: the SNI), the rest is what the client sent after the 200.
 // Besides "no crash, no UB", it checks the promises inspection makes on every input:
 //  - a group in mode none never gets its TLS terminated;
-//  - nothing exempt (category or domain, host or SNI) or remembered is ever decrypted;
+//  - a tunnel whose CONNECT host is exempt (category or domain) or remembered, and whose SNI
+//    names no other host, is never decrypted (an exempt SNI behind another host exempts
+//    nothing: that was a way around inspection);
+//  - in an inspecting group, bytes that start like TLS but are no readable ClientHello are
+//    closed, never passed through;
 //  - a blocked CONNECT host or SNI never reaches the origin (no pass_through, no inspect);
 //  - inspect only in mode all, on a complete ClientHello, for a non-empty name.
 #include <array>
@@ -104,8 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (first != TunnelStep::read_hello) return 0;
 
   const auto hello = proxy::tls::parse_client_hello(std::span(data + 2, size - 2));
-  const auto judged = proxy::inspect::judge_hello(rules, group, connect_host, 443, host, hello,
-                                                  before, now, remembered);
+  const auto judged =
+      proxy::inspect::judge_hello(rules, group, connect_host, 443, host, hello, before, now);
   const auto step = proxy::inspect::plan_tunnel(judged.facts);
   const bool decrypts = step == TunnelStep::inspect || step == TunnelStep::block_page;
   const bool blocked = judged.verdict.decision.action == rules::Action::block;
@@ -114,9 +118,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (decrypts) {
     require(!judged.name.empty());
     require(hello.status == proxy::tls::HelloStatus::complete);
-    require(!rules.inspect_exempt(group, host.host) && !rules.inspect_exempt(group, judged.name));
-    require(!host_remembered && !(judged.name != host.host && sni_remembered));
+    const bool same_name = judged.name == host.host;
+    require(!(rules.inspect_exempt(group, host.host) && same_name));
+    require(!(host_remembered && same_name));
   }
+  if (mode != rules::InspectMode::none && hello.status != proxy::tls::HelloStatus::complete &&
+      hello.status != proxy::tls::HelloStatus::not_tls)
+    require(step == TunnelStep::close);
   if (step == TunnelStep::inspect) require(mode == rules::InspectMode::all && !blocked);
   return 0;
 }
