@@ -33,6 +33,9 @@ namespace edugate::proxy {
   X(client_hello_too_large, "ClientHellos over the size cap")                             \
   X(client_hello_timeout, "Tunnels where no ClientHello arrived in time")                 \
   X(websocket_upgrades, "WebSocket upgrades relayed")                                     \
+  X(transparent_name_mismatch,                                                            \
+    "Transparent requests whose SNI or Host does not resolve to where they were going "   \
+    "(decided on the address instead)")                                                   \
   X(decisions_allow, "Requests and tunnels allowed by the rules")                        \
   X(decisions_block, "Requests and tunnels blocked by the rules")                        \
   X(decisions_warn, "Warn pages shown")                                                   \

@@ -70,6 +70,13 @@ asio::awaitable<Resolved> resolve(server::WorkerContext& w, std::string_view hos
 
 }  // namespace
 
+asio::awaitable<std::vector<tcp::endpoint>> resolve_upstream(server::WorkerContext& w,
+                                                             std::string_view host,
+                                                             std::uint16_t port) {
+  auto resolved = co_await resolve(w, host, port);
+  co_return std::move(resolved.endpoints);
+}
+
 asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::string_view host,
                                                 std::uint16_t port) {
   ConnectResult out;

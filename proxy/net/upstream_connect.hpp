@@ -1,10 +1,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "proxy/http/error_response.hpp"
 #include "proxy/net/upstream_connection.hpp"
@@ -27,6 +29,12 @@ struct ConnectResult {
 /// worker's metrics.
 boost::asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w,
                                                        std::string_view host, std::uint16_t port);
+
+/// The addresses `host` names, the way connect_upstream() finds them (an upstream_overrides
+/// entry, an IP literal as is, else DNS within timeouts.upstream_connect); empty when it does not
+/// resolve. Not checked against the destination policy.
+boost::asio::awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve_upstream(
+    server::WorkerContext& w, std::string_view host, std::uint16_t port);
 
 /// A pooled connection for host:port when one is idle and clean (see net::IdlePool), else a new
 /// one.

@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <chrono>
 #include <list>
+#include <string>
+#include <unordered_map>
 
 #include "proxy/config.hpp"
 #include "proxy/inspect/inspector_fwd.hpp"
@@ -75,6 +78,13 @@ struct WorkerContext {
   /// The report form's anti-forgery key and per-device daily caps, shared by all workers.
   policy::ReportGuard& report_guard;
   std::list<SessionHandle> sessions;
+  /// Transparent mode's host verification: "name|address bytes" → does the name resolve there,
+  /// until when (net::name_resolves_to). Names and server addresses only.
+  struct HostCheck {
+    std::chrono::steady_clock::time_point until;
+    bool matches = false;
+  };
+  std::unordered_map<std::string, HostCheck> host_checks;
   bool draining = false;
   /// HTTPS inspection state of this worker (proxy/inspect); null when the config has no
   /// `inspection:` section. Declared last: it is built from `metrics` and the config.

@@ -3,6 +3,7 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/http/forward.hpp"
+#include "proxy/net/host_verification.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/http_gatekeeper.hpp"
 #include "proxy/server/session_support.hpp"
@@ -65,6 +66,16 @@ asio::awaitable<HttpStep> handle_http_request(server::WorkerContext& w, server::
     co_return HttpStep::stop;
   }
   auto& forward = std::get<http::ForwardTarget>(target);
+  // A Host name that does not resolve to where the client was going (host verification, as
+  // Squid's host_verify_strict): decided on the destination address instead. edugate's own
+  // pages (the portal) are answered here and go nowhere.
+  boost::system::error_code not_ip;
+  asio::ip::make_address(forward.host, not_ip);
+  if (w.rules && not_ip && forward.host != w.config.enforcement.portal_host &&
+      !co_await net::name_resolves_to(w, forward.host, destination->address())) {
+    bump(w.metrics.transparent_name_mismatch);
+    forward.host = destination->address().to_string();
+  }
   if (const auto rules = w.rules) {  // this request's snapshot
     const auto step =
         co_await server::gatekeep_http(w, c, parser, forward, *rules, admission.group);

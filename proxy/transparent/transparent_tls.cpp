@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "proxy/net/host_verification.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/server/client_connection.hpp"
@@ -36,19 +37,26 @@ struct TlsDecision {
   bool on_sni = false;
 };
 
-TlsDecision decide(server::WorkerContext& w, server::Admission& admission,
-                   const tunnel::HelloRead& hello, const std::string& destination_ip,
-                   std::uint16_t port) {
+/// `sni` empty: decided on the destination's IP literal.
+TlsDecision decide(server::WorkerContext& w, server::Admission& admission, std::string_view sni,
+                   const std::string& destination_ip, std::uint16_t port) {
   TlsDecision d;
   d.rules = w.rules;
   if (!d.rules) return d;
-  const bool complete = hello.parse.status == tls::HelloStatus::complete;
-  const std::string_view sni = complete ? std::string_view(hello.parse.info.sni) : "";
   d.on_sni = !sni.empty();
   d.group = admission.group.in(*d.rules);
   d.verdict = policy::judge_connect(*d.rules, d.group, d.on_sni ? sni : destination_ip, port, {},
                                     w.services.clock->now());
   return d;
+}
+
+/// True when the connection would go to the original destination on a decision made on the
+/// SNI: only then must the SNI be checked against that destination.
+bool goes_to_destination_on_the_name(const TlsDecision& d) {
+  if (!d.rules || !d.on_sni) return false;
+  const auto action = d.verdict.decision.action;
+  if (action == rules::Action::block) return false;
+  return action != rules::Action::safe_search || d.verdict.connect_host == d.verdict.host;
 }
 
 /// Counts the decision for the report (no address, only group, hour and matched domain).
@@ -102,7 +110,16 @@ asio::awaitable<void> serve_tls(server::WorkerContext& w, server::ClientConnecti
   // Timed out or gone before the ClientHello was whole: nothing worth forwarding.
   if (hello.parse.status == tls::HelloStatus::need_more) co_return;
   const Upstream original{destination->address().to_string(), destination->port()};
-  const auto decision = decide(w, admission, hello, original.host, original.port);
+  const bool complete = hello.parse.status == tls::HelloStatus::complete;
+  const std::string_view sni = complete ? std::string_view(hello.parse.info.sni) : "";
+  auto decision = decide(w, admission, sni, original.host, original.port);
+  // An SNI that does not resolve to where the client was going (host verification, as Squid's
+  // host_verify_strict): decided on the destination address instead.
+  if (goes_to_destination_on_the_name(decision) &&
+      !co_await net::name_resolves_to(w, sni, destination->address())) {
+    bump(w.metrics.transparent_name_mismatch);
+    decision = decide(w, admission, {}, original.host, original.port);
+  }
   const auto upstream = enforce(w, decision, original);
   if (!upstream) {
     record(w, admission, decision);

@@ -118,6 +118,16 @@ class Lab {
     created_client_ = true;
     must({"ip", "netns", "add", gateway_});
     created_gateway_ = true;
+    // The gateway's own name service: `ip netns exec` puts /etc/netns/NAME/hosts over
+    // /etc/hosts, so edugate's host verification resolves the lab's names as a school's DNS
+    // would. elsewhere.test lives at another address than the origin.
+    std::filesystem::create_directories(netns_etc());
+    std::ofstream(netns_etc() / "hosts")
+        << "127.0.0.1 localhost\n::1 localhost\n"
+        << kOriginV4 << " allowed.test blocked.test\n"
+        << kOriginV6 << " allowed.test blocked.test\n"
+        << kGatewayLan << " router.test\n"
+        << kNowhere << " elsewhere.test\n";
     const auto c = [&](std::vector<std::string> args) {
       args.insert(args.begin(), {"ip", "-n", client_});
       must(std::move(args));
@@ -145,7 +155,11 @@ class Lab {
     must({"ip", "netns", "exec", gateway_, "nft", "-f", file.string()});
   }
 
+  std::filesystem::path netns_etc() const { return std::filesystem::path("/etc/netns") / gateway_; }
+
   void remove() {
+    std::error_code ignored;
+    if (created_gateway_) std::filesystem::remove_all(netns_etc(), ignored);
     if (created_gateway_) run_command({"ip", "netns", "del", gateway_}, kCommandTimeout);
     if (created_client_) run_command({"ip", "netns", "del", client_}, kCommandTimeout);
     created_client_ = created_gateway_ = false;
@@ -335,6 +349,30 @@ TEST_F(TransparentMode, TheGatewaysOwnAddressIsNeverReachedThroughTheRedirect) {
   EXPECT_EQ(r.status, 403) << r.run.err << r.body;
   EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos);
   EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 1);
+}
+
+// Lying about the name: an allowed name sent to an address it does not resolve to (the pupil's
+// own DNS, or --resolve) is decided on that address, as Squid's host verification does. Pupil
+// groups block bare IP addresses, so the lie gets the block page (HTTP) or a closed connection
+// (HTTPS) instead of the site. Before, the name alone decided and the address was connected to.
+TEST_F(TransparentMode, ANameThatDoesNotLeadToTheDestinationIsDecidedOnTheAddress) {
+  const auto before = metric("edugate_transparent_name_mismatch_total");
+  for (const char* name : {"elsewhere.test", "unknown-name.test"}) {
+    const auto http = from_client({std::string("http://") + name + "/headers", "--resolve",
+                                   resolve(name, "80", kOriginV4)});
+    EXPECT_EQ(http.status, 403) << name << http.run.err << http.body;
+    EXPECT_EQ(http.body.find("\"host\""), std::string::npos) << "reached the origin: " << name;
+    const auto tls = from_client({"-k", std::string("https://") + name + "/conn-id", "--resolve",
+                                  resolve(name, "443", kOriginV4)});
+    EXPECT_NE(tls.run.exit_code, 0) << name << tls.run.out;
+    EXPECT_EQ(tls.status, 0) << name;
+  }
+  EXPECT_EQ(metric("edugate_transparent_name_mismatch_total") - before, 4);
+  // The truth still works: allowed.test does resolve to the origin.
+  EXPECT_EQ(from_client({"https://allowed.test/conn-id", "--resolve",
+                         resolve("allowed.test", "443", kOriginV4), "--cacert", ca()})
+                .status,
+            200);
 }
 
 TEST_F(TransparentMode, AllowedHostGetsTheOriginsContentFromTheOriginalDestination) {
