@@ -148,12 +148,13 @@ void read_destinations(YamlReader& r, const YAML::Node& n, DestinationConfig& d)
 
 void read_limits(YamlReader& r, const YAML::Node& n, Limits& l) {
   if (!r.check_map(n, "limits",
-                   {"max_header_bytes", "max_url_length", "max_connections",
+                   {"max_header_bytes", "max_url_length", "max_header_fields", "max_connections",
                     "max_connections_per_client", "max_idle_upstream_per_host", "max_idle_upstream", "relay_buffer",
                     "max_client_hello"}))
     return;
   read_size(r, n, "max_header_bytes", l.max_header_bytes, 1024, 1 << 20);
   read_size(r, n, "max_url_length", l.max_url_length, 256, 1 << 20);
+  read_int(r, n, "max_header_fields", l.max_header_fields, 8, 10'000);
   read_int(r, n, "max_connections", l.max_connections, 1, 1'000'000);
   read_int(r, n, "max_connections_per_client", l.max_connections_per_client, 1, 1'000'000);
   read_int(r, n, "max_idle_upstream_per_host", l.max_idle_upstream_per_host, 0, 10'000);

@@ -34,6 +34,7 @@ struct DestinationConfig {
 struct Limits {
   std::uint32_t max_header_bytes = 16 * 1024;  ///< request head without the target (→ 431)
   std::uint32_t max_url_length = 8 * 1024;     ///< request target (→ 414)
+  std::uint32_t max_header_fields = 100;       ///< header fields in a request head (→ 431)
   std::uint32_t max_connections = 20000;       ///< client connections, all workers together
   /// Client connections from one address, all workers together: one device cannot shut the
   /// school out; a NAT'd computer lab of ~40 browsers (about a dozen connections each) fits.

@@ -67,11 +67,12 @@ std::variant<http::ForwardTarget, http::ProxyError> inner_target(
 }
 
 std::optional<http::ProxyError> check_inner_head(const http::RequestParser& parser,
-                                                 std::uint32_t max_url, std::uint32_t max_header,
-                                                 std::string_view via) {
+                                                 const InnerLimits& limits, std::string_view via) {
   const auto& req = parser.get();
-  if (req.target().size() > max_url) return http::ProxyError::uri_too_long;
-  if (field_bytes(req) > max_header) return http::ProxyError::header_too_large;
+  if (req.target().size() > limits.max_url) return http::ProxyError::uri_too_long;
+  if (field_bytes(req) > limits.max_header ||
+      static_cast<std::size_t>(std::distance(req.begin(), req.end())) > limits.max_fields)
+    return http::ProxyError::header_too_large;
   // RFC 9112 §6.1 and §6.3: Transfer-Encoding only on HTTP/1.1 and ending in chunked.
   if (req.find(bhttp::field::transfer_encoding) != req.end() &&
       (req.version() < 11 || !parser.chunked()))

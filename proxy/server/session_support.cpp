@@ -160,7 +160,8 @@ asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
     co_await refuse(w, c, ProxyError::uri_too_long, version);
     co_return false;
   }
-  if (field_bytes(req) > limits.max_header_bytes) {
+  if (field_bytes(req) > limits.max_header_bytes ||
+      static_cast<std::size_t>(std::distance(req.begin(), req.end())) > limits.max_header_fields) {
     bump(w.metrics.requests_header_too_large);
     co_await refuse(w, c, ProxyError::header_too_large, version);
     co_return false;

@@ -69,5 +69,28 @@ TEST(Privacy, NothingIdentifyingIsStoredOrLogged) {
   EXPECT_EQ(rows.out, "xau|block|blocked.test|6\n") << rows.err;
 }
 
+// A request to an IP literal is blocked (pupil groups block bare IP addresses). The store used
+// to keep libpsl's "registrable domain" of the address: 127.0.0.77 became "0.77", and a full
+// IPv6 address (which can embed a device's MAC) stayed whole. Only the placeholder is kept.
+TEST(Privacy, AddressesAreStoredAsThePlaceholderOnly) {
+  EnforcementSetup setup;
+  TestOrigin origin;
+  EdugateProcess edugate{setup.config(origin), setup.options()};
+  for (const char* url : {"http://127.0.0.77/", "http://[2001:db8::211:22ff:fe33:4455]/",
+                          "http://10.1.2.3:8080/x"})
+    EXPECT_EQ(via(edugate, {url}).status, 403) << url;
+  ASSERT_EQ(edugate.process().terminate(), 0);
+  const auto db = setup.dir.path() / "edugate.db";
+  const auto rows = run_command(
+      {"sqlite3", db.string(), "SELECT DISTINCT domain FROM hourly WHERE action = 'block'"},
+      milliseconds(10000));
+  EXPECT_EQ(rows.out, "bare-ip\n") << rows.err;
+  const auto stored = read_file(db) + (std::filesystem::exists(db.string() + "-wal")
+                                           ? read_file(db.string() + "-wal")
+                                           : std::string());
+  for (const char* leak : {"0.77", "127.0.0.77", "fe33:4455", "2001:db8", "10.1.2.3"})
+    EXPECT_EQ(stored.find(leak), std::string::npos) << leak;
+}
+
 }  // namespace
 }  // namespace edugate::itest

@@ -111,6 +111,17 @@ TEST_F(ProxyLimits, MaxConnectionsIsEnforced) {
   EXPECT_EQ(via(small, {origin.url("/bytes/3")}).status, 200);
 }
 
+// Many small header fields (each cheap in bytes, each a node Beast and the origin allocate):
+// more than limits.max_header_fields (default 100) is 431 and close.
+TEST_F(ProxyLimits, TooManyHeaderFieldsAre431) {
+  std::string fields = "Connection: close\r\n";  // with Host: 2 fields
+  for (int i = 0; i < 98; ++i) fields += "X-" + std::to_string(i) + ": 1\r\n";
+  EXPECT_TRUE(raw(get(fields)).received.starts_with("HTTP/1.1 200")) << "100 fields pass";
+  const auto r = raw(get(fields + "X-98: 1\r\n"));
+  EXPECT_TRUE(r.received.starts_with("HTTP/1.1 431")) << r.received;
+  EXPECT_TRUE(r.peer_closed);
+}
+
 TEST_F(ProxyLimits, LoopThroughItselfIs508) {
   const auto r = raw(get("Via: 1.1 edugate\r\n"));
   EXPECT_TRUE(r.received.starts_with("HTTP/1.1 508")) << r.received;

@@ -50,14 +50,14 @@ TEST(InnerTarget, OnlyOriginFormAndPlainHostsAreAccepted) {
     EXPECT_EQ(error("/", std::string_view(bad)), ProxyError::bad_request) << bad;
 }
 
-/// check_inner_head() on `head` with max_url 100 and max_header 1000.
+/// check_inner_head() on `head` with max_url 100, max_header 1000 and 10 fields.
 std::optional<ProxyError> check(const std::string& head) {
   http::RequestParser p;
   p.eager(false);
   boost::beast::error_code ec;
   p.put(boost::asio::buffer(head.data(), head.size()), ec);
   EXPECT_TRUE(p.is_header_done()) << ec.message();
-  return check_inner_head(p, 100, 1000, "edugate");
+  return check_inner_head(p, {100, 1000, 10}, "edugate");
 }
 
 TEST(CheckInnerHead, AppliesThePlainPathLimits) {
@@ -69,6 +69,11 @@ TEST(CheckInnerHead, AppliesThePlainPathLimits) {
   EXPECT_EQ(check("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"),
             ProxyError::bad_request);
   EXPECT_EQ(check("GET / HTTP/1.1\r\nVia: 1.1 edugate\r\n\r\n"), ProxyError::loop_detected);
+  std::string fields;
+  for (int i = 0; i < 10; ++i) fields += "X-" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(check("GET / HTTP/1.1\r\n" + fields + "\r\n"), std::nullopt);
+  EXPECT_EQ(check("GET / HTTP/1.1\r\n" + fields + "X-10: v\r\n\r\n"),
+            ProxyError::header_too_large);
 }
 
 }  // namespace
