@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "rules/cidr.hpp"
 #include "rules/normalize/ip_literal.hpp"
 
 namespace edugate::rules {
@@ -75,6 +76,27 @@ bool is_ascii(std::string_view s) {
   return any < 0x80;
 }
 
+/// An IPv6 literal in RFC 5952 form, or — when it carries an IPv4 address it leads to (mapped,
+/// compatible, NAT64, 6to4; see embedded_ipv4) — that IPv4 address, so that rules written for
+/// the IPv4 address match every way of writing it. Teredo (2001::/32) is left as IPv6 here: its
+/// IPv4 address is reached only through a Teredo relay, and the prefix holds ordinary addresses
+/// too. (The destination policy, which only refuses, does count Teredo.)
+bool ipv6_into(std::string_view text, std::string& out) {
+  if (!append_ipv6_canonical(text, out)) return false;
+  const auto ip = parse_ip(out);
+  if (!ip) return true;
+  const auto& raw = ip->bytes;
+  const bool teredo = raw[0] == 0x20 && raw[1] == 0x01 && raw[2] == 0 && raw[3] == 0;
+  const auto v4 = ip->is_v4() ? ip : teredo ? std::nullopt : embedded_ipv4(*ip);
+  if (!v4) return true;
+  const auto& b = v4->bytes;
+  out.clear();
+  append_ipv4(std::uint32_t{b[12]} << 24 | std::uint32_t{b[13]} << 16 | std::uint32_t{b[14]} << 8 |
+                  std::uint32_t{b[15]},
+              out);
+  return true;
+}
+
 }  // namespace
 
 bool normalize_host_into(std::string_view host, std::string& out) {
@@ -82,9 +104,9 @@ bool normalize_host_into(std::string_view host, std::string& out) {
   if (host.empty() || host.size() > kMaxHostInput) return false;
   if (host.front() == '[') {
     if (host.size() < 2 || host.back() != ']') return false;
-    return append_ipv6_canonical(host.substr(1, host.size() - 2), out);
+    return ipv6_into(host.substr(1, host.size() - 2), out);
   }
-  if (host.find(':') != std::string_view::npos) return append_ipv6_canonical(host, out);
+  if (host.find(':') != std::string_view::npos) return ipv6_into(host, out);
   if (is_ascii(host)) return ascii_name_into(host, out);
   return idn_name_into(host, out);
 }

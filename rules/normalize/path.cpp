@@ -45,6 +45,11 @@ std::string normalize_path(std::string_view path) {
   std::replace(slashed.begin(), slashed.end(), '\\', '/');  // as browsers do for http(s)
   std::string escaped;
   normalize_component(slashed, EscapeCase::uppercase, escaped);
+  // Web servers treat "//a///b" as "/a/b" (nginx's merge_slashes, Envoy's merge_slashes): so
+  // must a URL rule, or a doubled slash walks past it. Then dot segments, as RFC 3986 says.
+  escaped.erase(std::unique(escaped.begin(), escaped.end(),
+                            [](char a, char b) { return a == '/' && b == '/'; }),
+                escaped.end());
   std::string out = remove_dot_segments(escaped);
   if (out.empty()) out.push_back('/');
   return out;

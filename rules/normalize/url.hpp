@@ -64,8 +64,8 @@ UrlResult normalize_origin_form(std::string_view target, std::string_view host_h
 /// Path-only normalisation for callers that already have host and port: '\\' counts as '/',
 /// escapes of unreserved characters are decoded (so "%2e%2e" is ".."), other escapes get
 /// uppercase hex, octets never allowed raw are escaped, dot segments are removed (RFC 3986
-/// 5.2.4: "/a/../b" is "/b"), empty segments ("//") are kept, and the result starts with '/'
-/// ("" gives "/"). Idempotent. Pure.
+/// 5.2.4: "/a/../b" is "/b"), repeated slashes are merged ("//a///b" is "/a/b", as nginx and
+/// Envoy serve it), and the result starts with '/' ("" gives "/"). Idempotent. Pure.
 std::string normalize_path(std::string_view path);
 
 /// Host and port of a CONNECT request target.

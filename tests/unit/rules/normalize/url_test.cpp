@@ -48,8 +48,8 @@ const UrlCase kUrlCases[] = {
     {"inner_dot", "http://example.com/a/./b", "http://example.com/a/b"},
     {"trailing_dot_dot", "http://example.com/a/b/..", "http://example.com/a/"},
     {"encoded_dot_dot", "http://example.com/a/%2e%2E/blocked", "http://example.com/blocked"},
-    {"double_slash_kept", "http://example.com//", "http://example.com//"},
-    {"double_slash_inner_kept", "http://example.com/a//b", "http://example.com/a//b"},
+    {"double_slash_merged", "http://example.com//", "http://example.com/"},
+    {"double_slash_inner_merged", "http://example.com/a//b", "http://example.com/a/b"},
     {"unreserved_escape_decoded", "http://example.com/%62locked", "http://example.com/blocked"},
     {"tilde_decoded", "http://example.com/%7Euser", "http://example.com/~user"},
     {"reserved_escape_uppercased", "http://example.com/a%2fb%3a", "http://example.com/a%2Fb%3A"},
@@ -187,11 +187,14 @@ TEST(NormalizePath, Table) {
       {"", "/"},
       {"/", "/"},
       {"/./", "/"},
-      {"//", "//"},
+      {"//", "/"},
+      {"//a///b", "/a/b"},            // merged, as nginx and Envoy serve it
+      {"/a/.//..//admin", "/admin"},  // merged, then dot segments
+      {"/%2f/admin", "/%2F/admin"},   // an escaped slash is no separator
       {"/a/../b", "/b"},
       {"/a/./b", "/a/b"},
       {"/a/b/../../..", "/"},
-      {"/a//../b", "/a/b"},
+      {"/a//../b", "/b"},
       {"a/b", "/a/b"},
       {"../x", "/x"},
       {"/%2e%2e/x", "/x"},
