@@ -155,7 +155,10 @@ boost::asio::awaitable<RelayOutcome> relay_message(
         continue;
       }
       body.size = produced;
-      body.data = buf.data();
+      // Nothing new and the message is over (the read took only the last chunk): the final
+      // piece must carry no data pointer, or Beast writes an empty chunk — "0\r\n\r\n" — and
+      // then the last chunk again, one message's end too many on the connection.
+      body.data = produced == 0 ? nullptr : buf.data();
       body.more = !parser.is_done();
     } else {
       body.data = nullptr;

@@ -40,6 +40,13 @@ using ResponseParser = bhttp::response_parser<bhttp::buffer_body>;
 using ErrorPage = bhttp::response<bhttp::string_body>;
 
 inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+/// True for an error of Beast's HTTP parser (the bytes broke the message's syntax), as opposed
+/// to the connection failing or timing out.
+inline bool is_parse_error(const boost::system::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
 inline constexpr std::uint32_t kMaxResponseHeader = 64 * 1024;
 inline constexpr std::size_t kResponseReadAhead = 16 * 1024;
 
@@ -199,6 +206,13 @@ asio::awaitable<RelayOutcome> upload(server::WorkerContext& w, Client& client,
   auto sent = co_await relay_message<true>(client.stream, client.buffer, parser, up.stream, buf,
                                            w.config.timeouts.body_idle);
   done.set();
+  if (sent.read_error) {
+    // The request body broke its own framing (a malformed chunk) or the client went away in
+    // the middle of it: the origin must not get the rest, nor wait for it. Closing the upstream
+    // connection leaves it an incomplete message and ends the download waiting for an answer.
+    boost::system::error_code ignored;
+    tcp_of(up.stream).socket().close(ignored);
+  }
   co_return sent;
 }
 
@@ -341,6 +355,14 @@ asio::awaitable<AfterExchange> forward_with(server::WorkerContext& w, Client& cl
   Exchange<typename Connector::Upstream> ex;
   co_await exchange(w, client, parser, target, shape, up_buf, down_lease.span(), connector, ex);
   const bool request_read = bodyless || ex.sent.complete;
+  if (ex.sent.read_error && is_parse_error(ex.sent.read_error) && !ex.got.started) {
+    // Malformed body framing: 400 and close (the origin's connection is already closed).
+    bump(w.metrics.requests_bad);
+    auto res = make_error_response(ProxyError::bad_request, {}, shape.client_version, false);
+    tcp_of(client.stream).expires_after(w.config.timeouts.body_idle);
+    co_await bhttp::async_write(client.stream, res, kTuple);
+    co_return AfterExchange::close;
+  }
   if (ex.sent.read_error || ex.got.client_failed) co_return AfterExchange::close;
   if (!ex.conn || (!ex.got.started && !ex.got.upgrade)) {
     // Nothing of a response reached the client: explain. If the request body was not read

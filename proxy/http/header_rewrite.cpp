@@ -105,6 +105,15 @@ void add_via(bhttp::fields& f, unsigned version, std::string_view pseudonym) {
   }
 }
 
+bool transfer_encoding_is_chunked(const bhttp::fields& f) {
+  const auto range = f.equal_range(bhttp::field::transfer_encoding);
+  if (range.first == range.second || std::next(range.first) != range.second) return false;
+  auto v = range.first->value();
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return iequals(v, "chunked");
+}
+
 bool via_names(const bhttp::fields& f, std::string_view pseudonym) {
   for (auto [it, end] = f.equal_range(bhttp::field::via); it != end; ++it) {
     // Via = #( received-protocol RWS received-by [ RWS comment ] ): split on commas.

@@ -23,6 +23,12 @@ void strip_hop_by_hop(bhttp::fields& f, bool keep_websocket_upgrade);
 /// Appends "<major>.<minor> <pseudonym>" to Via (RFC 9110 §7.6.3).
 void add_via(bhttp::fields& f, unsigned version, std::string_view pseudonym);
 
+/// True when the message has exactly one Transfer-Encoding field and its value is exactly the
+/// chunked coding (any case, surrounding whitespace aside): no other coding, no parameter, not
+/// twice. Any other Transfer-Encoding on a request is refused, as nginx does: edugate can
+/// frame nothing else unambiguously for the origin (RFC 9112 6.1).
+bool transfer_encoding_is_chunked(const bhttp::fields& f);
+
 /// True when a Via entry already names `pseudonym`: the request is looping through us.
 bool via_names(const bhttp::fields& f, std::string_view pseudonym);
 

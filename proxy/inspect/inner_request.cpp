@@ -75,7 +75,7 @@ std::optional<http::ProxyError> check_inner_head(const http::RequestParser& pars
     return http::ProxyError::header_too_large;
   // RFC 9112 §6.1 and §6.3: Transfer-Encoding only on HTTP/1.1 and ending in chunked.
   if (req.find(bhttp::field::transfer_encoding) != req.end() &&
-      (req.version() < 11 || !parser.chunked()))
+      (req.version() < 11 || !parser.chunked() || !http::transfer_encoding_is_chunked(req)))
     return http::ProxyError::bad_request;
   if (http::via_names(req, via)) return http::ProxyError::loop_detected;
   return std::nullopt;

@@ -50,7 +50,7 @@ bool framing_ok(const http::RequestParser& p) {
   const bool has_te = req.find(bhttp::field::transfer_encoding) != req.end();
   if (!has_te) return true;
   if (req.version() < 11) return false;  // HTTP/1.0 has no Transfer-Encoding
-  return p.chunked();                    // chunked must be the final coding
+  return p.chunked() && http::transfer_encoding_is_chunked(req);  // chunked, and only chunked
 }
 
 }  // namespace

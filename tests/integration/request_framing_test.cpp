@@ -12,58 +12,12 @@
 #include <string>
 #include <thread>
 
-#include "tests/integration/harness/loopback_listener.hpp"
+#include "tests/integration/harness/recording_origin.hpp"
 #include "tests/integration/harness/raw_client.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
 namespace {
-
-/// Records the bytes of each connection's first request (head plus whatever follows within
-/// 300 ms), then answers 200 "ok" and closes.
-class RecordingOrigin {
- public:
-  RecordingOrigin() {
-    thread_ = std::thread([this] {
-      for (;;) {
-        const int conn = ::accept(listener_.fd(), nullptr, nullptr);
-        if (conn < 0) return;
-        std::string got;
-        char buf[4096];
-        for (;;) {
-          pollfd p{conn, POLLIN, 0};
-          if (::poll(&p, 1, 300) <= 0) break;
-          const auto n = ::recv(conn, buf, sizeof buf, 0);
-          if (n <= 0) break;
-          got.append(buf, static_cast<std::size_t>(n));
-        }
-        {
-          std::lock_guard lock(mutex_);
-          requests_.push_back(got);
-        }
-        static constexpr char kOk[] =
-            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-        [[maybe_unused]] const auto sent = ::send(conn, kOk, sizeof kOk - 1, MSG_NOSIGNAL);
-        ::close(conn);
-      }
-    });
-  }
-  ~RecordingOrigin() {
-    ::shutdown(listener_.fd(), SHUT_RDWR);
-    thread_.join();
-  }
-  std::string authority() const { return "127.0.0.1:" + std::to_string(listener_.port()); }
-  std::vector<std::string> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  LoopbackListener listener_;
-  mutable std::mutex mutex_;
-  std::vector<std::string> requests_;
-  std::thread thread_;
-};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/integration/harness/loopback_listener.hpp"
+#include "tests/integration/harness/raw_client.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -59,6 +60,24 @@ TEST(ResponseFraming, TransferEncodingWithContentLengthIs502) {
   const auto r = via(edugate, {origin.url()});
   EXPECT_EQ(r.status, 502) << r.run.err << r.body;
   EXPECT_EQ(metric(edugate, "edugate_upstream_bad_response_total"), 1);
+}
+
+// A chunked message relayed by edugate ends with exactly one last-chunk. Before, when the read
+// that finished the message brought only the last chunk, an empty chunk went out and then the
+// last chunk again: one "0\r\n\r\n" too many on a keep-alive connection (a desync). Checked on
+// the bytes the client receives.
+TEST(ResponseFraming, AChunkedResponseEndsWithOneLastChunk) {
+  TestOrigin origin;
+  EdugateProcess edugate{test_config()};
+  for (const char* size : {"1", "5000", "70000"}) {
+    const auto request = "GET " + origin.url(std::string("/bytes/") + size + "?chunked=1") +
+                         " HTTP/1.1\r\nHost: " + origin.endpoint().authority() +
+                         "\r\nConnection: close\r\n\r\n";
+    const auto r = raw_exchange(edugate.proxy(), request, milliseconds(5000));
+    ASSERT_TRUE(r.peer_closed) << size;
+    EXPECT_TRUE(r.received.ends_with("\r\n0\r\n\r\n")) << size;
+    EXPECT_FALSE(r.received.ends_with("0\r\n\r\n0\r\n\r\n")) << size << ": two last chunks";
+  }
 }
 
 TEST(ResponseFraming, OneFramingIsPassedOn) {
