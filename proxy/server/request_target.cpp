@@ -32,7 +32,11 @@ std::optional<std::string> host_of(const urls::authority_view& a) {
       std::transform(host.begin(), host.end(), host.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       if (host.back() == '.') host.pop_back();
-      if (host.empty()) return std::nullopt;
+      // No empty label: "a..", ".a" and "a..b" name no host (and "a.." would lose its
+      // second dot only when sent on, so what goes upstream would differ from what was decided).
+      if (host.empty() || host.front() == '.' || host.back() == '.' ||
+          host.find("..") != std::string::npos)
+        return std::nullopt;
       return host;
     }
     default:
