@@ -7,7 +7,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
-
 #include <string_view>
 
 namespace edugate::proxy::server {

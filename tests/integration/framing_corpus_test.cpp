@@ -99,8 +99,7 @@ std::optional<std::string> strict_body(const std::string& raw) {
     return body;
   }
   if (cl_lines == 1) {
-    if (cl.empty() || cl.find_first_not_of("0123456789") != std::string::npos)
-      return std::nullopt;
+    if (cl.empty() || cl.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
     if (std::stoull(cl) != rest.size()) return std::nullopt;
     return rest;
   }
@@ -135,11 +134,13 @@ std::vector<Case> corpus() {
   c.push_back(forward("chunked_last_chunk_zeros", kTe, "5\r\nhello\r\n000\r\n\r\n", "hello"));
   c.push_back(forward("chunked_extension", kTe, "5;name=value\r\nhello\r\n0\r\n\r\n", "hello"));
   c.push_back(forward("chunked_extension_no_value", kTe, "5;name\r\nhello\r\n0\r\n\r\n", "hello"));
-  c.push_back(forward("chunked_extension_quoted", kTe, "5;n=\"v;x\"\r\nhello\r\n0\r\n\r\n", "hello"));
+  c.push_back(
+      forward("chunked_extension_quoted", kTe, "5;n=\"v;x\"\r\nhello\r\n0\r\n\r\n", "hello"));
   c.push_back(forward("chunked_extension_on_last", kTe, "5\r\nhello\r\n0;x=1\r\n\r\n", "hello"));
   c.push_back(forward("chunked_trailer", kTe, "5\r\nhello\r\n0\r\nX-Trailer: v\r\n\r\n", "hello"));
   c.push_back(forward("chunked_empty_body", kTe, "0\r\n\r\n", ""));
-  c.push_back(forward("chunked_mixed_case_coding", "Transfer-Encoding: Chunked\r\n", kHello, "hello"));
+  c.push_back(
+      forward("chunked_mixed_case_coding", "Transfer-Encoding: Chunked\r\n", kHello, "hello"));
   c.push_back(forward("chunked_upper_coding", "Transfer-Encoding: CHUNKED\r\n", kHello, "hello"));
   c.push_back(forward("te_lower_name", "transfer-encoding: chunked\r\n", kHello, "hello"));
   c.push_back(forward("te_value_ows", "Transfer-Encoding:  chunked \r\n", kHello, "hello"));
@@ -160,15 +161,16 @@ std::vector<Case> corpus() {
                "5;a=\"unterminated\r\nhello\r\n0\r\n\r\n", Outcome::gap_waits, ""});
   c.push_back(refuse("chunk_size_bare_cr", kTe, "5\rhello\r\n0\r\n\r\n"));
   c.push_back(refuse("chunk_data_cr_only", kTe, "5\r\nhello\r0\r\n\r\n"));
-  c.push_back(forward("trailer_obs_fold", kTe, "5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n",
-                      "hello"));
+  c.push_back(forward("trailer_obs_fold", kTe, "5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n", "hello"));
   c.push_back(refuse("trailer_no_colon", kTe, "5\r\nhello\r\n0\r\nX-T\r\n\r\n"));
   c.push_back(refuse("trailer_space_in_name", kTe, "5\r\nhello\r\n0\r\nX T: v\r\n\r\n"));
   // --- Transfer-Encoding header forms (RFC 9112 §6.1, §6.3) ---
-  for (const char* te : {"chunked, chunked", "chunked,chunked", "gzip, chunked, chunked",
-                         "chunked, gzip", "identity", "gzip", "xchunked", "chunkedx",
-                         "chunked;q=1", "\"chunked\"", "chunked\x0b", "\x0b" "chunked",
-                         "chunked\x0c", "chu nked", ",", ""})
+  for (const char* te :
+       {"chunked, chunked", "chunked,chunked", "gzip, chunked, chunked", "chunked, gzip",
+        "identity", "gzip", "xchunked", "chunkedx", "chunked;q=1", "\"chunked\"", "chunked\x0b",
+        "\x0b"
+        "chunked",
+        "chunked\x0c", "chu nked", ",", ""})
     c.push_back(refuse(std::string("te_value_[") + te + "]",
                        std::string("Transfer-Encoding: ") + te + "\r\n", kHello));
   c.push_back(refuse("te_twice", kTe + kTe, kHello));
@@ -177,7 +179,8 @@ std::vector<Case> corpus() {
   // Obsolete line folding: RFC 9112 5.2 lets a server replace each fold by a space before
   // forwarding; what leaves must then be one clean field.
   c.push_back(forward("te_obs_fold", "Transfer-Encoding:\r\n chunked\r\n", kHello, "hello"));
-  c.push_back(refuse("te_obs_fold_second_line", "Transfer-Encoding: gzip,\r\n chunked\r\n", kHello));
+  c.push_back(
+      refuse("te_obs_fold_second_line", "Transfer-Encoding: gzip,\r\n chunked\r\n", kHello));
   c.push_back(refuse("te_gzip_chunked", "Transfer-Encoding: gzip, chunked\r\n", kHello));
   c.push_back(refuse("te_and_cl", kTe + "Content-Length: 5\r\n", kHello));
   c.push_back(refuse("cl_and_te", "Content-Length: 5\r\n" + kTe, kHello));
@@ -195,8 +198,8 @@ std::vector<Case> corpus() {
   c.push_back(forward("cl_lower_name", "content-length: 5\r\n", "hello", "hello"));
   c.push_back(forward("cl_list_equal", "Content-Length: 5, 5\r\n", "hello", "hello"));
   c.push_back(forward("cl_list_equal_no_space", "Content-Length: 5,5\r\n", "hello", "hello"));
-  c.push_back(forward("cl_twice_equal", "Content-Length: 5\r\nContent-Length: 5\r\n", "hello",
-                      "hello"));
+  c.push_back(
+      forward("cl_twice_equal", "Content-Length: 5\r\nContent-Length: 5\r\n", "hello", "hello"));
   c.push_back(forward("cl_zero", "Content-Length: 0\r\n", "", ""));
   c.push_back(forward("no_framing_no_body", "", "", ""));
   {
@@ -204,23 +207,23 @@ std::vector<Case> corpus() {
     http10.version = "HTTP/1.0";
     c.push_back(http10);
   }
-  for (const char* cl : {"+5", "-5", "5.0", "0x5", "5 5", "5\t5", "5, 6", "5,,5", ",5", "5,",
-                         "", "five", "99999999999999999999999", "18446744073709551616", "5;",
-                         "\"5\"", "5\x0b", "\xef\xbc\x95"})
+  for (const char* cl :
+       {"+5", "-5", "5.0", "0x5", "5 5", "5\t5", "5, 6", "5,,5", ",5", "5,", "", "five",
+        "99999999999999999999999", "18446744073709551616", "5;", "\"5\"", "5\x0b", "\xef\xbc\x95"})
     c.push_back(refuse(std::string("cl_value_[") + cl + "]",
                        std::string("Content-Length: ") + cl + "\r\n"));
   c.push_back(refuse("cl_twice_different", "Content-Length: 5\r\nContent-Length: 6\r\n"));
   c.push_back(refuse("cl_space_before_colon", "Content-Length : 5\r\n"));
   c.push_back(forward("cl_obs_fold", "Content-Length:\r\n 5\r\n", "hello", "hello"));
   // --- Field lines that look alike or break the head (RFC 9112 §5) ---
-  for (const char* line : {"X Y: z", "Xyz", ": v", "X-A: a\rb", "X-A\x01: v", "X-(A): v",
-                           "Content-Length\x0b: 5", "Transfer-Encoding\x0b: chunked", "[X]: v",
-                           "X@A: v", "X\"A: v"})
+  for (const char* line :
+       {"X Y: z", "Xyz", ": v", "X-A: a\rb", "X-A\x01: v", "X-(A): v", "Content-Length\x0b: 5",
+        "Transfer-Encoding\x0b: chunked", "[X]: v", "X@A: v", "X\"A: v"})
     c.push_back(refuse(std::string("field_[") + line + "]", std::string(line) + "\r\n", ""));
   c.push_back(refuse("field_nul_in_value", std::string("X-A: a\0b\r\n", 10), ""));
   for (const char* folded : {"X-A: ok\r\n b", "X-A:\r\n\tfolded"})
-    c.push_back(forward(std::string("field_folded_[") + folded + "]",
-                        std::string(folded) + "\r\n", "", ""));
+    c.push_back(forward(std::string("field_folded_[") + folded + "]", std::string(folded) + "\r\n",
+                        "", ""));
   // A fold continuing the Connection field (the line before): "close X: v" names no valid
   // connection option.
   for (const char* folded : {" X: indented", "\tX: tabbed"})
@@ -251,9 +254,8 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
   for (const auto& k : cases) {
     origin.clear();
     const std::string request = "POST http://" + origin.authority() + "/x " + k.version +
-                                "\r\nHost: " + origin.authority() +
-                                "\r\nConnection: close\r\n" + k.framing +
-                                "\r\n" + k.body;
+                                "\r\nHost: " + origin.authority() + "\r\nConnection: close\r\n" +
+                                k.framing + "\r\n" + k.body;
     const auto r = raw_exchange(edugate.proxy(), request, milliseconds(4000));
     const auto seen = origin.requests();
     SCOPED_TRACE(k.name);
@@ -267,9 +269,10 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
         bool none_complete = true;
         for (const auto& s : seen) none_complete = none_complete && !strict_body(s);
         const bool ok = status_of(r.received) == status && r.peer_closed && none_complete;
-        EXPECT_TRUE(ok) << "expected " << status << " and close; got: "
-                        << r.received.substr(0, r.received.find("\r\n")) << " closed="
-                        << r.peer_closed << " origin saw " << seen.size() << " request(s)";
+        EXPECT_TRUE(ok) << "expected " << status
+                        << " and close; got: " << r.received.substr(0, r.received.find("\r\n"))
+                        << " closed=" << r.peer_closed << " origin saw " << seen.size()
+                        << " request(s)";
         failures += !ok;
         break;
       }
@@ -284,9 +287,9 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
         const bool answered = status_of(r.received) == "200";
         const auto body = seen.size() == 1 ? strict_body(seen[0]) : std::nullopt;
         const bool ok = answered && body && *body == k.forwarded_body;
-        EXPECT_TRUE(ok) << "expected a forward with body '" << k.forwarded_body << "'; got: "
-                        << r.received.substr(0, r.received.find("\r\n")) << "; origin saw "
-                        << (seen.empty() ? std::string("nothing") : seen[0]);
+        EXPECT_TRUE(ok) << "expected a forward with body '" << k.forwarded_body
+                        << "'; got: " << r.received.substr(0, r.received.find("\r\n"))
+                        << "; origin saw " << (seen.empty() ? std::string("nothing") : seen[0]);
         failures += !ok;
         break;
       }
@@ -298,16 +301,19 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
 // The reader above is the oracle: it must itself refuse what is ambiguous.
 TEST(StrictBody, RefusesAmbiguousFramings) {
   EXPECT_EQ(strict_body("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"), "hello");
-  EXPECT_EQ(strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + kHello),
-            "hello");
-  EXPECT_FALSE(strict_body("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"
-                           "hello"));
+  EXPECT_EQ(strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + kHello), "hello");
+  EXPECT_FALSE(
+      strict_body("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"
+                  "hello"));
   EXPECT_FALSE(strict_body("POST / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello"));
   EXPECT_FALSE(strict_body("POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nhello"));
-  EXPECT_FALSE(strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: "
-                           "5\r\n\r\n" + kHello));
-  EXPECT_FALSE(strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;x\r\nhello"
-                           "\r\n0\r\n\r\n"));
+  EXPECT_FALSE(
+      strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+                  "5\r\n\r\n" +
+                  kHello));
+  EXPECT_FALSE(
+      strict_body("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;x\r\nhello"
+                  "\r\n0\r\n\r\n"));
 }
 
 }  // namespace

@@ -32,11 +32,11 @@ class PortalAttacks : public ::testing::Test {
   /// SUM(requests) per action and category of the events in the store, after a clean stop.
   std::string stored_events() {
     EXPECT_EQ(edugate->process().terminate(), 0);
-    const auto r = run_command(
-        {"sqlite3", (setup.dir.path() / "edugate.db").string(),
-         "SELECT action, category, SUM(requests) FROM hourly WHERE action IN "
-         "('site_report', 'review_request') GROUP BY 1, 2 ORDER BY 1, 2"},
-        milliseconds(10000));
+    const auto r =
+        run_command({"sqlite3", (setup.dir.path() / "edugate.db").string(),
+                     "SELECT action, category, SUM(requests) FROM hourly WHERE action IN "
+                     "('site_report', 'review_request') GROUP BY 1, 2 ORDER BY 1, 2"},
+                    milliseconds(10000));
     return r.out;
   }
 
@@ -79,19 +79,19 @@ TEST_F(PortalAttacks, OtherWebsitesCannotFileReportsForVisitingPupils) {
   const std::string fields = "domain=victim.test&kind=harmful&token=" + token;
   // A page on another site posting the form: its own Origin (or "null" from a sandbox), or a
   // Referer on another site, or neither header.
-  for (const auto& headers : std::vector<std::vector<std::string>>{
-           {"Origin: http://evil.example"},
-           {"Origin: null"},
-           {"Origin: http://edugate.lan.evil.example"},
-           {"Referer: http://evil.example/page"},
-           {}}) {
+  for (const auto& headers :
+       std::vector<std::vector<std::string>>{{"Origin: http://evil.example"},
+                                             {"Origin: null"},
+                                             {"Origin: http://edugate.lan.evil.example"},
+                                             {"Referer: http://evil.example/page"},
+                                             {}}) {
     const auto r = post("127.0.0.2", fields, headers);
     EXPECT_EQ(r.status, 403) << (headers.empty() ? "no header" : headers[0]);
   }
   // No token, a made-up one, or another device's: refused too.
-  EXPECT_EQ(post("127.0.0.2", "domain=victim.test&kind=harmful", {"Origin: http://edugate.lan"})
-                .status,
-            403);
+  EXPECT_EQ(
+      post("127.0.0.2", "domain=victim.test&kind=harmful", {"Origin: http://edugate.lan"}).status,
+      403);
   EXPECT_EQ(post("127.0.0.2", "domain=victim.test&kind=harmful&token=" + std::string(64, 'a'),
                  {"Origin: http://edugate.lan"})
                 .status,

@@ -6,7 +6,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -24,20 +23,15 @@ namespace bhttp = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 32 * 1024) return 0;
-  edugate::proxy::http::RequestParser parser;
-  parser.eager(false);
-  parser.header_limit(24 * 1024);
-  boost::beast::error_code ec;
-  parser.put(boost::asio::buffer(data, size), ec);
-  if (ec || !parser.is_header_done()) return 0;
-  const auto& req = parser.get();
+  const auto parser = edugate::fuzz::parse_head(data, size);
+  if (!parser) return 0;
+  const auto& req = parser->get();
   auto range = req.equal_range(bhttp::field::host);
   std::optional<std::string_view> host;
   if (range.first != range.second) host = range.first->value();
-  const boost::asio::ip::tcp::endpoint destination(
-      boost::asio::ip::make_address_v4("192.0.2.1"), 80);
-  const auto parsed =
-      transparent::host_target({req.target(), host, req.version()}, destination);
+  const boost::asio::ip::tcp::endpoint destination(boost::asio::ip::make_address_v4("192.0.2.1"),
+                                                   80);
+  const auto parsed = transparent::host_target({req.target(), host, req.version()}, destination);
   if (const auto* t = std::get_if<edugate::proxy::http::ForwardTarget>(&parsed)) {
     edugate::fuzz::check_forward_target(*t);
     // Without Host, an origin-form request is decided on the destination (an absolute-form

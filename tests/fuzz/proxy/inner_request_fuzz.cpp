@@ -6,7 +6,6 @@
 // header's host (or the tunnel's name when there is none).
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -24,14 +23,10 @@ namespace bhttp = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 32 * 1024) return 0;
-  edugate::proxy::http::RequestParser parser;
-  parser.eager(false);
-  parser.header_limit(24 * 1024);
-  boost::beast::error_code ec;
-  parser.put(boost::asio::buffer(data, size), ec);
-  if (ec || !parser.is_header_done()) return 0;
-  const auto& req = parser.get();
-  if (inspect::check_inner_head(parser, {8 * 1024, 16 * 1024, 100}, "edugate")) return 0;
+  const auto parser = edugate::fuzz::parse_head(data, size);
+  if (!parser) return 0;
+  const auto& req = parser->get();
+  if (inspect::check_inner_head(*parser, {8 * 1024, 16 * 1024, 100}, "edugate")) return 0;
   std::optional<std::string_view> host;
   if (const auto it = req.find(bhttp::field::host); it != req.end()) host = it->value();
   const inspect::TunnelName tunnel{"tunnel.test", 8443, "upstream.test"};

@@ -39,37 +39,36 @@ class GateNormalisation : public ::testing::Test {
     delete tree_;
   }
 
+  static constexpr auto kNow =
+      std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
+
+  static rules::Decision http_decision(std::string_view host, std::string_view target) {
+    HttpGateInput in;
+    in.host = host;
+    in.origin_form = target;
+    in.port = 80;
+    in.now = kNow;
+    return judge_http(*rules_, {"edugate.lan", std::chrono::minutes(10)}, passes_, in).decision;
+  }
+  static rules::Decision connect_decision(std::string_view host, std::string_view sni = {}) {
+    return judge_connect(*rules_, rules::kDefaultGroup, host, 443, sni, kNow).decision;
+  }
   /// The category that decided ("-" for none): the group also blocks bare IP addresses, so an
   /// address's block alone does not say which rule matched.
   static std::string category(const rules::Decision& d) {
     return d.category == rules::kNoCategory ? "-" : rules_->category(d.category).id;
   }
   static std::string http_category(std::string_view host, std::string_view target) {
-    HttpGateInput in;
-    in.host = host;
-    in.origin_form = target;
-    in.port = 80;
-    in.now = std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
-    return category(
-        judge_http(*rules_, {"edugate.lan", std::chrono::minutes(10)}, passes_, in).decision);
+    return category(http_decision(host, target));
   }
   static std::string connect_category(std::string_view host) {
-    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
-    return category(judge_connect(*rules_, rules::kDefaultGroup, host, 443, {}, now).decision);
+    return category(connect_decision(host));
   }
-
   static rules::Action http(std::string_view host, std::string_view target) {
-    HttpGateInput in;
-    in.host = host;
-    in.origin_form = target;
-    in.port = 80;
-    in.now = std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
-    return judge_http(*rules_, {"edugate.lan", std::chrono::minutes(10)}, passes_, in)
-        .decision.action;
+    return http_decision(host, target).action;
   }
   static rules::Action connect(std::string_view host, std::string_view sni = {}) {
-    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
-    return judge_connect(*rules_, rules::kDefaultGroup, host, 443, sni, now).decision.action;
+    return connect_decision(host, sni).action;
   }
 
   static inline rules::testing::TempTree* tree_ = nullptr;
