@@ -1,5 +1,6 @@
 #include "proxy/inspect/inspect_connect.hpp"
 
+#include <fmt/format.h>
 #include <openssl/err.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,6 +19,7 @@
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
+#include "rules/local_time.hpp"
 #include "rules/rule_set.hpp"
 
 namespace edugate::proxy::inspect {
@@ -64,6 +66,16 @@ bool client_refused_certificate(const boost::system::error_code& ec) {
     default:
       return false;
   }
+}
+
+/// What the memory of refused certificates is kept under: the host and the device's daily
+/// pseudonym. One device refusing the school CA (a phone without it, or a pupil's curl) must
+/// not turn inspection of that host off for every pupil. (Without reporting there are no
+/// pseudonyms, and the memory is per host, as before.)
+std::string fallback_key(server::WorkerContext& w, const ConnectRequest& r,
+                         std::string_view host) {
+  const auto day = rules::to_local_time(r.rules, w.services.clock->now()).day;
+  return fmt::format("{}|{:x}", host, r.group.device(day));
 }
 
 /// After the 200 and the ClientHello: connect to the origin and relay everything untouched.
@@ -136,7 +148,7 @@ asio::awaitable<void> terminate(server::WorkerContext& w, server::ClientConnecti
   auto [ec] = co_await client.stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (ec) {
     if (client_refused_certificate(ec)) {
-      inspector.fallback().remember(a.name, SteadyClock::now());
+      inspector.fallback().remember(fallback_key(w, r, a.name), SteadyClock::now());
       bump(w.metrics.inspect_client_rejected);
     } else {
       bump(w.metrics.inspect_client_handshake_errors);
@@ -163,8 +175,8 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
                                       const ConnectRequest& r) {
   if (!w.inspector) co_return false;
   FallbackHosts& fallback = w.inspector->fallback();
-  const RememberedHost remembered = [&fallback](std::string_view host) {
-    return fallback.contains(host, SteadyClock::now());
+  const RememberedHost remembered = [&fallback, &w, &r](std::string_view host) {
+    return fallback.contains(fallback_key(w, r, host), SteadyClock::now());
   };
   const TunnelFacts f = connect_facts(r.rules, r.group_id, r.verdict, remembered);
   if (f.mode == rules::InspectMode::none) co_return false;

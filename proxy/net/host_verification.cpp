@@ -31,6 +31,8 @@ boost::asio::awaitable<bool> name_resolves_to(server::WorkerContext& w, std::str
   const bool matches = std::any_of(endpoints.begin(), endpoints.end(), [&](const auto& ep) {
     return to_ip_bytes(ep.address()) == want;
   });
+  // A name that did not resolve at all (a resolver hiccup) is not remembered: asked again.
+  if (endpoints.empty()) co_return false;
   if (w.host_checks.size() >= kMaxRemembered) w.host_checks.clear();
   w.host_checks[std::move(key)] = {now + kRemember, matches};
   co_return matches;

@@ -3,6 +3,7 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/http/forward.hpp"
+#include "proxy/net/destination_policy.hpp"
 #include "proxy/net/host_verification.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/http_gatekeeper.hpp"
@@ -69,10 +70,17 @@ asio::awaitable<HttpStep> handle_http_request(server::WorkerContext& w, server::
   // A Host name that does not resolve to where the client was going (host verification, as
   // Squid's host_verify_strict): decided on the destination address instead. edugate's own
   // pages (the portal) are answered here and go nowhere.
+  // An address in Host counts only when it is the destination itself.
   boost::system::error_code not_ip;
-  asio::ip::make_address(forward.host, not_ip);
-  if (w.rules && not_ip && forward.host != w.config.enforcement.portal_host &&
-      !co_await net::name_resolves_to(w, forward.host, destination->address())) {
+  const auto host_ip = asio::ip::make_address(forward.host, not_ip);
+  bool mismatch = false;  // (no co_await inside ?: or &&: GCC 12 miscompiles that)
+  if (!w.rules) {
+  } else if (!not_ip) {
+    mismatch = net::to_ip_bytes(host_ip) != net::to_ip_bytes(destination->address());
+  } else if (forward.host != w.config.enforcement.portal_host) {
+    mismatch = !co_await net::name_resolves_to(w, forward.host, destination->address());
+  }
+  if (mismatch) {
     bump(w.metrics.transparent_name_mismatch);
     forward.host = destination->address().to_string();
   }

@@ -115,8 +115,10 @@ asio::awaitable<void> serve_tls(server::WorkerContext& w, server::ClientConnecti
   auto decision = decide(w, admission, sni, original.host, original.port);
   // An SNI that does not resolve to where the client was going (host verification, as Squid's
   // host_verify_strict): decided on the destination address instead.
-  if (goes_to_destination_on_the_name(decision) &&
-      !co_await net::name_resolves_to(w, sni, destination->address())) {
+  bool mismatch = false;  // (no co_await inside && or ?:: GCC 12 miscompiles that)
+  if (goes_to_destination_on_the_name(decision))
+    mismatch = !co_await net::name_resolves_to(w, sni, destination->address());
+  if (mismatch) {
     bump(w.metrics.transparent_name_mismatch);
     decision = decide(w, admission, {}, original.host, original.port);
   }

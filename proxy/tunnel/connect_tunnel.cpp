@@ -50,6 +50,12 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
   // Gone, or no whole ClientHello within timeouts.client_hello: close. A tunnel that never says
   // hello would otherwise hold a connection (and the origin's) for tunnel_idle.
   if (hello.parse.status == tls::HelloStatus::need_more) co_return;
+  // Bytes that start like TLS but are no ClientHello edugate can read (an SNI its parser
+  // refuses and a server accepts, a hello padded past max_client_hello): its SNI cannot be
+  // checked, so it is never relayed blind when rules decide. Not TLS at all still passes.
+  if (sni_allowed && (hello.parse.status == tls::HelloStatus::malformed ||
+                      hello.parse.status == tls::HelloStatus::too_large))
+    co_return;
   if (sni_allowed) {
     const bool complete = hello.parse.status == tls::HelloStatus::complete;
     if (!sni_allowed(complete ? std::string_view(hello.parse.info.sni) : std::string_view{})) {

@@ -199,6 +199,16 @@ TEST_F(EnforcementTls, SniNamingABlockedHostClosesTheTunnel) {
   EXPECT_EQ(metric(edugate, "edugate_sni_blocked_total"), 1);
 }
 
+// Without inspection the SNI is the only name to check: a ClientHello edugate cannot read (an
+// SNI its parser refuses while servers accept it) used to go through unchecked.
+TEST_F(EnforcementTls, AClientHelloThatCannotBeReadIsNotRelayedBlind) {
+  const auto r = run_command({"openssl", "s_client", "-proxy", edugate.proxy().authority(),
+                              "-connect", "allowed.test:443", "-servername", "blocked.test!"},
+                             milliseconds(15000));
+  EXPECT_NE(r.out.find("no peer certificate available"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(metric(edugate, "edugate_client_hello_not_tls_total"), 1);
+}
+
 TEST_F(EnforcementTls, IpLiteralConnectIsBlockedForPupils) {
   const auto raw = raw_exchange(edugate.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
                                 milliseconds(5000));

@@ -184,6 +184,24 @@ TEST_F(Inspection, ClientThatRefusesOurCertificateFallsBackToTheTunnel) {
   EXPECT_GE(metric(edugate, "edugate_inspect_fallback_remembered_total"), 1);
 }
 
+// One device refusing the school CA (a pupil's curl, a phone without the CA) switched
+// inspection of that host off for every pupil for fallback_ttl. The memory is per device now.
+TEST(InspectionFallback, OneDeviceRefusingTheCaDoesNotSwitchInspectionOffForOthers) {
+  InspectionSetup setup;
+  EdugateProcess edugate{
+      setup.config("reporting: {store: " + (setup.dir.path() / "r.db").string() + "}\n", 1)};
+  auto refuse = https(edugate, setup.pki.ca_cert,
+                      {"--interface", "127.0.0.2", "https://allowed.test/bytes/3"});
+  EXPECT_NE(refuse.exit_code, 0);  // it refused our certificate: remembered for this device
+  refuse = https(edugate, setup.pki.ca_cert,
+                 {"--interface", "127.0.0.2", "https://allowed.test/bytes/3"});
+  EXPECT_EQ(status_of(refuse), "200") << refuse.err;  // that device: tunnelled untouched
+  const auto other = https(edugate, setup.school_ca,
+                           {"--interface", "127.0.0.3", "https://allowed.test/bytes/3"});
+  EXPECT_EQ(status_of(other), "200") << other.err;  // another device: still inspected
+  EXPECT_NE(other.err.find("edugate school CA"), std::string::npos) << other.err;
+}
+
 TEST_F(Inspection, BytesThatAreNotTlsAreRelayedAsTheClassicTunnelWould) {
   const auto raw = raw_exchange(edugate.proxy(),
                                 "CONNECT allowed.test:443 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
