@@ -63,10 +63,18 @@ DestinationVerdict DestinationPolicy::check_one(const rules::IpBytes& a,
   }
   if (in_any(config_.deny, a)) return DestinationVerdict::configured;
   const auto& builtin = builtin_denied();
-  const bool denied = std::any_of(builtin.begin(), builtin.end(),
-                                  [&](const rules::Cidr& n) { return n.contains(a); }) ||
-                      std::find(local_.begin(), local_.end(), a) != local_.end();
-  if (denied && !in_any(config_.allow, a)) return DestinationVerdict::builtin;
+  const bool in_builtin = std::any_of(builtin.begin(), builtin.end(),
+                                      [&](const rules::Cidr& n) { return n.contains(a); });
+  if (in_builtin) return in_any(config_.allow, a) ? DestinationVerdict::allowed
+                                                  : DestinationVerdict::builtin;
+  // One of the appliance's own addresses: only an `allow` entry naming exactly that address
+  // lifts it (an intranet server on the box), never a network that happens to contain it —
+  // "allow: [10.0.0.0/8]" must not open the box's own SSH to pupils.
+  if (std::find(local_.begin(), local_.end(), a) != local_.end() &&
+      std::none_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
+        return n.single_address() && n.contains(a);
+      }))
+    return DestinationVerdict::builtin;
   return DestinationVerdict::allowed;
 }
 

@@ -93,6 +93,19 @@ TEST(DestinationPolicy, AllowLiftsBuiltinDenialsAndDenyWinsOverAllow) {
   EXPECT_EQ(p.check(ip("10.98.0.1"), 80), V::allowed);
 }
 
+// A broad allow (an intranet network) must not re-open the box's own addresses: only an entry
+// naming exactly that address does.
+TEST(DestinationPolicy, OnlyAnExactAllowLiftsAnOwnAddress) {
+  DestinationConfig c;
+  c.allow = {net("192.168.10.0/24")};
+  const DestinationPolicy broad(c, {ip("192.168.10.1")}, {});
+  EXPECT_EQ(broad.check(ip("192.168.10.1"), 22), V::builtin);
+  EXPECT_EQ(broad.check(ip("192.168.10.2"), 22), V::allowed);
+  c.allow.push_back(net("192.168.10.1/32"));
+  const DestinationPolicy exact(c, {ip("192.168.10.1")}, {});
+  EXPECT_EQ(exact.check(ip("192.168.10.1"), 80), V::allowed);
+}
+
 TEST(DestinationPolicy, OwnListenersAreRefusedWhateverAllowSays) {
   DestinationConfig c;
   c.allow = {net("127.0.0.0/8"), net("::1/128"), net("0.0.0.0/8"), net("192.168.10.0/24")};
