@@ -53,9 +53,4 @@ void ClientSlots::release(std::uint64_t key) {
   if (--it->second == 0) open_.erase(it);
 }
 
-std::size_t ClientSlots::clients() const {
-  std::lock_guard lock(mutex_);
-  return open_.size();
-}
-
 }  // namespace edugate::proxy::net

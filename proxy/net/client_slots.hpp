@@ -38,15 +38,13 @@ class ClientSlots {
   /// A slot for a new connection from `client`, or nullopt when that client already holds
   /// `per_client` connections.
   std::optional<Slot> acquire(const rules::IpBytes& client);
-  /// Clients holding at least one connection (for tests and metrics).
-  std::size_t clients() const;
 
  private:
   void release(std::uint64_t key);
 
   const std::uint32_t per_client_;
   const reporting::SipKey key_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::uint32_t> open_;
 };
 

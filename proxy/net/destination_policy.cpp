@@ -25,13 +25,16 @@ const std::array<rules::Cidr, 10>& builtin_denied() {
   return nets;
 }
 
-bool in_any(const std::vector<rules::Cidr>& nets, const rules::IpBytes& a) {
-  return std::any_of(nets.begin(), nets.end(), [&](const rules::Cidr& n) { return n.contains(a); });
+/// Addresses that reach this box whatever its interfaces: 0.0.0.0 and :: connect to loopback.
+const std::array<rules::Cidr, 4>& this_box() {
+  static const std::array<rules::Cidr, 4> nets = {
+      *rules::Cidr::parse("0.0.0.0/8"), *rules::Cidr::parse("127.0.0.0/8"),
+      *rules::Cidr::parse("::/128"), *rules::Cidr::parse("::1/128")};
+  return nets;
 }
 
-bool is_loopback_or_unspecified(const rules::IpBytes& a) {
-  const auto& n = builtin_denied();
-  return n[0].contains(a) || n[1].contains(a) || n[5].contains(a) || n[6].contains(a);
+bool in_any(const std::vector<rules::Cidr>& nets, const rules::IpBytes& a) {
+  return std::any_of(nets.begin(), nets.end(), [&](const rules::Cidr& n) { return n.contains(a); });
 }
 
 }  // namespace
@@ -46,34 +49,32 @@ rules::IpBytes to_ip_bytes(const boost::asio::ip::address& a) {
 
 DestinationPolicy::DestinationPolicy(DestinationConfig config, std::vector<rules::IpBytes> local,
                                      std::vector<OwnListener> listeners)
-    : config_(std::move(config)), local_(std::move(local)), listeners_(std::move(listeners)) {}
-
-bool DestinationPolicy::is_local(const rules::IpBytes& a) const noexcept {
-  return is_loopback_or_unspecified(a) ||
-         std::find(local_.begin(), local_.end(), a) != local_.end();
+    : config_(std::move(config)), local_(std::move(local)) {
+  for (const auto& l : listeners) listeners_.push_back({to_ip_bytes(l.address), l.port});
 }
 
 DestinationVerdict DestinationPolicy::check_one(const rules::IpBytes& a,
                                                 std::uint16_t port) const noexcept {
-  for (const auto& l : listeners_) {
-    if (l.port != port) continue;
-    // A wildcard listener answers on every local address; a loopback one on 0.0.0.0 too.
-    // Conservatively: any local address at one of our ports is us.
-    if (is_local(a) || to_ip_bytes(l.address) == a) return DestinationVerdict::own_service;
-  }
-  if (in_any(config_.deny, a)) return DestinationVerdict::configured;
   const auto& builtin = builtin_denied();
   const bool in_builtin = std::any_of(builtin.begin(), builtin.end(),
                                       [&](const rules::Cidr& n) { return n.contains(a); });
-  if (in_builtin) return in_any(config_.allow, a) ? DestinationVerdict::allowed
-                                                  : DestinationVerdict::builtin;
+  const bool own_address = std::find(local_.begin(), local_.end(), a) != local_.end();
+  // One of edugate's own ports on any address of this box (loopback, 0.0.0.0 and the
+  // interfaces' addresses all reach a wildcard listener): refused whatever `allow` says.
+  const auto& box = this_box();
+  const bool on_this_box = own_address || std::any_of(box.begin(), box.end(),
+                                                      [&](const auto& n) { return n.contains(a); });
+  for (const auto& l : listeners_)
+    if (l.port == port && (on_this_box || l.address == a)) return DestinationVerdict::own_service;
+  if (in_any(config_.deny, a)) return DestinationVerdict::configured;
+  if (in_builtin)
+    return in_any(config_.allow, a) ? DestinationVerdict::allowed : DestinationVerdict::builtin;
   // One of the appliance's own addresses: only an `allow` entry naming exactly that address
   // lifts it (an intranet server on the box), never a network that happens to contain it —
   // "allow: [10.0.0.0/8]" must not open the box's own SSH to pupils.
-  if (std::find(local_.begin(), local_.end(), a) != local_.end() &&
-      std::none_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
-        return n.single_address() && n.contains(a);
-      }))
+  if (own_address &&
+      std::none_of(config_.allow.begin(), config_.allow.end(),
+                   [&](const rules::Cidr& n) { return n.single_address() && n.contains(a); }))
     return DestinationVerdict::builtin;
   return DestinationVerdict::allowed;
 }

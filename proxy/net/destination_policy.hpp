@@ -42,15 +42,17 @@ class DestinationPolicy {
   DestinationVerdict check(const boost::asio::ip::address& address,
                            std::uint16_t port) const noexcept;
 
-  const std::vector<rules::IpBytes>& local_addresses() const noexcept { return local_; }
-
  private:
   DestinationVerdict check_one(const rules::IpBytes& address, std::uint16_t port) const noexcept;
-  bool is_local(const rules::IpBytes& address) const noexcept;
+
+  struct Listening {
+    rules::IpBytes address;
+    std::uint16_t port = 0;
+  };
 
   DestinationConfig config_;
   std::vector<rules::IpBytes> local_;
-  std::vector<OwnListener> listeners_;
+  std::vector<Listening> listeners_;  ///< converted once, not on every check
 };
 
 /// The 16-byte form of an Asio address (IPv4 as IPv4-mapped).

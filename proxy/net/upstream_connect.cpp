@@ -85,16 +85,15 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     // On the addresses themselves, after DNS: a name that resolves to 127.0.0.1 is caught,
     // and no second lookup can answer differently from the one connected to.
     const auto& policy = *w.destinations;
-    auto verdict = DestinationVerdict::allowed;
+    bool own_service = false;  // any of the name's addresses was one of edugate's listeners
     std::erase_if(resolved.endpoints, [&](const tcp::endpoint& ep) {
       const auto v = policy.check(ep.address(), ep.port());
-      if (v != DestinationVerdict::allowed) verdict = v;
+      own_service = own_service || v == DestinationVerdict::own_service;
       return v != DestinationVerdict::allowed;
     });
     if (resolved.endpoints.empty()) {
       bump(w.metrics.destinations_refused);
-      if (verdict == DestinationVerdict::own_service)
-        bump(w.metrics.destinations_refused_own_service);
+      if (own_service) bump(w.metrics.destinations_refused_own_service);
       out.error = http::ProxyError::forbidden_destination;
       co_return out;
     }
