@@ -17,8 +17,11 @@
 #include <cstdint>
 #include <string>
 #include <chrono>
+#include <cstdio>
+#include <string_view>
 #include <span>
 
+#include "proxy/http/chunked_decoder.hpp"
 #include "proxy/http/gathered_write.hpp"
 #include "proxy/http/head_bytes.hpp"
 
@@ -83,12 +86,75 @@ boost::asio::awaitable<RelayOutcome> copy_fixed_length(From& from,
   co_return out;
 }
 
+/// Relays a chunked request body read by edugate's strict ChunkedDecoder (not Beast's lenient
+/// chunk parser): the head first, then each run of body bytes as one chunk, then the last chunk.
+/// Extensions and trailers are dropped. Malformed framing ends the relay with `bad_chunk` as
+/// the read error (the caller answers 400 and closes both sides); bytes after the body stay in
+/// `from_buffer`.
+template <class From, class To, class Fields>
+boost::asio::awaitable<RelayOutcome> relay_chunked_request(
+    From& from, boost::beast::flat_buffer& from_buffer,
+    const boost::beast::http::header<true, Fields>& head, To& to, std::span<char> buf,
+    std::chrono::milliseconds idle) {
+  RelayOutcome out;
+  std::string framing;
+  framing.reserve(1024);
+  append_head(head, framing);
+  ChunkedDecoder decoder;
+  for (;;) {
+    const auto data = from_buffer.data();
+    const auto step = decoder.next({static_cast<const char*>(data.data()), data.size()});
+    if (step.status == ChunkedDecoder::Status::error) {
+      out.read_error = boost::beast::http::error::bad_chunk;
+      co_return out;
+    }
+    std::string_view piece;
+    if (step.status == ChunkedDecoder::Status::data) {
+      char size[24];
+      const int n = std::snprintf(size, sizeof size, "%zx\r\n", step.data.size());
+      framing.append(size, static_cast<std::size_t>(n));
+      piece = step.data;
+    }
+    const bool last = step.status == ChunkedDecoder::Status::done;
+    if (last) framing.append("0\r\n\r\n");
+    if (!framing.empty() || !piece.empty()) {
+      const std::array<boost::asio::const_buffer, 3> pieces{
+          boost::asio::buffer(framing), boost::asio::buffer(piece.data(), piece.size()),
+          boost::asio::buffer("\r\n", piece.empty() ? 0 : 2)};
+      expire_after(to, idle);
+      auto [wec, written] = co_await boost::asio::async_write(to, pieces, kTuple);
+      if (wec) {
+        out.write_error = wec;
+        co_return out;
+      }
+      framing.clear();
+    }
+    from_buffer.consume(step.consumed);
+    if (last) break;
+    // Everything buffered was used: read more (straight into the buffer, which then holds any
+    // pipelined bytes that follow the body).
+    if (from_buffer.size() > 0) continue;
+    expire_after(from, idle);
+    // (A client connection's buffer has a maximum size: prepare() throws beyond it.)
+    const auto room = std::min(buf.size(), from_buffer.max_size() - from_buffer.size());
+    auto [rec, n] = co_await from.async_read_some(from_buffer.prepare(room), kTuple);
+    if (rec) {
+      out.read_error = rec;
+      co_return out;
+    }
+    from_buffer.commit(n);
+  }
+  out.complete = true;
+  co_return out;
+}
+
 }  // namespace detail
 
 /// Streams the message whose header `parser` has read from `from` to `to` through `buf`,
 /// header first (rewritten fields included) and then the body piece by piece. A Content-Length
-/// body is copied as raw bytes behind the head; anything else goes through Beast, which
-/// re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works for
+/// body is copied as raw bytes behind the head; a chunked request body is read by edugate's
+/// strict ChunkedDecoder and re-framed; anything else (a response's chunked or close-delimited
+/// body) goes through Beast, which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works for
 /// requests and responses alike, over plain TCP or TLS streams; never buffers a whole body.
 /// Bytes in `from_buffer` beyond the message (a pipelined request) stay there.
 template <bool isRequest, class From, class To>
@@ -100,6 +166,11 @@ boost::asio::awaitable<RelayOutcome> relay_message(
   using detail::expire_after;
   using detail::kTuple;
   RelayOutcome out;
+  if constexpr (isRequest) {
+    if (parser.chunked() && !parser.is_done())
+      co_return co_await detail::relay_chunked_request(from, from_buffer, parser.get().base(), to,
+                                                       buf, idle);
+  }
   const auto length = parser.content_length_remaining();
   if (parser.is_done() || (!parser.chunked() && length)) {
     // No body, or a Content-Length one: the head and the body bytes already read leave in one

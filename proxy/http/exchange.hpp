@@ -30,13 +30,14 @@
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
+#include "proxy/http/message_shape.hpp"
+#include "proxy/net/lingering_close.hpp"
 #include "proxy/server/worker_context.hpp"
 
 namespace edugate::proxy::http::exchange {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-using ResponseParser = bhttp::response_parser<bhttp::buffer_body>;
 using ErrorPage = bhttp::response<bhttp::string_body>;
 
 inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -62,25 +63,6 @@ struct Acquired {
   std::unique_ptr<Upstream> connection;  ///< null on failure
   ProxyError error = ProxyError::connect_failed;
 };
-
-/// What the client's request head says about the exchange (after shape_request rewrote it).
-struct RequestShape {
-  bool client_keep_alive = true;
-  bool websocket = false;
-  bool expect_continue = false;
-  unsigned client_version = 11;
-};
-
-/// Rewrites the client's request head in place into what goes upstream: hop-by-hop headers
-/// removed (a WebSocket upgrade kept), Via added, origin-form target, Host, HTTP/1.1; an
-/// `Expect: 100-continue` is taken over by edugate. (forward.cpp)
-RequestShape shape_request(RequestParser& parser, const ForwardTarget& target,
-                           const std::string& via);
-
-/// Turns the upstream response head into what the client gets; returns whether the client
-/// connection can stay open afterwards. (forward.cpp)
-bool shape_response(ResponseParser& parser, const RequestShape& req, const std::string& via,
-                    bool draining);
 
 /// What the response side of one exchange did.
 struct Download {
@@ -360,7 +342,9 @@ asio::awaitable<AfterExchange> forward_with(server::WorkerContext& w, Client& cl
     bump(w.metrics.requests_bad);
     auto res = make_error_response(ProxyError::bad_request, {}, shape.client_version, false);
     tcp_of(client.stream).expires_after(w.config.timeouts.body_idle);
-    co_await bhttp::async_write(client.stream, res, kTuple);
+    auto [ec, n] = co_await bhttp::async_write(client.stream, res, kTuple);
+    // The rest of the upload is still arriving: closing now would reset the 400 away.
+    if (!ec) co_await net::lingering_close(tcp_of(client.stream));
     co_return AfterExchange::close;
   }
   if (ex.sent.read_error || ex.got.client_failed) co_return AfterExchange::close;

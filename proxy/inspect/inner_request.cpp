@@ -3,7 +3,6 @@
 #include <boost/beast/http/field.hpp>
 #include <charconv>
 
-#include "proxy/http/header_rewrite.hpp"
 
 namespace edugate::proxy::inspect {
 
@@ -39,12 +38,6 @@ std::optional<std::string_view> host_of(std::string_view authority) {
   return host;
 }
 
-std::size_t field_bytes(const bhttp::fields& f) {
-  std::size_t n = 0;
-  for (const auto& field : f) n += field.name_string().size() + field.value().size() + 4;
-  return n;
-}
-
 }  // namespace
 
 std::variant<http::ForwardTarget, http::ProxyError> inner_target(
@@ -64,21 +57,6 @@ std::variant<http::ForwardTarget, http::ProxyError> inner_target(
   out.origin_form = std::string(target);
   out.connect_host = std::string(t.connect_host);
   return out;
-}
-
-std::optional<http::ProxyError> check_inner_head(const http::RequestParser& parser,
-                                                 const InnerLimits& limits, std::string_view via) {
-  const auto& req = parser.get();
-  if (req.target().size() > limits.max_url) return http::ProxyError::uri_too_long;
-  if (field_bytes(req) > limits.max_header ||
-      static_cast<std::size_t>(std::distance(req.begin(), req.end())) > limits.max_fields)
-    return http::ProxyError::header_too_large;
-  // RFC 9112 §6.1 and §6.3: Transfer-Encoding only on HTTP/1.1 and ending in chunked.
-  if (req.find(bhttp::field::transfer_encoding) != req.end() &&
-      (req.version() < 11 || !parser.chunked() || !http::transfer_encoding_is_chunked(req)))
-    return http::ProxyError::bad_request;
-  if (http::via_names(req, via)) return http::ProxyError::loop_detected;
-  return std::nullopt;
 }
 
 }  // namespace edugate::proxy::inspect

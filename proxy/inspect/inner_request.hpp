@@ -29,16 +29,4 @@ struct TunnelName {
 std::variant<http::ForwardTarget, http::ProxyError> inner_target(
     std::string_view target, std::optional<std::string_view> host_header, const TunnelName& t);
 
-struct InnerLimits {
-  std::uint32_t max_url = 8 * 1024;
-  std::uint32_t max_header = 16 * 1024;
-  std::uint32_t max_fields = 100;
-};
-
-/// The checks a request head gets before the gate (as on the plain path): URL length (414),
-/// header size and field count (431), unambiguous framing (400: no smuggling), no loop through
-/// this proxy (508). nullopt when the head passes.
-std::optional<http::ProxyError> check_inner_head(const http::RequestParser& parser,
-                                                 const InnerLimits& limits, std::string_view via);
-
 }  // namespace edugate::proxy::inspect

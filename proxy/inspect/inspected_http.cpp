@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
+#include "proxy/http/request_checks.hpp"
 #include "proxy/inspect/inner_request.hpp"
 #include "proxy/inspect/tls_connector.hpp"
 #include "proxy/policy/responses.hpp"
@@ -105,8 +106,8 @@ asio::awaitable<Step> handle_request(server::WorkerContext& w, Inspector& inspec
   const unsigned version = req.version();
   const auto& l = w.config.limits;
   if (const auto e =
-          check_inner_head(parser, {l.max_url_length, l.max_header_bytes, l.max_header_fields},
-                           w.config.via_pseudonym)) {
+          http::check_request_head(parser, {l.max_url_length, l.max_header_bytes,
+                                            l.max_header_fields}, w.config.via_pseudonym)) {
     count_head_error(w.metrics, *e);
     co_return co_await refuse(w, client, *e, version);
   }

@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "proxy/http/header_rewrite.hpp"
+#include "proxy/http/request_checks.hpp"
+#include "proxy/net/lingering_close.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "rules/local_time.hpp"
 
@@ -21,8 +22,6 @@ using http::ProxyError;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr auto kLingerTime = std::chrono::seconds(2);
-constexpr std::size_t kLingerBytes = 256 * 1024;
 
 /// 414 when the URL is what made the head too big, else 431. Beast may already have consumed a
 /// parsed start line from the buffer, so ask the parser first.
@@ -36,21 +35,6 @@ ProxyError classify_oversized_head(const http::RequestParser& parser,
   const auto eol = text.find("\r\n");
   const auto line = eol == std::string_view::npos ? text.size() : eol;
   return line > max_url ? ProxyError::uri_too_long : ProxyError::header_too_large;
-}
-
-std::size_t field_bytes(const bhttp::fields& f) {
-  std::size_t n = 0;
-  for (const auto& field : f) n += field.name_string().size() + field.value().size() + 4;
-  return n;
-}
-
-/// Framing checks Beast leaves to us: RFC 9112 §6.1 and §6.3 (no request smuggling).
-bool framing_ok(const http::RequestParser& p) {
-  const auto& req = p.get();
-  const bool has_te = req.find(bhttp::field::transfer_encoding) != req.end();
-  if (!has_te) return true;
-  if (req.version() < 11) return false;  // HTTP/1.0 has no Transfer-Encoding
-  return p.chunked() && http::transfer_encoding_is_chunked(req);  // chunked, and only chunked
 }
 
 }  // namespace
@@ -76,21 +60,8 @@ Admission admit(const WorkerContext& w, const tcp::socket& s) {
   return a;
 }
 
-/// Closes after an error response without losing it: a close with unread input would send a
-/// reset that can destroy the response in flight, so stop sending, then read and discard for a
-/// short, bounded time.
 asio::awaitable<void> lingering_close(ClientConnection& c) {
-  boost::system::error_code ec;
-  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  c.stream.expires_after(kLingerTime);
-  char sink[4096];
-  std::size_t drained = 0;
-  while (drained < kLingerBytes) {
-    auto [rec, n] = co_await c.stream.async_read_some(asio::buffer(sink), kTuple);
-    if (rec) break;
-    drained += n;
-  }
-  c.stream.close();
+  co_await net::lingering_close(c.stream);
 }
 
 asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, ProxyError e,
@@ -153,30 +124,18 @@ asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
 asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
                                          const http::RequestParser& parser) {
   const auto& limits = w.config.limits;
-  const auto& req = parser.get();
-  const unsigned version = req.version();
-  if (req.target().size() > limits.max_url_length) {
-    bump(w.metrics.requests_uri_too_long);
-    co_await refuse(w, c, ProxyError::uri_too_long, version);
-    co_return false;
+  const auto e = http::check_request_head(
+      parser, {limits.max_url_length, limits.max_header_bytes, limits.max_header_fields},
+      w.config.via_pseudonym);
+  if (!e) co_return true;
+  switch (*e) {
+    case ProxyError::uri_too_long: bump(w.metrics.requests_uri_too_long); break;
+    case ProxyError::header_too_large: bump(w.metrics.requests_header_too_large); break;
+    case ProxyError::loop_detected: bump(w.metrics.requests_loop_refused); break;
+    default: bump(w.metrics.requests_smuggling_refused); break;
   }
-  if (field_bytes(req) > limits.max_header_bytes ||
-      static_cast<std::size_t>(std::distance(req.begin(), req.end())) > limits.max_header_fields) {
-    bump(w.metrics.requests_header_too_large);
-    co_await refuse(w, c, ProxyError::header_too_large, version);
-    co_return false;
-  }
-  if (!framing_ok(parser)) {
-    bump(w.metrics.requests_smuggling_refused);
-    co_await refuse(w, c, ProxyError::bad_request, version);
-    co_return false;
-  }
-  if (http::via_names(req, w.config.via_pseudonym)) {
-    bump(w.metrics.requests_loop_refused);
-    co_await refuse(w, c, ProxyError::loop_detected, version);
-    co_return false;
-  }
-  co_return true;
+  co_await refuse(w, c, *e, parser.get().version());
+  co_return false;
 }
 
 SessionScope::SessionScope(WorkerContext& w, tcp::socket& s) : w_(w) {

@@ -7,6 +7,8 @@
 # CONNECT tunnel is also set beside HAProxy relaying plain TCP with splice(2).
 #
 # usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
+# Before and after a change: run it once with each binary (an older build in a worktree, say)
+# and compare the CPU/req ratios to Squid, which drift less between runs than absolute times.
 # With LISTS=DATA_DIR (e.g. LISTS=../shared/data) both proxies also load every public list there
 # (about 1.5 million domains: edugate as a rule set, Squid as a dstdomain ACL) and a blocked
 # request's latency is measured too.
@@ -137,6 +139,10 @@ limits: {max_connections: 20000}
 reporting: {store: $work/edugate.db, school_id: bench}
 $edugate_rules
 EDUGATE
+# A binary from before the destination policy (to measure before and after) knows no
+# `destinations` key, and has nothing to allow.
+"$edugate" check --config "$work/edugate.yaml" >/dev/null 2>&1 ||
+  sed -i '/^destinations:/d' "$work/edugate.yaml"
 taskset -c 1 "$edugate" run --config "$work/edugate.yaml" 2>"$work/edugate.log" &
 edugate_pid=$!
 pids+=($edugate_pid)

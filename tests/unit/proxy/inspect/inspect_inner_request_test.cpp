@@ -1,6 +1,7 @@
 // Requests inside an inspected tunnel: which host they are decided on, and the head checks.
 #include <gtest/gtest.h>
 
+#include "proxy/http/request_checks.hpp"
 #include "proxy/inspect/inner_request.hpp"
 
 namespace edugate::proxy::inspect {
@@ -50,17 +51,17 @@ TEST(InnerTarget, OnlyOriginFormAndPlainHostsAreAccepted) {
     EXPECT_EQ(error("/", std::string_view(bad)), ProxyError::bad_request) << bad;
 }
 
-/// check_inner_head() on `head` with max_url 100, max_header 1000 and 10 fields.
+/// http::check_request_head() on `head` with max_url 100, max_header 1000 and 10 fields.
 std::optional<ProxyError> check(const std::string& head) {
   http::RequestParser p;
   p.eager(false);
   boost::beast::error_code ec;
   p.put(boost::asio::buffer(head.data(), head.size()), ec);
   EXPECT_TRUE(p.is_header_done()) << ec.message();
-  return check_inner_head(p, {100, 1000, 10}, "edugate");
+  return http::check_request_head(p, {100, 1000, 10}, "edugate");
 }
 
-TEST(CheckInnerHead, AppliesThePlainPathLimits) {
+TEST(CheckRequestHead, InsideATunnelAppliesThePlainPathLimits) {
   EXPECT_EQ(check("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), std::nullopt);
   EXPECT_EQ(check("GET /" + std::string(200, 'x') + " HTTP/1.1\r\nHost: a\r\n\r\n"),
             ProxyError::uri_too_long);
