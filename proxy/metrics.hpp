@@ -49,7 +49,8 @@ namespace edugate::proxy {
   X(upstream_connects, "New upstream TCP connections")                                    \
   X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")         \
   X(upstream_retried, "Requests retried after a pooled connection turned out dead")       \
-  X(upstream_stray_bytes, "Upstream connections closed for bytes sent past a response")   \
+  X(upstream_stray_bytes,                                                                  \
+    "Upstream connections closed for bytes sent past a response (TLS: any record)")       \
   X(destinations_refused, "Connections refused by the destination policy (403)")          \
   X(destinations_refused_own_service, "Of those, aimed at edugate's own listeners")      \
   X(upstream_dns_errors, "Upstream names that did not resolve (502)")                     \

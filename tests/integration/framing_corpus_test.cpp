@@ -10,11 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "tests/integration/harness/raw_client.hpp"
 #include "tests/integration/harness/recording_origin.hpp"
+#include "tests/fuzz/proxy/strict_request.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -256,6 +258,12 @@ std::vector<Case> corpus() {
   return c;
 }
 
+/// Refused by a limit or a rule of edugate's, though the grammar allows them: sizes, and a
+/// fold that makes the Connection field name an option that is no token.
+const std::set<std::string> kEdugateLimits = {
+    "chunk_line_too_long", "trailer_section_too_big", "header_fields_over_limit",
+    "connection_folded_[ X: indented]", "connection_folded_[\tX: tabbed]"};
+
 class FramingCorpus : public ::testing::Test {
  protected:
   RecordingOrigin origin{std::chrono::milliseconds(150)};
@@ -274,6 +282,16 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
     const auto r = raw_exchange(edugate.proxy(), request, milliseconds(4000));
     const auto seen = origin.requests();
     SCOPED_TRACE(k.name);
+    // The fuzz oracle (tests/fuzz/proxy/strict_request.hpp) must read every case as expected
+    // too: a forwarded one as that body, a refused one as malformed (bar edugate's own limits).
+    const auto verdict = fuzz::read_strict_request(request);
+    if (k.outcome == Outcome::forward) {
+      EXPECT_TRUE(verdict.kind == fuzz::StrictRequest::Kind::complete &&
+                  verdict.body == k.forwarded_body)
+          << "the strict reader disagrees";
+    } else if (!kEdugateLimits.contains(k.name)) {
+      EXPECT_EQ(verdict.kind, fuzz::StrictRequest::Kind::invalid) << "the strict reader disagrees";
+    }
     switch (k.outcome) {
       case Outcome::refuse_400:
       case Outcome::refuse_431: {

@@ -8,7 +8,8 @@
 #
 # usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
 # Before and after a change: run it once with each binary (an older build in a worktree, say)
-# and compare the CPU/req ratios to Squid, which drift less between runs than absolute times.
+# and compare the CPU/req ratios to Squid, which drift less between runs than absolute times;
+# tests/bench/proxy/before_after.sh does that for the 1 KiB figure (ONLY_1K=1 stops after it).
 # With LISTS=DATA_DIR (e.g. LISTS=../shared/data) both proxies also load every public list there
 # (about 1.5 million domains: edugate as a rule set, Squid as a dstdomain ACL) and a blocked
 # request's latency is measured too.
@@ -135,14 +136,15 @@ connect_ports: [$origin_port]
 destinations: {allow: [127.0.0.1/32]}  # the origin listens on loopback
 admin: {enabled: false}
 log_level: warn
-limits: {max_connections: 20000}
+limits: {max_connections: 20000, max_connections_per_client: 20000}  # one client: the load
 reporting: {store: $work/edugate.db, school_id: bench}
 $edugate_rules
 EDUGATE
-# A binary from before the destination policy (to measure before and after) knows no
-# `destinations` key, and has nothing to allow.
-"$edugate" check --config "$work/edugate.yaml" >/dev/null 2>&1 ||
-  sed -i '/^destinations:/d' "$work/edugate.yaml"
+# A binary from before issue 9 (to measure before and after) knows neither `destinations` nor
+# a per-client cap, and has nothing to allow and no such cap.
+if ! "$edugate" check "$work/edugate.yaml" >/dev/null 2>&1; then
+  sed -i -e '/^destinations:/d' -e 's/, max_connections_per_client: 20000//' "$work/edugate.yaml"
+fi
 taskset -c 1 "$edugate" run --config "$work/edugate.yaml" 2>"$work/edugate.log" &
 edugate_pid=$!
 pids+=($edugate_pid)
@@ -218,6 +220,7 @@ PY
 echo "edugate $("$edugate" version | head -1), squid $(squid -v | head -1 | awk '{print $4}'), $(nproc) CPUs, ${secs}s per run"
 e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 50); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 50)
 report "1 KiB responses, 50 keep-alive connections" "$e" "$s"
+[[ -n "${ONLY_1K:-}" ]] && exit 0  # before_after.sh: the 1 KiB figure only
 e=$(run edugate "$edugate_pid" "$edugate_port" 1m.bin 10); s=$(run squid "$squid_pid" "$squid_port" 1m.bin 10)
 report "1 MiB responses, 10 connections" "$e" "$s"
 e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 10 10); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 10 10)

@@ -8,8 +8,11 @@
 //    request: same body, same end (what follows is left for the next request);
 //  - what edugate forwards is itself one strict request (no obs-fold left), with that body and
 //    nothing after it, framed by exactly one of Content-Length or chunked;
-//  - edugate never waits for more bytes when the strict reader says the request is already
-//    malformed or already complete: it refuses (400/414/431/508) or forwards.
+//  - once it has a head, edugate never waits for more body bytes when the strict reader says
+//    the request is already malformed or already complete: it refuses (400) or forwards;
+//  - before that, it never waits for the end of a head that the strict reader finds complete.
+//    (Waiting for the end of a head with a bad byte in it is allowed: Beast looks for the blank
+//    line first, as Squid does; request_head and max_header_bytes bound the wait.)
 // Refusing what the strict reader would accept is allowed (edugate's limits are tighter).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -97,7 +100,7 @@ class MemoryStream {
   std::string out_;
 };
 
-enum class Outcome { forwarded, refused, waits, skipped };
+enum class Outcome { forwarded, refused, waits_for_head, waits_for_body, skipped };
 
 struct Run {
   Outcome outcome = Outcome::skipped;
@@ -120,7 +123,7 @@ asio::awaitable<void> edugate_path(MemoryStream& client, MemoryStream& origin, R
   auto [ec, n] = co_await bhttp::async_read_header(client, buffer, parser,
                                                    asio::as_tuple(asio::use_awaitable));
   if (ec) {
-    run.outcome = is_eof(ec) ? Outcome::waits : Outcome::refused;
+    run.outcome = is_eof(ec) ? Outcome::waits_for_head : Outcome::refused;
     co_return;
   }
   if (parser.get().method() == bhttp::verb::connect) co_return;  // a tunnel, not a message
@@ -142,7 +145,7 @@ asio::awaitable<void> edugate_path(MemoryStream& client, MemoryStream& origin, R
     run.consumed = client.read() - buffer.size();
     run.forwarded = origin.written();
   } else {
-    run.outcome = is_eof(sent.read_error) ? Outcome::waits : Outcome::refused;
+    run.outcome = is_eof(sent.read_error) ? Outcome::waits_for_body : Outcome::refused;
   }
 }
 
@@ -172,9 +175,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(sent.body == strict.body);
       require(sent.method == strict.method);
       if (!sent.body.empty()) require(sent.framing != StrictRequest::Framing::none);
+      require(sent.framing_fields <= 1 && sent.framing_elements <= 1);
       break;
     }
-    case Outcome::waits:
+    case Outcome::waits_for_head:
+      require(strict.kind != StrictRequest::Kind::complete);
+      break;
+    case Outcome::waits_for_body:
       require(strict.kind == StrictRequest::Kind::incomplete);
       break;
     case Outcome::refused:

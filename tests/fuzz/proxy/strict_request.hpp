@@ -13,6 +13,7 @@
 // accepts obs-fold in the head of a received request (RFC 9112 §5.2 lets a recipient unfold it)
 // unless `no_obs_fold` is set, as for a request edugate sends on.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct StrictRequest {
   std::size_t end = 0;   ///< complete only: bytes of `in` the request takes
   std::string method;
   int minor = 1;         ///< HTTP/1.<minor>
+  /// Content-Length and Transfer-Encoding fields, and list elements in them: a request edugate
+  /// sends on has at most one of either, with one element.
+  int framing_fields = 0;
+  int framing_elements = 0;
 };
 
 namespace strict_detail {
@@ -250,6 +255,10 @@ inline StrictRequest read_strict_request(std::string_view in, bool no_obs_fold =
     }
     if (last) finish(*last);
     c.crlf();
+    r.framing_fields = te_fields + cl_fields;
+    for (const auto& list : {te, cl})
+      if (!list.empty())
+        r.framing_elements += 1 + static_cast<int>(std::count(list.begin(), list.end(), ','));
     // framing (RFC 9112 §6.1–§6.3)
     if (te_fields > 0) {
       if (cl_fields > 0 || r.minor == 0) throw Invalid{};
