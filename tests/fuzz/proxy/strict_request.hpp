@@ -123,8 +123,9 @@ inline std::optional<std::uint64_t> content_length(std::string_view value) {
     std::uint64_t v = 0;
     for (char ch : item) {
       if (ch < '0' || ch > '9') return std::nullopt;
-      if (v > (UINT64_MAX - 9) / 10) return std::nullopt;
-      v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+      const auto digit = static_cast<std::uint64_t>(ch - '0');
+      if (v > (UINT64_MAX - digit) / 10) return std::nullopt;  // does not fit in 64 bits
+      v = v * 10 + digit;
     }
     if (n && *n != v) return std::nullopt;
     n = v;
