@@ -92,4 +92,17 @@ DestinationVerdict DestinationPolicy::check(const boost::asio::ip::address& a,
   return check(to_ip_bytes(a), port);
 }
 
+bool DestinationPolicy::reached_this_box(const boost::asio::ip::address& remote,
+                                         const boost::asio::ip::address& local) const noexcept {
+  if (remote != local) return false;
+  const auto a = to_ip_bytes(remote);
+  const auto& builtin = builtin_denied();
+  if (std::any_of(builtin.begin(), builtin.end(),
+                  [&](const rules::Cidr& n) { return n.contains(a); }))
+    return false;
+  return std::none_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
+    return n.single_address() && n.contains(a);
+  });
+}
+
 }  // namespace edugate::proxy::net

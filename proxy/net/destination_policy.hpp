@@ -42,6 +42,14 @@ class DestinationPolicy {
   DestinationVerdict check(const boost::asio::ip::address& address,
                            std::uint16_t port) const noexcept;
 
+  /// After a connect: true when the connection reached this box itself, which check() can miss
+  /// (an address added since the last look at the interfaces, or a `local` route that no
+  /// interface lists). The kernel then gives the socket the destination as its own source
+  /// address, and only then. Not for the built-in networks, where check() has decided already,
+  /// nor for an address an `allow` entry names exactly (an intranet server on the box).
+  bool reached_this_box(const boost::asio::ip::address& remote,
+                        const boost::asio::ip::address& local) const noexcept;
+
  private:
   DestinationVerdict check_one(const rules::IpBytes& address, std::uint16_t port) const noexcept;
 

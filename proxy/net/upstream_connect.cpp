@@ -118,6 +118,15 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     co_return out;
   }
   stream.expires_never();
+  // The address list check() used is refreshed every few seconds and cannot see `local`
+  // routes: the connection itself says whether it reached this box.
+  boost::system::error_code lec;
+  if (const auto local = stream.socket().local_endpoint(lec);
+      !lec && w.destinations->reached_this_box(ep.address(), local.address())) {
+    bump(w.metrics.destinations_refused);
+    out.error = http::ProxyError::forbidden_destination;
+    co_return out;
+  }
   boost::system::error_code ignored;
   stream.socket().set_option(tcp::no_delay(true), ignored);
   bump(w.metrics.upstream_connects);

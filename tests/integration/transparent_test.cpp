@@ -21,6 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/integration/harness/edugate_process.hpp"
@@ -349,6 +350,41 @@ TEST_F(TransparentMode, TheGatewaysOwnAddressIsNeverReachedThroughTheRedirect) {
   EXPECT_EQ(r.status, 403) << r.run.err << r.body;
   EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos);
   EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 1);
+}
+
+// The gateway's own addresses are re-read every few seconds, and a `local` route (AnyIP) is on
+// no interface at all: whether a connection reached the gateway itself is also read off the
+// connection (its source address is then its destination). Refused at once, both: before,
+// an address added after edugate started was reachable until the next re-read, a local route
+// for ever.
+TEST_F(TransparentMode, AnAddressTheGatewayGainedLaterIsRefusedAtOnce) {
+  const auto& gw = env_->lab->gateway();
+  struct Undo {  // leaves the lab as the other tests expect it, whatever happens here
+    std::string gw;
+    ~Undo() {
+      run_command({"ip", "-n", gw, "addr", "del", "10.214.0.77/32", "dev", "lo"}, kCommandTimeout);
+      run_command({"ip", "-n", gw, "route", "del", "local", "10.214.1.0/24", "dev", "lo"},
+                  kCommandTimeout);
+    }
+  } undo{gw};
+  must({"ip", "-n", gw, "addr", "add", "10.214.0.77/32", "dev", "lo"});
+  must({"ip", "-n", gw, "route", "add", "local", "10.214.1.0/24", "dev", "lo"});
+  // The names resolve there, so the transparent host check passes and the address decides.
+  std::ofstream(std::filesystem::path("/etc/netns") / gw / "hosts", std::ios::app)
+      << "10.214.0.77 added.test\n10.214.1.5 anyip.test\n";
+  const auto added = start_origin(*env_->lab, "10.214.0.77:80", nullptr);
+  const auto anyip = start_origin(*env_->lab, "10.214.1.5:80", nullptr);
+  const auto before = metric("edugate_destinations_refused_total");
+  for (const auto& [name, address] : {std::pair{"added.test", "10.214.0.77"},
+                                      std::pair{"anyip.test", "10.214.1.5"}}) {
+    const auto r =
+        from_client({std::string("http://") + name + "/headers", "--resolve",
+                     resolve(name, "80", address)});
+    EXPECT_EQ(r.status, 403) << name << ": " << r.run.err << r.body;
+    EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos)
+        << name;
+  }
+  EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 2);
 }
 
 // Lying about the name: an allowed name sent to an address it does not resolve to (the pupil's

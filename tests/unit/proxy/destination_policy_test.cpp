@@ -121,6 +121,21 @@ TEST(DestinationPolicy, OwnListenersAreRefusedWhateverAllowSays) {
   EXPECT_EQ(p.check(ip("192.168.10.7"), 3128), V::allowed);  // another host's port 3128
 }
 
+// A connection whose source is its destination reached this box: refused unless the address
+// is a built-in one (check() decided those) or an allow entry names exactly it.
+TEST(DestinationPolicy, AConnectionToThisBoxIsKnownByItsSourceAddress) {
+  const auto a = [](const char* text) { return boost::asio::ip::make_address(text); };
+  DestinationConfig c;
+  c.allow = {net("127.0.0.1/32"), net("192.168.10.0/24"), net("192.168.20.5/32")};
+  const DestinationPolicy p(c, {}, {});  // the box's address list knows nothing yet
+  EXPECT_TRUE(p.reached_this_box(a("192.0.2.9"), a("192.0.2.9")));
+  EXPECT_TRUE(p.reached_this_box(a("2001:db8::9"), a("2001:db8::9")));
+  EXPECT_TRUE(p.reached_this_box(a("192.168.10.1"), a("192.168.10.1")));  // a broad allow
+  EXPECT_FALSE(p.reached_this_box(a("192.168.20.5"), a("192.168.20.5")));  // an exact allow
+  EXPECT_FALSE(p.reached_this_box(a("192.0.2.9"), a("192.0.2.1")));  // another host
+  EXPECT_FALSE(p.reached_this_box(a("127.0.0.1"), a("127.0.0.1")));  // check() decided
+}
+
 TEST(DestinationPolicy, LocalAddressesIncludeLoopback) {
   const auto local = local_addresses();
   EXPECT_NE(std::find(local.begin(), local.end(), ip("127.0.0.1")), local.end());
