@@ -53,8 +53,10 @@ ReportGuard::Admit ReportGuard::admit(reporting::DeviceKey device, reporting::Lo
   std::lock_guard lock(mutex_);
   auto it = devices_.find(device);
   if (it == devices_.end()) {
-    if (devices_.size() >= max_devices_)
+    if (devices_.size() >= max_devices_ && swept_ != day) {
       std::erase_if(devices_, [day](const auto& entry) { return entry.second.day != day; });
+      swept_ = day;
+    }
     if (devices_.size() >= max_devices_) return Admit::over_limit;
     it = devices_.emplace(device, DeviceDay{}).first;
     it->second.day = day;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,6 +54,10 @@ class ReportGuard {
   reporting::SipKey domain_key_{};
   std::mutex mutex_;
   std::unordered_map<reporting::DeviceKey, DeviceDay> devices_;
+  /// The day the full table was last swept of other days' entries: at most one sweep a day,
+  /// so a flood of new devices (addresses cycled in an IPv6 /64) cannot make every report
+  /// scan the whole table.
+  std::optional<reporting::LocalDay> swept_;
 };
 
 }  // namespace edugate::proxy::policy
