@@ -69,6 +69,8 @@ namespace edugate::proxy {
   X(inspect_mint_failures, "Leaf certificates that could not be minted (tunnel instead)") \
   X(inspect_exempt, "Tunnels left undecrypted: exempt category or domain")               \
   X(inspect_fallback_not_tls, "Inspection skipped: the client did not speak TLS")        \
+  X(inspect_closed_not_tls,                                                                \
+    "Tunnels closed in an inspect-all group: the client did not speak TLS")              \
   X(inspect_fallback_remembered, "Inspection skipped: the client refused it recently")   \
   X(inspect_client_rejected, "Clients that refused the school-CA certificate (pinning)") \
   X(inspect_client_handshake_errors, "Other client TLS handshake failures")              \

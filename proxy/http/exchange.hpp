@@ -139,10 +139,12 @@ asio::awaitable<void> download(server::WorkerContext& w, Client& client, Upstrea
     auto [ec, n] = co_await bhttp::async_read_header(up.stream, up.buffer, *out.response, kTuple);
     if (ec) {
       const bool timeout = ec == beast::error::timeout;
-      // The upload closed the connection itself (the client's body broke its framing): no
-      // fault of the origin's.
-      if (tcp_of(up.stream).socket().is_open())
-        bump(timeout ? w.metrics.upstream_response_timeouts : w.metrics.upstream_bad_response);
+      // (A timeout closes the socket too.) Closed without one: the upload closed it, the
+      // client's body having broken its framing; no fault of the origin's.
+      if (timeout)
+        bump(w.metrics.upstream_response_timeouts);
+      else if (tcp_of(up.stream).socket().is_open())
+        bump(w.metrics.upstream_bad_response);
       out.error = timeout ? ProxyError::response_timeout : ProxyError::bad_upstream;
       out.response.reset();
       co_return;

@@ -27,6 +27,11 @@ TunnelStep after_hello(const TunnelFacts& f) noexcept {
       f.hello != tls::HelloStatus::not_tls)
     return TunnelStep::close;
   if (may_terminate && f.mode == InspectMode::all) return TunnelStep::inspect;
+  // Not TLS at all in a group that inspects everything: relaying it would carry any plain
+  // protocol (an HTTP proxy on port 443 of an allowed host, say) past inspection. Only a host
+  // kept whole (exempt, or a client that refused inspection) goes through untouched.
+  if (f.mode == InspectMode::all && f.hello == tls::HelloStatus::not_tls && !kept_whole)
+    return TunnelStep::close;
   return TunnelStep::pass_through;
 }
 

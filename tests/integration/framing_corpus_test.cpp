@@ -324,6 +324,22 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
   EXPECT_EQ(failures, 0) << "of " << cases.size() << " cases";
 }
 
+// A chunked upload that breaks its framing after the head went upstream: 400 for the pupil,
+// the origin's connection closed on an incomplete message, and the origin not blamed for it
+// (before, the aborted exchange also counted as a bad upstream response).
+TEST_F(FramingCorpus, ABrokenUploadIsTheClientsFaultNotTheOrigins) {
+  const auto bad_before = metric(edugate, "edugate_requests_bad_total");
+  const auto upstream_before = metric(edugate, "edugate_upstream_bad_response_total");
+  const std::string head = "POST http://" + origin.authority() + "/x HTTP/1.1\r\nHost: " +
+                           origin.authority() + "\r\n" + kTe + "\r\n";
+  const auto r = raw_exchange(edugate.proxy(), head + "5\r\nhello\r\n5\nworld", milliseconds(4000));
+  EXPECT_EQ(status_of(r.received), "400") << r.received;
+  EXPECT_TRUE(r.peer_closed);
+  for (const auto& seen : origin.requests()) EXPECT_FALSE(strict_body(seen)) << seen;
+  EXPECT_EQ(metric(edugate, "edugate_requests_bad_total") - bad_before, 1);
+  EXPECT_EQ(metric(edugate, "edugate_upstream_bad_response_total") - upstream_before, 0);
+}
+
 // The reader above is the oracle: it must itself refuse what is ambiguous.
 TEST(StrictBody, RefusesAmbiguousFramings) {
   EXPECT_EQ(strict_body("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"), "hello");

@@ -202,13 +202,21 @@ TEST(InspectionFallback, OneDeviceRefusingTheCaDoesNotSwitchInspectionOffForOthe
   EXPECT_NE(other.err.find("edugate school CA"), std::string::npos) << other.err;
 }
 
-TEST_F(Inspection, BytesThatAreNotTlsAreRelayedAsTheClassicTunnelWould) {
-  const auto raw = raw_exchange(edugate.proxy(),
-                                "CONNECT allowed.test:443 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
-                                milliseconds(5000));
-  EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 200")) << raw.received;
+// Plain HTTP through CONNECT allowed.test:443 in a group that inspects everything: before, the
+// bytes were relayed untouched, so an HTTP proxy listening on port 443 of any allowed host
+// carried pupils past inspection. Now the tunnel closes after its 200 and nothing of the
+// request reaches the origin.
+TEST_F(Inspection, BytesThatAreNotTlsAreClosedWhereEverythingIsInspected) {
+  const auto raw = raw_exchange(
+      edugate.proxy(),
+      "CONNECT allowed.test:443 HTTP/1.1\r\n\r\nGET /headers HTTP/1.1\r\nHost: blocked.test\r\n\r\n",
+      milliseconds(5000));
+  EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 200")) << raw.received;  // the CONNECT's
+  EXPECT_EQ(raw.received.find("HTTP/1.1 200", 1), std::string::npos) << raw.received;
+  EXPECT_TRUE(raw.peer_closed);
   EXPECT_EQ(metric(edugate, "edugate_client_hello_not_tls_total"), 1);
-  EXPECT_EQ(metric(edugate, "edugate_inspect_fallback_not_tls_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_inspect_closed_not_tls_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_inspect_fallback_not_tls_total"), 0);
   EXPECT_EQ(metric(edugate, "edugate_inspect_sessions_total"), 0);
 }
 

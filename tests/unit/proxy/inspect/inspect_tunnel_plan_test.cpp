@@ -83,9 +83,18 @@ TEST(TunnelPlan, AnExemptNameInTheSniExemptsNothingBehindAnotherHost) {
 }
 
 TEST(TunnelPlan, OnlyBytesThatAreNotTlsAtAllFallBackToThePlainTunnel) {
+  // Not TLS at all: relayed where the group decrypts only to show block pages; in a group that
+  // inspects everything, only for a host kept whole (exempt, or remembered as refusing).
+  EXPECT_EQ(plan_tunnel(after(before(InspectMode::blocked_only, false), HelloStatus::not_tls)),
+            TunnelStep::pass_through);
+  EXPECT_EQ(plan_tunnel(after(before(InspectMode::all, false), HelloStatus::not_tls)),
+            TunnelStep::close);
+  EXPECT_EQ(plan_tunnel(after(before(InspectMode::all, false, true), HelloStatus::not_tls)),
+            TunnelStep::pass_through);
+  EXPECT_EQ(plan_tunnel(after(before(InspectMode::all, false, false, true), HelloStatus::not_tls)),
+            TunnelStep::pass_through);
   for (const auto mode : {InspectMode::blocked_only, InspectMode::all}) {
     const auto f = before(mode, false);
-    EXPECT_EQ(plan_tunnel(after(f, HelloStatus::not_tls)), TunnelStep::pass_through);
     // Looks like TLS, but no ClientHello edugate can read (an SNI its parser refuses while
     // OpenSSL accepts it), too large, or not whole in time: closed.
     for (const auto s : {HelloStatus::malformed, HelloStatus::too_large, HelloStatus::need_more})
@@ -128,6 +137,9 @@ TEST(TunnelPlan, GuaranteesHoldForEveryCombination) {
       }
       if (f.hello_read && f.mode != InspectMode::none && hello != HelloStatus::complete &&
           hello != HelloStatus::not_tls) {
+        EXPECT_EQ(step, TunnelStep::close);
+      }
+      if (f.hello_read && f.mode == InspectMode::all && hello == HelloStatus::not_tls && !exempt) {
         EXPECT_EQ(step, TunnelStep::close);
       }
       if (!f.hello_read) {
