@@ -110,13 +110,13 @@ asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
   if (out.hello.parse.status == tls::HelloStatus::need_more) co_return out;
   const TunnelFacts& g = judged.facts;
   out.step = plan_tunnel(g);
-  if ((g.host_exempt || g.host_remembered) && !g.sni_other_host) {
+  const bool not_tls = g.hello == tls::HelloStatus::not_tls;
+  if (not_tls && out.step == TunnelStep::close && !g.host_blocked && !g.sni_blocked) {
+    bump(w.metrics.inspect_closed_not_tls);
+  } else if ((g.host_exempt || g.host_remembered) && !g.sni_other_host) {
     bump(g.host_exempt ? w.metrics.inspect_exempt : w.metrics.inspect_fallback_remembered);
-  } else if (g.hello == tls::HelloStatus::not_tls) {  // unreadable hellos are closed anyway
-    if (out.step == TunnelStep::pass_through)
-      bump(w.metrics.inspect_fallback_not_tls);
-    else if (!g.host_blocked && !g.sni_blocked)
-      bump(w.metrics.inspect_closed_not_tls);
+  } else if (not_tls && out.step == TunnelStep::pass_through) {  // unreadable hellos: closed
+    bump(w.metrics.inspect_fallback_not_tls);
   }
   co_return out;
 }

@@ -28,9 +28,12 @@ TunnelStep after_hello(const TunnelFacts& f) noexcept {
     return TunnelStep::close;
   if (may_terminate && f.mode == InspectMode::all) return TunnelStep::inspect;
   // Not TLS at all in a group that inspects everything: relaying it would carry any plain
-  // protocol (an HTTP proxy on port 443 of an allowed host, say) past inspection. Only a host
-  // kept whole (exempt, or a client that refused inspection) goes through untouched.
-  if (f.mode == InspectMode::all && f.hello == tls::HelloStatus::not_tls && !kept_whole)
+  // protocol (an HTTP proxy on port 443 of an allowed host, say) past inspection. Only an
+  // exempt host's tunnel goes through untouched. Not one remembered as refusing inspection:
+  // a client makes that memory at will by refusing one certificate, and these bytes are no
+  // TLS that could refuse anything.
+  if (f.mode == InspectMode::all && f.hello == tls::HelloStatus::not_tls &&
+      !(f.host_exempt && !f.sni_other_host))
     return TunnelStep::close;
   return TunnelStep::pass_through;
 }

@@ -41,7 +41,7 @@ enum class TunnelStep {
 /// remembered and whose SNI names no other host is never decrypted; mode none never decrypts; a
 /// blocked tunnel never reaches the origin; in an inspecting group, bytes that start like TLS
 /// but do not parse as a ClientHello (or none came in time) are closed, never passed through;
-/// in mode all, bytes that are not TLS at all are closed too, unless the host is kept whole;
+/// in mode all, bytes that are not TLS at all are closed too, unless the host is exempt;
 /// `inspect` only in mode all on a complete ClientHello; `block_page` only for a blocked tunnel
 /// in mode blocked-only or all.
 TunnelStep plan_tunnel(const TunnelFacts& f) noexcept;

@@ -184,6 +184,23 @@ TEST_F(Inspection, ClientThatRefusesOurCertificateFallsBackToTheTunnel) {
   EXPECT_GE(metric(edugate, "edugate_inspect_fallback_remembered_total"), 1);
 }
 
+// The memory of a refused certificate is the pupil's to make: refuse one, and the host's
+// tunnels from that device pass through untouched. Bytes that are not TLS at all must not ride
+// on it: they are still closed where everything is inspected.
+TEST(InspectionFallback, ARefusedCertificateLetsNoPlainBytesThrough) {
+  InspectionSetup setup;
+  EdugateProcess edugate{
+      setup.config("reporting: {store: " + (setup.dir.path() / "r.db").string() + "}\n", 1)};
+  const auto refuse = https(edugate, setup.pki.ca_cert,
+                            {"--interface", "127.0.0.2", "https://allowed.test/bytes/3"});
+  EXPECT_NE(refuse.exit_code, 0);  // remembered for this device and host
+  const auto plain = https(edugate, setup.pki.ca_cert,
+                           {"--interface", "127.0.0.2", "-p", "http://allowed.test:443/headers"});
+  EXPECT_NE(status_of(plain), "200") << plain.err;
+  EXPECT_EQ(metric(edugate, "edugate_inspect_closed_not_tls_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_inspect_fallback_not_tls_total"), 0);
+}
+
 // One device refusing the school CA (a pupil's curl, a phone without the CA) switched
 // inspection of that host off for every pupil for fallback_ttl. The memory is per device now.
 TEST(InspectionFallback, OneDeviceRefusingTheCaDoesNotSwitchInspectionOffForOthers) {

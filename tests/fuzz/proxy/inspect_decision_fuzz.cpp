@@ -125,10 +125,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (mode != rules::InspectMode::none && hello.status != proxy::tls::HelloStatus::complete &&
       hello.status != proxy::tls::HelloStatus::not_tls)
     require(step == TunnelStep::close);
-  // Inspect-all: plain bytes go through only to a host kept whole.
+  // Inspect-all: plain bytes go through only to an exempt host.
   if (mode == rules::InspectMode::all && hello.status == proxy::tls::HelloStatus::not_tls &&
       step == TunnelStep::pass_through)
-    require(rules.inspect_exempt(group, host.host) || host_remembered);
+    require(rules.inspect_exempt(group, host.host));
   if (step == TunnelStep::inspect) require(mode == rules::InspectMode::all && !blocked);
   return 0;
 }

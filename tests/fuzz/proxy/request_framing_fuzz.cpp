@@ -10,6 +10,7 @@
 //    nothing after it, framed by exactly one of Content-Length or chunked;
 //  - once it has a head, edugate never waits for more body bytes when the strict reader says
 //    the request is already malformed or already complete: it refuses (400) or forwards;
+//  - what went upstream of a request it refused or is still waiting for is never a whole one;
 //  - before that, it never waits for the end of a head that the strict reader finds complete.
 //    (Waiting for the end of a head with a bad byte in it is allowed: Beast looks for the blank
 //    line first, as Squid does; request_head and max_header_bytes bound the wait.)
@@ -188,5 +189,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case Outcome::skipped:
       break;
   }
+  // Refused or unfinished, part of it may have gone upstream already (the head, some
+  // chunks): never a whole request, which the origin would act on.
+  if (run.outcome == Outcome::refused || run.outcome == Outcome::waits_for_body)
+    require(edugate::fuzz::read_strict_request(origin.written(), true).kind !=
+            StrictRequest::Kind::complete);
   return 0;
 }
