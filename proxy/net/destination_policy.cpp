@@ -92,17 +92,19 @@ DestinationVerdict DestinationPolicy::check(const boost::asio::ip::address& a,
   return check(to_ip_bytes(a), port);
 }
 
-bool DestinationPolicy::reached_this_box(const boost::asio::ip::address& remote,
-                                         const boost::asio::ip::address& local) const noexcept {
-  if (remote != local) return false;
-  const auto a = to_ip_bytes(remote);
+DestinationVerdict DestinationPolicy::check_local(const boost::asio::ip::address& address,
+                                                  std::uint16_t port) const noexcept {
+  for (const auto& l : listeners_)
+    if (l.port == port) return DestinationVerdict::own_service;
+  const auto a = to_ip_bytes(address);
   const auto& builtin = builtin_denied();
   if (std::any_of(builtin.begin(), builtin.end(),
                   [&](const rules::Cidr& n) { return n.contains(a); }))
-    return false;
-  return std::none_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
+    return DestinationVerdict::allowed;  // loopback and the like: check() allowed it explicitly
+  const bool exact = std::any_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
     return n.single_address() && n.contains(a);
   });
+  return exact ? DestinationVerdict::allowed : DestinationVerdict::builtin;
 }
 
 }  // namespace edugate::proxy::net

@@ -42,13 +42,13 @@ class DestinationPolicy {
   DestinationVerdict check(const boost::asio::ip::address& address,
                            std::uint16_t port) const noexcept;
 
-  /// After a connect: true when the connection reached this box itself, which check() can miss
-  /// (an address added since the last look at the interfaces, or a `local` route that no
-  /// interface lists). The kernel then gives the socket the destination as its own source
-  /// address, and only then. Not for the built-in networks, where check() has decided already,
-  /// nor for an address an `allow` entry names exactly (an intranet server on the box).
-  bool reached_this_box(const boost::asio::ip::address& remote,
-                        const boost::asio::ip::address& local) const noexcept;
+  /// For an address check() allowed but the kernel routes to this box itself (local_route.hpp:
+  /// an address the box gained since the last look at its interfaces, or a `local` route no
+  /// interface lists). Refused (builtin) unless an `allow` entry names exactly it, or it is in
+  /// a built-in network check() has decided on already; on one of edugate's own ports, refused
+  /// (own_service) whatever `allow` says.
+  DestinationVerdict check_local(const boost::asio::ip::address& address,
+                                 std::uint16_t port) const noexcept;
 
  private:
   DestinationVerdict check_one(const rules::IpBytes& address, std::uint16_t port) const noexcept;

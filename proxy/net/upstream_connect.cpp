@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "proxy/net/destination_policy.hpp"
+#include "proxy/net/local_route.hpp"
 #include "proxy/server/worker_context.hpp"
 
 namespace edugate::proxy::net {
@@ -87,7 +88,11 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     const auto& policy = *w.destinations;
     bool own_service = false;  // any of the name's addresses was one of edugate's listeners
     std::erase_if(resolved.endpoints, [&](const tcp::endpoint& ep) {
-      const auto v = policy.check(ep.address(), ep.port());
+      auto v = policy.check(ep.address(), ep.port());
+      // The box's address list is re-read every few seconds and has no `local` routes: the
+      // routing table says where an allowed address really leads (before any handshake).
+      if (v == DestinationVerdict::allowed && routes_to_this_box(ep.address()).value_or(false))
+        v = policy.check_local(ep.address(), ep.port());
       own_service = own_service || v == DestinationVerdict::own_service;
       return v != DestinationVerdict::allowed;
     });
@@ -118,15 +123,6 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     co_return out;
   }
   stream.expires_never();
-  // The address list check() used is refreshed every few seconds and cannot see `local`
-  // routes: the connection itself says whether it reached this box.
-  boost::system::error_code lec;
-  if (const auto local = stream.socket().local_endpoint(lec);
-      !lec && w.destinations->reached_this_box(ep.address(), local.address())) {
-    bump(w.metrics.destinations_refused);
-    out.error = http::ProxyError::forbidden_destination;
-    co_return out;
-  }
   boost::system::error_code ignored;
   stream.socket().set_option(tcp::no_delay(true), ignored);
   bump(w.metrics.upstream_connects);

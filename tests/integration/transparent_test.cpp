@@ -353,38 +353,59 @@ TEST_F(TransparentMode, TheGatewaysOwnAddressIsNeverReachedThroughTheRedirect) {
 }
 
 // The gateway's own addresses are re-read every few seconds, and a `local` route (AnyIP) is on
-// no interface at all: whether a connection reached the gateway itself is also read off the
-// connection (its source address is then its destination). Refused at once, both: before,
-// an address added after edugate started was reachable until the next re-read, a local route
-// for ever.
+// no interface at all: where an address really leads is asked of the routing table before
+// connecting. Refused at once, all four: before, an address added after edugate started was
+// reachable until the next re-read, a local route for ever (whatever source address the
+// kernel picks for it).
 TEST_F(TransparentMode, AnAddressTheGatewayGainedLaterIsRefusedAtOnce) {
   const auto& gw = env_->lab->gateway();
+  const std::vector<std::vector<std::string>> changes = {
+      {"addr", "add", "10.214.0.77/32", "dev", "lo"},
+      {"route", "add", "local", "10.214.1.0/24", "dev", "lo"},
+      {"route", "add", "local", "10.214.2.0/24", "dev", "lo", "src", std::string(kOriginV4)},
+      {"-6", "addr", "add", "fd12:3456:77::5/128", "dev", "lo", "nodad"},
+  };
   struct Undo {  // leaves the lab as the other tests expect it, whatever happens here
     std::string gw;
+    const std::vector<std::vector<std::string>>& changes;
     ~Undo() {
-      run_command({"ip", "-n", gw, "addr", "del", "10.214.0.77/32", "dev", "lo"}, kCommandTimeout);
-      run_command({"ip", "-n", gw, "route", "del", "local", "10.214.1.0/24", "dev", "lo"},
-                  kCommandTimeout);
+      for (auto c : changes) {
+        c[c[0] == "-6" ? 2 : 1] = "del";
+        c.insert(c.begin(), {"ip", "-n", gw});
+        run_command(c, kCommandTimeout);
+      }
     }
-  } undo{gw};
-  must({"ip", "-n", gw, "addr", "add", "10.214.0.77/32", "dev", "lo"});
-  must({"ip", "-n", gw, "route", "add", "local", "10.214.1.0/24", "dev", "lo"});
+  } undo{gw, changes};
+  for (auto c : changes) {
+    c.insert(c.begin(), {"ip", "-n", gw});
+    must(c);
+  }
   // The names resolve there, so the transparent host check passes and the address decides.
   std::ofstream(std::filesystem::path("/etc/netns") / gw / "hosts", std::ios::app)
-      << "10.214.0.77 added.test\n10.214.1.5 anyip.test\n";
-  const auto added = start_origin(*env_->lab, "10.214.0.77:80", nullptr);
-  const auto anyip = start_origin(*env_->lab, "10.214.1.5:80", nullptr);
+      << "10.214.0.77 added.test\n10.214.1.5 anyip.test\n10.214.2.5 anyip-src.test\n"
+      << "fd12:3456:77::5 added6.test\n";
+  const struct {
+    const char* name;
+    const char* address;
+    const char* listen;
+  } targets[] = {{"added.test", "10.214.0.77", "10.214.0.77:80"},
+                 {"anyip.test", "10.214.1.5", "10.214.1.5:80"},
+                 {"anyip-src.test", "10.214.2.5", "10.214.2.5:80"},
+                 {"added6.test", "fd12:3456:77::5", "[fd12:3456:77::5]:80"}};
+  std::vector<std::unique_ptr<Process>> origins;
+  for (const auto& t : targets) origins.push_back(start_origin(*env_->lab, t.listen, nullptr));
   const auto before = metric("edugate_destinations_refused_total");
-  for (const auto& [name, address] : {std::pair{"added.test", "10.214.0.77"},
-                                      std::pair{"anyip.test", "10.214.1.5"}}) {
-    const auto r =
-        from_client({std::string("http://") + name + "/headers", "--resolve",
-                     resolve(name, "80", address)});
-    EXPECT_EQ(r.status, 403) << name << ": " << r.run.err << r.body;
+  for (const auto& t : targets) {
+    const std::string at = std::string(t.address).find(':') == std::string::npos
+                               ? t.address
+                               : "[" + std::string(t.address) + "]";
+    const auto r = from_client({std::string("http://") + t.name + "/headers", "--resolve",
+                                resolve(t.name, "80", at)});
+    EXPECT_EQ(r.status, 403) << t.name << ": " << r.run.err << r.body;
     EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos)
-        << name;
+        << t.name;
   }
-  EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 2);
+  EXPECT_EQ(metric("edugate_destinations_refused_total") - before, 4);
 }
 
 // Lying about the name: an allowed name sent to an address it does not resolve to (the pupil's

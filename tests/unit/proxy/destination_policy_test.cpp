@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "proxy/net/local_addresses.hpp"
+#include "proxy/net/local_route.hpp"
 
 namespace edugate::proxy::net {
 namespace {
@@ -121,19 +122,43 @@ TEST(DestinationPolicy, OwnListenersAreRefusedWhateverAllowSays) {
   EXPECT_EQ(p.check(ip("192.168.10.7"), 3128), V::allowed);  // another host's port 3128
 }
 
-// A connection whose source is its destination reached this box: refused unless the address
-// is a built-in one (check() decided those) or an allow entry names exactly it.
-TEST(DestinationPolicy, AConnectionToThisBoxIsKnownByItsSourceAddress) {
+// An address the routing table delivers to this box, though the box's address list did not
+// know it: refused unless built-in (check() decided those) or named exactly by an allow entry,
+// and never on one of edugate's own ports.
+TEST(DestinationPolicy, AnAddressRoutedToThisBoxIsRefusedUnlessNamedExactly) {
   const auto a = [](const char* text) { return boost::asio::ip::make_address(text); };
   DestinationConfig c;
   c.allow = {net("127.0.0.1/32"), net("192.168.10.0/24"), net("192.168.20.5/32")};
-  const DestinationPolicy p(c, {}, {});  // the box's address list knows nothing yet
-  EXPECT_TRUE(p.reached_this_box(a("192.0.2.9"), a("192.0.2.9")));
-  EXPECT_TRUE(p.reached_this_box(a("2001:db8::9"), a("2001:db8::9")));
-  EXPECT_TRUE(p.reached_this_box(a("192.168.10.1"), a("192.168.10.1")));  // a broad allow
-  EXPECT_FALSE(p.reached_this_box(a("192.168.20.5"), a("192.168.20.5")));  // an exact allow
-  EXPECT_FALSE(p.reached_this_box(a("192.0.2.9"), a("192.0.2.1")));  // another host
-  EXPECT_FALSE(p.reached_this_box(a("127.0.0.1"), a("127.0.0.1")));  // check() decided
+  const DestinationPolicy p(c, {}, {{a("0.0.0.0"), 3128}});
+  EXPECT_EQ(p.check_local(a("192.0.2.9"), 80), V::builtin);
+  EXPECT_EQ(p.check_local(a("2001:db8::9"), 22), V::builtin);
+  EXPECT_EQ(p.check_local(a("192.168.10.1"), 80), V::builtin);   // a broad allow
+  EXPECT_EQ(p.check_local(a("192.168.20.5"), 80), V::allowed);   // an exact allow
+  EXPECT_EQ(p.check_local(a("192.168.20.5"), 3128), V::own_service);
+  EXPECT_EQ(p.check_local(a("127.0.0.1"), 80), V::allowed);      // check() decided
+}
+
+TEST(LocalRoute, TheKernelSaysWhatIsThisBox) {
+  const auto a = [](const char* text) { return boost::asio::ip::make_address(text); };
+  EXPECT_EQ(routes_to_this_box(a("127.0.0.1")), true);
+  EXPECT_EQ(routes_to_this_box(a("127.3.4.5")), true);  // all of 127/8 is local
+  EXPECT_EQ(routes_to_this_box(a("::1")), true);
+  for (const auto& own : local_addresses()) {
+    boost::asio::ip::address_v6::bytes_type raw;
+    std::copy(own.bytes.begin(), own.bytes.end(), raw.begin());
+    const boost::asio::ip::address_v6 v6(raw);
+    const boost::asio::ip::address addr =
+        v6.is_v4_mapped()
+            ? boost::asio::ip::address(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6))
+            : boost::asio::ip::address(v6);
+    const auto text = addr.to_string();
+    if (addr.is_v6() && addr.to_v6().is_link_local()) continue;  // needs a scope
+    // Interface addresses are local; their IPv4 broadcast addresses are not.
+    if (routes_to_this_box(addr) == false) {
+      EXPECT_TRUE(addr.is_v4()) << text;
+    }
+  }
+  EXPECT_NE(routes_to_this_box(a("192.0.2.1")), true);  // TEST-NET-1: nobody's, not this box
 }
 
 TEST(DestinationPolicy, LocalAddressesIncludeLoopback) {
