@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 scripts/deps test
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DEDUGATE_FUZZ=ON -DEDUGATE_TESTS=OFF -DEDUGATE_BENCH=OFF >/dev/null
-ninja -C build/fuzz
+ninja -C build/fuzz fuzz_targets
 mapfile -t targets < <(find build/fuzz/tests/fuzz -type f -name '*_fuzz' -perm -u+x | sort)
 for t in "${targets[@]}"; do
   name=$(basename "$t")
