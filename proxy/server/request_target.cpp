@@ -37,6 +37,13 @@ std::optional<std::string> host_of(const urls::authority_view& a) {
       if (host.empty() || host.front() == '.' || host.back() == '.' ||
           host.find("..") != std::string::npos)
         return std::nullopt;
+      // A name whose last label is a number is an IPv4 address or nothing (WHATWG URL's
+      // "ends in a number"): "%35.1.7.2.0.0.1." decodes to one, and sent on as a Host it
+      // re-parses as 5.1.7.2 with a path (request_target_fuzz soak finding). IPv4 literals
+      // arrive as host_type::ipv4 above; no public name ends in a numeric label.
+      const auto last = host.substr(host.rfind('.') + 1);
+      if (std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return std::nullopt;
       return host;
     }
     default:

@@ -65,6 +65,12 @@ TEST(RequestTarget, Errors) {
   EXPECT_EQ(err("http://a../b"), http::ProxyError::bad_request);
   EXPECT_EQ(err("http://a..b/"), http::ProxyError::bad_request);
   EXPECT_EQ(err("http://.a/"), http::ProxyError::bad_request);
+  // A name ending in a numeric label is an IPv4 address or nothing (found by the soak: the
+  // percent-encoded form was taken as a name, and its Host re-parsed as 5.1.7.2 plus a path).
+  EXPECT_EQ(err("http://%35.1.7.2.0.0.1.:9/"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://%31%32%37.0.0.1/"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://example.123/"), http::ProxyError::bad_request);
+  EXPECT_EQ(ok("http://example.123x/").host, "example.123x");
 }
 
 TEST(RequestTarget, ConnectAuthority) {
