@@ -53,12 +53,13 @@ DestinationPolicy::DestinationPolicy(DestinationConfig config, std::vector<rules
   for (const auto& l : listeners) listeners_.push_back({to_ip_bytes(l.address), l.port});
 }
 
-DestinationVerdict DestinationPolicy::check_one(const rules::IpBytes& a,
-                                                std::uint16_t port) const noexcept {
+DestinationVerdict DestinationPolicy::check_one(const rules::IpBytes& a, std::uint16_t port,
+                                                bool routed_here) const noexcept {
   const auto& builtin = builtin_denied();
   const bool in_builtin = std::any_of(builtin.begin(), builtin.end(),
                                       [&](const rules::Cidr& n) { return n.contains(a); });
-  const bool own_address = std::find(local_.begin(), local_.end(), a) != local_.end();
+  const bool own_address =
+      routed_here || std::find(local_.begin(), local_.end(), a) != local_.end();
   // One of edugate's own ports on any address of this box (loopback, 0.0.0.0 and the
   // interfaces' addresses all reach a wildcard listener): refused whatever `allow` says.
   const auto& box = this_box();
@@ -79,32 +80,17 @@ DestinationVerdict DestinationPolicy::check_one(const rules::IpBytes& a,
   return DestinationVerdict::allowed;
 }
 
-DestinationVerdict DestinationPolicy::check(const rules::IpBytes& a,
-                                            std::uint16_t port) const noexcept {
-  const auto verdict = check_one(a, port);
+DestinationVerdict DestinationPolicy::check(const rules::IpBytes& a, std::uint16_t port,
+                                            bool routed_here) const noexcept {
+  const auto verdict = check_one(a, port, routed_here);
   if (verdict != DestinationVerdict::allowed) return verdict;
-  if (const auto v4 = rules::embedded_ipv4(a)) return check_one(*v4, port);
+  if (const auto v4 = rules::embedded_ipv4(a)) return check_one(*v4, port, false);
   return verdict;
 }
 
-DestinationVerdict DestinationPolicy::check(const boost::asio::ip::address& a,
-                                            std::uint16_t port) const noexcept {
-  return check(to_ip_bytes(a), port);
-}
-
-DestinationVerdict DestinationPolicy::check_local(const boost::asio::ip::address& address,
-                                                  std::uint16_t port) const noexcept {
-  for (const auto& l : listeners_)
-    if (l.port == port) return DestinationVerdict::own_service;
-  const auto a = to_ip_bytes(address);
-  const auto& builtin = builtin_denied();
-  if (std::any_of(builtin.begin(), builtin.end(),
-                  [&](const rules::Cidr& n) { return n.contains(a); }))
-    return DestinationVerdict::allowed;  // loopback and the like: check() allowed it explicitly
-  const bool exact = std::any_of(config_.allow.begin(), config_.allow.end(), [&](const rules::Cidr& n) {
-    return n.single_address() && n.contains(a);
-  });
-  return exact ? DestinationVerdict::allowed : DestinationVerdict::builtin;
+DestinationVerdict DestinationPolicy::check(const boost::asio::ip::address& a, std::uint16_t port,
+                                            bool routed_here) const noexcept {
+  return check(to_ip_bytes(a), port, routed_here);
 }
 
 }  // namespace edugate::proxy::net

@@ -37,21 +37,18 @@ class DestinationPolicy {
                     std::vector<OwnListener> listeners);
 
   /// The verdict for connecting to address:port. An IPv6 address that carries an IPv4 one
-  /// (mapped, compatible, NAT64, 6to4, Teredo) must pass for both.
-  DestinationVerdict check(const rules::IpBytes& address, std::uint16_t port) const noexcept;
-  DestinationVerdict check(const boost::asio::ip::address& address,
-                           std::uint16_t port) const noexcept;
-
-  /// For an address check() allowed but the kernel routes to this box itself (local_route.hpp:
-  /// an address the box gained since the last look at its interfaces, or a `local` route no
-  /// interface lists). Refused (builtin) unless an `allow` entry names exactly it, or it is in
-  /// a built-in network check() has decided on already; on one of edugate's own ports, refused
-  /// (own_service) whatever `allow` says.
-  DestinationVerdict check_local(const boost::asio::ip::address& address,
-                                 std::uint16_t port) const noexcept;
+  /// (mapped, compatible, NAT64, 6to4, Teredo) must pass for both. `routed_here`: the kernel's
+  /// routing table delivers the address to this box (local_route.hpp); it then counts as one of
+  /// the box's own addresses whatever the address list says (an address gained since the last
+  /// look at the interfaces, a `local` route that no interface lists).
+  DestinationVerdict check(const rules::IpBytes& address, std::uint16_t port,
+                           bool routed_here = false) const noexcept;
+  DestinationVerdict check(const boost::asio::ip::address& address, std::uint16_t port,
+                           bool routed_here = false) const noexcept;
 
  private:
-  DestinationVerdict check_one(const rules::IpBytes& address, std::uint16_t port) const noexcept;
+  DestinationVerdict check_one(const rules::IpBytes& address, std::uint16_t port,
+                               bool routed_here) const noexcept;
 
   struct Listening {
     rules::IpBytes address;

@@ -88,11 +88,10 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     const auto& policy = *w.destinations;
     bool own_service = false;  // any of the name's addresses was one of edugate's listeners
     std::erase_if(resolved.endpoints, [&](const tcp::endpoint& ep) {
-      auto v = policy.check(ep.address(), ep.port());
       // The box's address list is re-read every few seconds and has no `local` routes: the
-      // routing table says where an allowed address really leads (before any handshake).
-      if (v == DestinationVerdict::allowed && routes_to_this_box(ep.address()).value_or(false))
-        v = policy.check_local(ep.address(), ep.port());
+      // routing table says where an address really leads (before any handshake).
+      const auto v = policy.check(ep.address(), ep.port(),
+                                  routes_to_this_box(ep.address()).value_or(false));
       own_service = own_service || v == DestinationVerdict::own_service;
       return v != DestinationVerdict::allowed;
     });

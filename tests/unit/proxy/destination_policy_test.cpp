@@ -130,12 +130,16 @@ TEST(DestinationPolicy, AnAddressRoutedToThisBoxIsRefusedUnlessNamedExactly) {
   DestinationConfig c;
   c.allow = {net("127.0.0.1/32"), net("192.168.10.0/24"), net("192.168.20.5/32")};
   const DestinationPolicy p(c, {}, {{a("0.0.0.0"), 3128}});
-  EXPECT_EQ(p.check_local(a("192.0.2.9"), 80), V::builtin);
-  EXPECT_EQ(p.check_local(a("2001:db8::9"), 22), V::builtin);
-  EXPECT_EQ(p.check_local(a("192.168.10.1"), 80), V::builtin);   // a broad allow
-  EXPECT_EQ(p.check_local(a("192.168.20.5"), 80), V::allowed);   // an exact allow
-  EXPECT_EQ(p.check_local(a("192.168.20.5"), 3128), V::own_service);
-  EXPECT_EQ(p.check_local(a("127.0.0.1"), 80), V::allowed);      // check() decided
+  const auto routed_here = [&](const char* text, std::uint16_t port) {
+    return p.check(a(text), port, /*routed_here=*/true);
+  };
+  EXPECT_EQ(routed_here("192.0.2.9", 80), V::builtin);
+  EXPECT_EQ(routed_here("2001:db8::9", 22), V::builtin);
+  EXPECT_EQ(routed_here("192.168.10.1", 80), V::builtin);   // a broad allow
+  EXPECT_EQ(routed_here("192.168.20.5", 80), V::allowed);   // an exact allow
+  EXPECT_EQ(routed_here("192.168.20.5", 3128), V::own_service);
+  EXPECT_EQ(routed_here("127.0.0.1", 80), V::allowed);      // loopback, allowed explicitly
+  EXPECT_EQ(p.check(a("192.0.2.9"), 80), V::allowed);       // elsewhere: not the box
 }
 
 TEST(LocalRoute, TheKernelSaysWhatIsThisBox) {
