@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -87,10 +88,11 @@ boost::asio::awaitable<RelayOutcome> copy_fixed_length(From& from,
 }
 
 /// Relays a chunked request body read by edugate's strict ChunkedDecoder (not Beast's lenient
-/// chunk parser): the head first, then each run of body bytes as one chunk, then the last chunk.
-/// Extensions and trailers are dropped. Malformed framing ends the relay with `bad_chunk` as
-/// the read error (the caller answers 400 and closes both sides); bytes after the body stay in
-/// `from_buffer`.
+/// chunk parser): the head first, then the body bytes of each read gathered in `buf` and sent
+/// as one chunk (a pupil's thousands of one-byte chunks cost one write, not thousands), then the
+/// last chunk. Extensions and trailers are dropped. Malformed framing ends the relay with
+/// `bad_chunk` as the read error (the caller answers 400 and closes both sides); bytes after the
+/// body stay in `from_buffer`.
 template <class From, class To, class Fields>
 boost::asio::awaitable<RelayOutcome> relay_chunked_request(
     From& from, boost::beast::flat_buffer& from_buffer,
@@ -101,26 +103,33 @@ boost::asio::awaitable<RelayOutcome> relay_chunked_request(
   framing.reserve(1024);
   append_head(head, framing);
   ChunkedDecoder decoder;
-  for (;;) {
-    const auto data = from_buffer.data();
-    const auto step = decoder.next({static_cast<const char*>(data.data()), data.size()});
-    if (step.status == ChunkedDecoder::Status::error) {
-      out.read_error = boost::beast::http::error::bad_chunk;
-      co_return out;
+  for (bool last = false; !last;) {
+    std::size_t body = 0;  // bytes gathered in buf
+    while (from_buffer.size() > 0 && body < buf.size() && !last) {
+      const auto data = from_buffer.data();
+      const std::string_view in(static_cast<const char*>(data.data()), data.size());
+      const auto step = decoder.next(in.substr(0, buf.size() - body));
+      if (step.status == ChunkedDecoder::Status::error) {
+        out.read_error = boost::beast::http::error::bad_chunk;
+        co_return out;
+      }
+      std::copy(step.data.begin(), step.data.end(), buf.begin() + static_cast<std::ptrdiff_t>(body));
+      body += step.data.size();
+      from_buffer.consume(step.consumed);
+      last = step.status == ChunkedDecoder::Status::done;
     }
-    std::string_view piece;
-    if (step.status == ChunkedDecoder::Status::data) {
+    if (body > 0) {
       char size[24];
-      const int n = std::snprintf(size, sizeof size, "%zx\r\n", step.data.size());
+      const int n = std::snprintf(size, sizeof size, "%zx\r\n", body);
       framing.append(size, static_cast<std::size_t>(n));
-      piece = step.data;
     }
-    const bool last = step.status == ChunkedDecoder::Status::done;
-    if (last) framing.append("0\r\n\r\n");
-    if (!framing.empty() || !piece.empty()) {
-      const std::array<boost::asio::const_buffer, 3> pieces{
-          boost::asio::buffer(framing), boost::asio::buffer(piece.data(), piece.size()),
-          boost::asio::buffer("\r\n", piece.empty() ? 0 : 2)};
+    // After the gathered bytes: their CRLF, and the last chunk once the body has ended.
+    std::string_view tail = body > 0 ? "\r\n" : "";
+    if (last) tail = body > 0 ? "\r\n0\r\n\r\n" : "0\r\n\r\n";
+    const std::array<boost::asio::const_buffer, 3> pieces{
+        boost::asio::buffer(framing), boost::asio::buffer(buf.data(), body),
+        boost::asio::buffer(tail.data(), tail.size())};
+    if (boost::asio::buffer_size(pieces) > 0) {
       expire_after(to, idle);
       auto [wec, written] = co_await boost::asio::async_write(to, pieces, kTuple);
       if (wec) {
@@ -129,13 +138,11 @@ boost::asio::awaitable<RelayOutcome> relay_chunked_request(
       }
       framing.clear();
     }
-    from_buffer.consume(step.consumed);
-    if (last) break;
+    if (last || from_buffer.size() > 0) continue;
     // Everything buffered was used: read more (straight into the buffer, which then holds any
-    // pipelined bytes that follow the body).
-    if (from_buffer.size() > 0) continue;
+    // pipelined bytes that follow the body). A client connection's buffer has a maximum size:
+    // prepare() throws beyond it.
     expire_after(from, idle);
-    // (A client connection's buffer has a maximum size: prepare() throws beyond it.)
     const auto room = std::min(buf.size(), from_buffer.max_size() - from_buffer.size());
     auto [rec, n] = co_await from.async_read_some(from_buffer.prepare(room), kTuple);
     if (rec) {

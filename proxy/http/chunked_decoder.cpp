@@ -39,32 +39,18 @@ bool is_value_byte(unsigned char c) { return is_ws(c) || (c >= 0x21 && c != 0x7f
 
 }  // namespace
 
+bool ChunkedDecoder::expect(unsigned char c, char want, State next) {
+  if (c != static_cast<unsigned char>(want)) return false;
+  state_ = next;
+  return true;
+}
+
 bool ChunkedDecoder::framing_byte(char ch) {
   const auto c = static_cast<unsigned char>(ch);
-  switch (state_) {
-    case State::size_first:
-    case State::size:
-    case State::ext_bws:
-    case State::ext_name_bws:
-    case State::ext_name:
-    case State::ext_eq_bws:
-    case State::ext_val_bws:
-    case State::ext_token:
-    case State::ext_quoted:
-    case State::ext_quoted_escape:
-    case State::ext_after_value:
-    case State::size_lf:
-      if (++line_ > limits_.max_line) return false;
-      break;
-    case State::trailer_start:
-    case State::trailer_name:
-    case State::trailer_value:
-    case State::trailer_lf:
-    case State::final_lf:
-      if (++trailers_ > limits_.max_trailers) return false;
-      break;
-    default:
-      break;
+  if (state_ <= State::size_lf) {
+    if (++line_ > kMaxLine) return false;
+  } else if (state_ >= State::trailer_start && state_ <= State::final_lf) {
+    if (++trailers_ > kMaxTrailers) return false;
   }
   switch (state_) {
     case State::size_first: {
@@ -143,13 +129,9 @@ bool ChunkedDecoder::framing_byte(char ch) {
       state_ = remaining_ == 0 ? State::trailer_start : State::data;
       return true;
     case State::data_cr:
-      if (c != '\r') return false;
-      state_ = State::data_lf;
-      return true;
+      return expect(c, '\r', State::data_lf);
     case State::data_lf:
-      if (c != '\n') return false;
-      state_ = State::size_first;
-      return true;
+      return expect(c, '\n', State::size_first);
     case State::trailer_start:
       if (c == '\r') state_ = State::final_lf;
       else if (is_tchar(c)) state_ = State::trailer_name;
@@ -165,13 +147,9 @@ bool ChunkedDecoder::framing_byte(char ch) {
       else if (!is_value_byte(c)) return false;
       return true;
     case State::trailer_lf:
-      if (c != '\n') return false;
-      state_ = State::trailer_start;
-      return true;
+      return expect(c, '\n', State::trailer_start);
     case State::final_lf:
-      if (c != '\n') return false;
-      state_ = State::done;
-      return true;
+      return expect(c, '\n', State::done);
     case State::data:
     case State::done:
     case State::error:
@@ -189,7 +167,6 @@ ChunkedDecoder::Step ChunkedDecoder::next(std::string_view in) {
       const auto n = static_cast<std::size_t>(
           std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(in.size() - i)));
       remaining_ -= n;
-      body_bytes_ += n;
       if (remaining_ == 0) state_ = State::data_cr;
       return {Status::data, i + n, in.substr(i, n)};
     }

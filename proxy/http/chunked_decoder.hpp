@@ -26,10 +26,9 @@ namespace edugate::proxy::http {
 
 class ChunkedDecoder {
  public:
-  struct Limits {
-    std::size_t max_line = 4096;          ///< a chunk-size line, extensions included
-    std::size_t max_trailers = 16 * 1024;  ///< the whole trailer section
-  };
+  static constexpr std::size_t kMaxLine = 4096;          ///< a chunk-size line, extensions included
+  static constexpr std::size_t kMaxTrailers = 16 * 1024;  ///< the whole trailer section
+
   enum class Status {
     need_more,  ///< every byte given was framing; give more
     data,       ///< `data` holds body bytes (a view into the input)
@@ -42,18 +41,13 @@ class ChunkedDecoder {
     std::string_view data;     ///< Status::data only
   };
 
-  ChunkedDecoder() = default;
-  explicit ChunkedDecoder(Limits limits) : limits_(limits) {}
-
   /// Reads from the start of `in` until it has body bytes to hand out, the body ends, the
   /// framing breaks, or `in` runs out. The caller drops `consumed` bytes and calls again.
   Step next(std::string_view in);
 
-  bool done() const { return state_ == State::done; }
-  /// Body bytes handed out so far.
-  std::uint64_t body_bytes() const { return body_bytes_; }
-
  private:
+  // In this order: the states of a chunk-size line first (counted against kMaxLine), those of
+  // the trailer section after the data states (counted against kMaxTrailers).
   enum class State {
     size_first,    // the first hex digit of a chunk-size
     size,          // more hex digits
@@ -80,13 +74,13 @@ class ChunkedDecoder {
   };
   /// Feeds one framing byte; false when it breaks the grammar.
   bool framing_byte(char c);
+  /// `c` must be `want`; then the state becomes `next`.
+  bool expect(unsigned char c, char want, State next);
 
-  Limits limits_;
   State state_ = State::size_first;
   std::uint64_t remaining_ = 0;  // chunk-data bytes still to come, or the size being read
   std::size_t line_ = 0;         // bytes of the current chunk-size line
   std::size_t trailers_ = 0;     // bytes of the trailer section so far
-  std::uint64_t body_bytes_ = 0;
 };
 
 }  // namespace edugate::proxy::http

@@ -340,6 +340,45 @@ TEST_F(FramingCorpus, ABrokenUploadIsTheClientsFaultNotTheOrigins) {
   EXPECT_EQ(metric(edugate, "edugate_upstream_bad_response_total") - upstream_before, 0);
 }
 
+/// The number of chunks in the chunked body of `raw` (one request), the last one not counted.
+int chunks_in(const std::string& raw) {
+  std::size_t at = raw.find("\r\n\r\n");
+  if (at == std::string::npos) return -1;
+  at += 4;
+  int chunks = 0;
+  for (;;) {
+    const auto eol = raw.find("\r\n", at);
+    if (eol == std::string::npos) return -1;
+    const auto size = std::stoul(raw.substr(at, eol - at), nullptr, 16);
+    if (size == 0) return chunks;
+    ++chunks;
+    at = eol + 2 + size + 2;
+  }
+}
+
+// A pupil uploading thousands of one-byte chunks: each used to leave as its own chunk, in its
+// own write to the origin (a system call per six bytes the pupil sent). The body bytes of each
+// read are gathered and go on as one chunk.
+TEST_F(FramingCorpus, TinyChunksAreGatheredNotRelayedOneByOne) {
+  std::string body, expected;
+  for (int i = 0; i < 10'000; ++i) {
+    body += "1\r\n" + std::string(1, static_cast<char>('a' + i % 26)) + "\r\n";
+    expected += static_cast<char>('a' + i % 26);
+  }
+  body += "0\r\n\r\n";
+  const std::string request = "POST http://" + origin.authority() + "/x HTTP/1.1\r\nHost: " +
+                              origin.authority() + "\r\nConnection: close\r\n" + kTe +
+                              "\r\n" + body;
+  const auto r = raw_exchange(edugate.proxy(), request, milliseconds(4000));
+  EXPECT_EQ(status_of(r.received), "200") << r.received.substr(0, 200);
+  const auto seen = origin.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(strict_body(seen[0]), expected);
+  const int chunks = chunks_in(seen[0]);
+  EXPECT_GE(chunks, 1);
+  EXPECT_LE(chunks, 20) << "one chunk per read, not per chunk sent";
+}
+
 // The reader above is the oracle: it must itself refuse what is ambiguous.
 TEST(StrictBody, RefusesAmbiguousFramings) {
   EXPECT_EQ(strict_body("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"), "hello");
