@@ -9,7 +9,6 @@ namespace edugate::proxy::http {
 
 namespace asio = boost::asio;
 
-
 namespace {
 
 /// Plain TCP upstreams: the worker's keep-alive pool, `upstream_overrides`, DNS.

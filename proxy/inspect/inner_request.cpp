@@ -3,7 +3,6 @@
 #include <boost/beast/http/field.hpp>
 #include <charconv>
 
-
 namespace edugate::proxy::inspect {
 
 namespace bhttp = boost::beast::http;

@@ -17,6 +17,7 @@
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/http_gatekeeper.hpp"
 #include "proxy/server/request_target.hpp"
+#include "proxy/net/lingering_close.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/connect_tunnel.hpp"
@@ -97,7 +98,7 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
     auto res = policy::blocked_connect_response(*rules, verdict.decision, version);
     c.stream.expires_after(w.config.timeouts.body_idle);
     co_await bhttp::async_write(c.stream, res, kTuple);
-    co_await lingering_close(c);
+    co_await net::lingering_close(c.stream);
     co_return;
   }
   bump(verdict.decision.action == rules::Action::safe_search ? w.metrics.decisions_safe_search

@@ -60,16 +60,12 @@ Admission admit(const WorkerContext& w, const tcp::socket& s) {
   return a;
 }
 
-asio::awaitable<void> lingering_close(ClientConnection& c) {
-  co_await net::lingering_close(c.stream);
-}
-
 asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, ProxyError e,
                              unsigned version) {
   auto res = http::make_error_response(e, {}, version, false);
   c.stream.expires_after(w.config.timeouts.body_idle);
   co_await bhttp::async_write(c.stream, res, kTuple);
-  co_await lingering_close(c);
+  co_await net::lingering_close(c.stream);
 }
 
 /// Waits for the first byte of the next request; false when the client went away or idled out.

@@ -31,11 +31,6 @@ struct Admission {
 };
 Admission admit(const WorkerContext& w, const boost::asio::ip::tcp::socket& s);
 
-/// Closes after an error response without losing it: a close with unread input would send a
-/// reset that can destroy the response in flight, so stop sending, then read and discard for a
-/// short, bounded time.
-boost::asio::awaitable<void> lingering_close(ClientConnection& c);
-
 /// Answers with edugate's error page for `e` and closes (lingering).
 boost::asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, http::ProxyError e,
                                     unsigned version);
