@@ -71,6 +71,15 @@ TEST(RequestTarget, Errors) {
   EXPECT_EQ(err("http://%31%32%37.0.0.1/"), http::ProxyError::bad_request);
   EXPECT_EQ(err("http://example.123/"), http::ProxyError::bad_request);
   EXPECT_EQ(ok("http://example.123x/").host, "example.123x");
+  // A name that starts with a dotted quad re-parses as that address plus a path (found by
+  // request_target_fuzz in CI): refused encoded as it is plain.
+  EXPECT_EQ(err("http://%35.3.7.2.0.0h.2.0.0tt./"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://%31.2.3.4.nip.io/"), http::ProxyError::bad_request);
+  EXPECT_FALSE(parse_connect_target("%31.2.3.4.nip.io:443"));
+  EXPECT_EQ(ok("http://1.2.3.example/").host, "1.2.3.example");
+  EXPECT_EQ(err("http://%31.2.3.4x.example/"), http::ProxyError::bad_request);
+  EXPECT_EQ(err("http://1.2.3.4x.example/"), http::ProxyError::bad_request);  // plain, too
+  EXPECT_EQ(ok("http://1.2.3.x4.example/").host, "1.2.3.x4.example");
 }
 
 TEST(RequestTarget, ConnectAuthority) {
