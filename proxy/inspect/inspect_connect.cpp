@@ -17,6 +17,7 @@
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "proxy/session/record.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
 #include "rules/local_time.hpp"
@@ -34,9 +35,7 @@ using SteadyClock = std::chrono::steady_clock;
 /// Counts a tunnel-level decision the way the classic tunnel does (recorder and metrics).
 void count(server::WorkerContext& w, const ConnectRequest& r, const policy::ConnectVerdict& v,
            std::string_view name) {
-  if (w.recorder)
-    w.recorder->count(v.decision, r.group_id, reporting::HourBucket::from(v.at),
-                      policy::counted_domain(r.rules, v.decision, name), r.group.device(v.at.day));
+  session::record_decision(w, r.rules, r.group_id, r.group, v.decision, v.at, name);
   switch (v.decision.action) {
     case rules::Action::block:
       bump(w.metrics.decisions_block);
@@ -159,14 +158,14 @@ asio::awaitable<void> terminate(server::WorkerContext& w, server::ClientConnecti
     co_return;
   }
   bump(w.metrics.inspect_sessions);
-  if (blocked) {
-    bump(w.metrics.inspect_block_pages);
-    co_await serve_block_page(w, client, r.rules, page_verdict(a.verdict, a.name));
-    co_return;
-  }
   const InspectedTunnel tunnel{r.rules, r.group_id, r.group,
                                TlsDestination{a.verdict.connect_host, r.target.port, a.name},
                                a.name};
+  if (blocked) {
+    bump(w.metrics.inspect_block_pages);
+    co_await serve_block_page(w, client, tunnel, page_verdict(a.verdict, a.name));
+    co_return;
+  }
   w.metrics.active_tunnels.fetch_add(1, std::memory_order_relaxed);
   co_await serve_inspected(w, inspector, client, tunnel);
   w.metrics.active_tunnels.fetch_sub(1, std::memory_order_relaxed);

@@ -45,7 +45,7 @@ boost::asio::awaitable<void> serve_inspected(server::WorkerContext& w, Inspector
 /// Reads one request on `client` (handshake done) and answers it with the block page of
 /// `verdict` (a blocked CONNECT or SNI, already counted), then ends the connection.
 boost::asio::awaitable<void> serve_block_page(server::WorkerContext& w, TlsClient& client,
-                                              const rules::RuleSet& rules,
+                                              const InspectedTunnel& t,
                                               const policy::HttpVerdict& verdict);
 
 }  // namespace edugate::proxy::inspect

@@ -15,11 +15,13 @@
 #include "proxy/policy/responses.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/client_group.hpp"
-#include "proxy/server/http_gatekeeper.hpp"
+#include "proxy/server/portal.hpp"
 #include "proxy/server/request_target.hpp"
 #include "proxy/net/lingering_close.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "proxy/session/pipeline.hpp"
+#include "proxy/session/record.hpp"
 #include "proxy/tunnel/connect_tunnel.hpp"
 #include "rules/cidr.hpp"
 
@@ -34,7 +36,6 @@ using http::ProxyError;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-enum class Step { next, stop };
 
 /// Browsers fetch the proxy auto-config from the proxy itself (http://gateway:3128/proxy.pac).
 asio::awaitable<bool> serve_pac(WorkerContext& w, ClientConnection& c,
@@ -81,10 +82,7 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
   // Counted once per tunnel: here when the host is blocked, else at the SNI check below (a
   // tunnel whose upstream cannot be reached is not counted).
   auto count = [&](const policy::ConnectVerdict& v, std::string_view name) {
-    if (w.recorder)
-      w.recorder->count(v.decision, gid, reporting::HourBucket::from(v.at),
-                        policy::counted_domain(*rules, v.decision, name),
-                        group.device(v.at.day));
+    session::record_decision(w, *rules, gid, group, v.decision, v.at, name);
   };
   // HTTPS inspection (proxy/inspect) takes the tunnel over when the group asks for it; it
   // leaves the classic path below to exempt hosts and groups without inspection.
@@ -121,41 +119,62 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
   co_await tunnel::run_connect_tunnel(w, c, upstream, version, sni_allowed);
 }
 
-asio::awaitable<Step> handle_request(WorkerContext& w, ClientConnection& c, bool allowed,
-                                     ClientGroup& group) {
-  http::RequestParser parser;
-  if (!co_await read_request_head(w, c, parser)) co_return Step::stop;
-  auto& req = parser.get();
-  const unsigned version = req.version();
-  if (!allowed) {
-    bump(w.metrics.connections_refused_network);
-    co_await refuse(w, c, ProxyError::forbidden_client, version);
-    co_return Step::stop;
+/// The forward proxy's connections: the client names the target in absolute form, asks for
+/// tunnels with CONNECT and fetches the PAC file from the proxy itself.
+class ForwardKind {
+ public:
+  ForwardKind(WorkerContext& w, ClientConnection& c, Admission& admission, SessionScope& scope)
+      : w_(w), c_(c), admission_(admission), scope_(scope) {}
+
+  ClientConnection& client() { return c_; }
+  asio::awaitable<bool> await_request(bool first) {
+    return wait_for_request(w_, c_, scope_.handle(), first);
   }
-  if (!co_await check_request_head(w, c, parser)) co_return Step::stop;
-  if (req.method() == bhttp::verb::connect) {
-    co_await handle_connect(w, c, parser, group);
-    co_return Step::stop;
+  void on_request() {}
+  std::optional<session::Refusal> admit() const {
+    if (admission_.allowed) return std::nullopt;
+    return session::Refusal{ProxyError::forbidden_client, &w_.metrics.connections_refused_network};
   }
-  if (req.target() == "/proxy.pac" || req.target() == "/wpad.dat") {
-    co_return co_await serve_pac(w, c, parser) ? Step::next : Step::stop;
+  asio::awaitable<void> refuse(ProxyError e, unsigned version) {
+    return server::refuse(w_, c_, e, version);
   }
-  auto target = parse_absolute_target(req.target());
-  if (auto* e = std::get_if<ProxyError>(&target)) {
-    bump(*e == ProxyError::not_a_proxy_request ? w.metrics.requests_not_proxy
-                                               : w.metrics.requests_bad);
-    co_await refuse(w, c, *e, version);
-    co_return Step::stop;
+  asio::awaitable<session::Targeted> target(http::RequestParser& parser) {
+    const auto& req = parser.get();
+    if (req.method() == bhttp::verb::connect) {
+      co_await handle_connect(w_, c_, parser, admission_.group);
+      co_return session::Next::stop;
+    }
+    if (req.target() == "/proxy.pac" || req.target() == "/wpad.dat") {
+      const bool keep = co_await serve_pac(w_, c_, parser);
+      co_return keep ? session::Next::request : session::Next::stop;
+    }
+    auto target = parse_absolute_target(req.target());
+    if (const auto* e = std::get_if<ProxyError>(&target)) {
+      co_return session::Refusal{*e, *e == ProxyError::not_a_proxy_request
+                                         ? &w_.metrics.requests_not_proxy
+                                         : &w_.metrics.requests_bad};
+    }
+    co_return std::get<http::ForwardTarget>(std::move(target));
   }
-  auto& forward = std::get<http::ForwardTarget>(target);
-  if (const auto rules = w.rules) {  // this request's snapshot
-    const auto step = co_await gatekeep_http(w, c, parser, forward, *rules, group);
-    if (step == GateStep::answered_close) co_return Step::stop;
-    if (step == GateStep::answered_keep_alive) co_return w.draining ? Step::stop : Step::next;
+  std::shared_ptr<const rules::RuleSet> rules() const { return w_.rules; }
+  rules::GroupId group(const rules::RuleSet& rules) { return admission_.group.in(rules); }
+  const ClientGroup& devices() const { return admission_.group; }
+  rules::Scheme scheme() const { return rules::Scheme::http; }
+  asio::awaitable<session::Next> portal(http::RequestParser& parser, const http::ForwardTarget&,
+                                        const rules::RuleSet& rules) {
+    return serve_portal(w_, c_, parser, rules, admission_.group);
   }
-  const auto after = co_await http::forward_http(w, c, parser, forward);
-  co_return after == http::AfterExchange::keep_alive && !w.draining ? Step::next : Step::stop;
-}
+  asio::awaitable<http::AfterExchange> forward(http::RequestParser& parser,
+                                               http::ForwardTarget& target) {
+    return http::forward_http(w_, c_, parser, target);
+  }
+
+ private:
+  WorkerContext& w_;
+  ClientConnection& c_;
+  Admission& admission_;
+  SessionScope& scope_;
+};
 
 }  // namespace
 
@@ -167,10 +186,8 @@ asio::awaitable<void> serve_client(WorkerContext& w, tcp::socket socket) {
   ClientConnection c(beast::tcp_stream(std::move(socket)),
                      w.config.limits.max_header_bytes + w.config.limits.max_url_length + 4096);
   SessionScope scope(w, c.stream.socket());
-  for (bool first = true; !w.draining || first; first = false) {
-    if (!co_await wait_for_request(w, c, scope.handle(), first)) break;
-    if (co_await handle_request(w, c, admission.allowed, admission.group) == Step::stop) break;
-  }
+  ForwardKind kind(w, c, admission, scope);
+  co_await session::serve_requests(w, kind);
 }
 
 }  // namespace edugate::proxy::server

@@ -161,9 +161,9 @@ Outcome take_report(WorkerContext& w, const rules::RuleSet& rules, const Form& f
 
 }  // namespace
 
-asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& client,
-                                       http::RequestParser& parser, const rules::RuleSet& rules,
-                                       ClientGroup& group) {
+asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& client,
+                                            http::RequestParser& parser,
+                                            const rules::RuleSet& rules, ClientGroup& group) {
   bump(w.metrics.portal_requests);
   const auto gid = group.in(rules);
   const auto hour =
@@ -192,7 +192,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
     auto status = bhttp::status::ok;
     if (post) {
       auto body = co_await read_form_body(w, client, parser);
-      if (!body) co_return GateStep::answered_close;
+      if (!body) co_return session::Next::stop;
       form = parse_form(*body);
       const bool fresh = w.report_guard.valid(form.token, device, hour.day) ||
                          w.report_guard.valid(form.token, group.device(hour.day - 1), hour.day - 1);
@@ -225,7 +225,7 @@ asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& clien
   keep = res.keep_alive();
   client.stream.expires_after(w.config.timeouts.body_idle);
   auto [ec, n] = co_await bhttp::async_write(client.stream, res, kTuple);
-  co_return !ec && keep ? GateStep::answered_keep_alive : GateStep::answered_close;
+  co_return !ec && keep ? session::Next::request : session::Next::stop;
 }
 
 }  // namespace edugate::proxy::server

@@ -3,7 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "proxy/http/forward.hpp"
-#include "proxy/server/http_gatekeeper.hpp"
+#include "proxy/session/next.hpp"
 #include "rules/ids.hpp"
 
 namespace edugate::rules {
@@ -24,7 +24,7 @@ inline constexpr std::size_t kMaxFormBody = 8 * 1024;
 /// Serves edugate's own pages on the portal host (e.g. http://edugate.lan/bao-cao): the form
 /// where a pupil reports, anonymously, a site that should be blocked or was blocked wrongly.
 /// Only the reported domain and the group are kept; never who sent it.
-boost::asio::awaitable<GateStep> serve_portal(WorkerContext& w, ClientConnection& client,
+boost::asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& client,
                                               http::RequestParser& parser,
                                               const rules::RuleSet& rules, ClientGroup& group);
 

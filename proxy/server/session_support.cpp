@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "proxy/http/request_checks.hpp"
 #include "proxy/net/lingering_close.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "rules/local_time.hpp"
@@ -22,20 +21,6 @@ using http::ProxyError;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-/// 414 when the URL is what made the head too big, else 431. Beast may already have consumed a
-/// parsed start line from the buffer, so ask the parser first.
-ProxyError classify_oversized_head(const http::RequestParser& parser,
-                                   const beast::flat_buffer& buffer, std::uint32_t max_url) {
-  const auto target = parser.get().target();
-  if (!target.empty())
-    return target.size() > max_url ? ProxyError::uri_too_long : ProxyError::header_too_large;
-  const auto data = buffer.data();
-  const std::string_view text(static_cast<const char*>(data.data()), data.size());
-  const auto eol = text.find("\r\n");
-  const auto line = eol == std::string_view::npos ? text.size() : eol;
-  return line > max_url ? ProxyError::uri_too_long : ProxyError::header_too_large;
-}
 
 }  // namespace
 
@@ -82,57 +67,6 @@ asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c, Se
   co_return true;
 }
 
-
-
-asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
-                                        http::RequestParser& parser) {
-  const auto& limits = w.config.limits;
-  parser.header_limit(limits.max_header_bytes + limits.max_url_length);
-  parser.body_limit(boost::none);
-  c.stream.expires_after(w.config.timeouts.request_head);
-  auto [ec, n] = co_await bhttp::async_read_header(c.stream, c.buffer, parser, kTuple);
-  if (!ec) {
-    bump(w.metrics.requests);
-    co_return true;
-  }
-  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-    co_return false;
-  if (ec == beast::error::timeout) {
-    bump(w.metrics.requests_head_timeout);
-    co_return false;
-  }
-  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
-    const auto e = classify_oversized_head(parser, c.buffer, limits.max_url_length);
-    bump(e == ProxyError::uri_too_long ? w.metrics.requests_uri_too_long
-                                       : w.metrics.requests_header_too_large);
-    co_await refuse(w, c, e, 11);
-  } else {
-    bump(ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
-                 ec == bhttp::error::multiple_content_length
-             ? w.metrics.requests_smuggling_refused
-             : w.metrics.requests_bad);
-    co_await refuse(w, c, ProxyError::bad_request, 11);
-  }
-  co_return false;
-}
-
-asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
-                                         const http::RequestParser& parser) {
-  const auto& limits = w.config.limits;
-  const auto e = http::check_request_head(
-      parser, {limits.max_url_length, limits.max_header_bytes, limits.max_header_fields},
-      w.config.via_pseudonym);
-  if (!e) co_return true;
-  switch (*e) {
-    case ProxyError::uri_too_long: bump(w.metrics.requests_uri_too_long); break;
-    case ProxyError::header_too_large: bump(w.metrics.requests_header_too_large); break;
-    case ProxyError::loop_detected: bump(w.metrics.requests_loop_refused); break;
-    default: bump(w.metrics.requests_smuggling_refused); break;
-  }
-  co_await refuse(w, c, *e, parser.get().version());
-  co_return false;
-}
 
 SessionScope::SessionScope(WorkerContext& w, tcp::socket& s) : w_(w) {
   w_.sessions.push_front(SessionHandle{&s, true});

@@ -1,6 +1,7 @@
 #pragma once
 
-// Building blocks shared by the forward (client_session) and transparent sessions.
+// Building blocks of the plain-TCP sessions (forward and transparent): admission, the error
+// page that ends a connection, and the wait for the next request.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -39,17 +40,6 @@ boost::asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, http:
 /// client_idle between requests); false when the client went away or idled out.
 boost::asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c,
                                               SessionHandle& h, bool first);
-
-/// Reads a request head into `parser` with the configured limits and deadline. On failure it
-/// has already answered (400/414/431) or given up silently (EOF, timeout), counted the outcome,
-/// and returns false: the connection must end.
-boost::asio::awaitable<bool> read_request_head(WorkerContext& w, ClientConnection& c,
-                                               http::RequestParser& parser);
-
-/// After a head was read: URL length, header size, framing (no smuggling) and loop checks.
-/// Answers and returns false when one fails.
-boost::asio::awaitable<bool> check_request_head(WorkerContext& w, ClientConnection& c,
-                                                const http::RequestParser& parser);
 
 /// Keeps the worker's view of one session right however the coroutine ends: registers it for
 /// drain, counts it as active, and releases its slot of max_connections.

@@ -63,12 +63,7 @@ asio::awaitable<void> serve_transparent(WorkerContext& w, tcp::socket socket) {
     co_await transparent::serve_tls(w, c, admission, destination);
     co_return;
   }
-  for (bool first = true; !w.draining || first; first = false) {
-    if (!co_await wait_for_request(w, c, scope.handle(), first)) break;
-    if (co_await transparent::handle_http_request(w, c, admission, destination) ==
-        transparent::HttpStep::stop)
-      break;
-  }
+  co_await transparent::serve_http(w, c, admission, scope, destination);
 }
 
 }  // namespace edugate::proxy::server

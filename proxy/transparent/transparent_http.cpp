@@ -6,9 +6,10 @@
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/host_verification.hpp"
 #include "proxy/server/client_connection.hpp"
-#include "proxy/server/http_gatekeeper.hpp"
+#include "proxy/server/portal.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "proxy/session/pipeline.hpp"
 #include "proxy/transparent/host_target.hpp"
 
 namespace edugate::proxy::transparent {
@@ -40,65 +41,88 @@ std::variant<http::ForwardTarget, ProxyError> target_of(const http::RequestParse
   return host_target(HostRequest{req.target(), host, req.version()}, destination);
 }
 
+/// Redirected plain-HTTP connections: the target is the Host header, checked against where the
+/// client was connecting, and requests go to that address.
+class TransparentKind {
+ public:
+  TransparentKind(server::WorkerContext& w, server::ClientConnection& c,
+                  server::Admission& admission, server::SessionScope& scope,
+                  const std::optional<tcp::endpoint>& destination)
+      : w_(w), c_(c), admission_(admission), scope_(scope), destination_(destination) {}
+
+  server::ClientConnection& client() { return c_; }
+  asio::awaitable<bool> await_request(bool first) {
+    return server::wait_for_request(w_, c_, scope_.handle(), first);
+  }
+  void on_request() {}
+  std::optional<session::Refusal> admit() const {
+    if (!admission_.allowed)
+      return session::Refusal{ProxyError::forbidden_client,
+                              &w_.metrics.connections_refused_network};
+    if (!destination_)
+      return session::Refusal{ProxyError::loop_detected, &w_.metrics.requests_loop_refused};
+    return std::nullopt;
+  }
+  asio::awaitable<void> refuse(ProxyError e, unsigned version) {
+    return server::refuse(w_, c_, e, version);
+  }
+  asio::awaitable<session::Targeted> target(http::RequestParser& parser) {
+    auto target = target_of(parser, *destination_);
+    if (const auto* e = std::get_if<ProxyError>(&target))
+      co_return session::Refusal{*e, &w_.metrics.requests_bad};
+    auto& forward = std::get<http::ForwardTarget>(target);
+    // A Host name that does not resolve to where the client was going (host verification, as
+    // Squid's host_verify_strict): decided on the destination address instead. edugate's own
+    // pages (the portal) are answered here and go nowhere.
+    // An address in Host counts only when it is the destination itself.
+    boost::system::error_code not_ip;
+    const auto host_ip = asio::ip::make_address(forward.host, not_ip);
+    bool mismatch = false;  // (no co_await inside ?: or &&: GCC 12 miscompiles that)
+    if (!w_.rules) {
+    } else if (!not_ip) {
+      mismatch = net::to_ip_bytes(host_ip) != net::to_ip_bytes(destination_->address());
+    } else if (forward.host != w_.config.enforcement.portal_host) {
+      mismatch = !co_await net::name_resolves_to(w_, forward.host, destination_->address());
+    }
+    if (mismatch) {
+      bump(w_.metrics.transparent_name_mismatch);
+      forward.host = destination_->address().to_string();
+    }
+    co_return std::move(forward);
+  }
+  std::shared_ptr<const rules::RuleSet> rules() const { return w_.rules; }
+  rules::GroupId group(const rules::RuleSet& rules) { return admission_.group.in(rules); }
+  const server::ClientGroup& devices() const { return admission_.group; }
+  rules::Scheme scheme() const { return rules::Scheme::http; }
+  asio::awaitable<session::Next> portal(http::RequestParser& parser, const http::ForwardTarget&,
+                                        const rules::RuleSet& rules) {
+    return server::serve_portal(w_, c_, parser, rules, admission_.group);
+  }
+  asio::awaitable<http::AfterExchange> forward(http::RequestParser& parser,
+                                               http::ForwardTarget& target) {
+    // Decided on the Host name; connected to where the client was going. Resolving the name
+    // again could reach another server than the one the client's DNS answer pointed at. The
+    // Host header sent upstream stays `target.authority`.
+    target.host = destination_->address().to_string();
+    target.port = destination_->port();
+    return http::forward_http(w_, c_, parser, target);
+  }
+
+ private:
+  server::WorkerContext& w_;
+  server::ClientConnection& c_;
+  server::Admission& admission_;
+  server::SessionScope& scope_;
+  const std::optional<tcp::endpoint>& destination_;
+};
+
 }  // namespace
 
-asio::awaitable<HttpStep> handle_http_request(server::WorkerContext& w, server::ClientConnection& c,
-                                              server::Admission& admission,
-                                              const std::optional<tcp::endpoint>& destination) {
-  http::RequestParser parser;
-  if (!co_await server::read_request_head(w, c, parser)) co_return HttpStep::stop;
-  auto& req = parser.get();
-  const unsigned version = req.version();
-  if (!admission.allowed) {
-    bump(w.metrics.connections_refused_network);
-    co_await server::refuse(w, c, ProxyError::forbidden_client, version);
-    co_return HttpStep::stop;
-  }
-  if (!destination) {
-    bump(w.metrics.requests_loop_refused);
-    co_await server::refuse(w, c, ProxyError::loop_detected, version);
-    co_return HttpStep::stop;
-  }
-  if (!co_await server::check_request_head(w, c, parser)) co_return HttpStep::stop;
-  auto target = target_of(parser, *destination);
-  if (auto* e = std::get_if<ProxyError>(&target)) {
-    bump(w.metrics.requests_bad);
-    co_await server::refuse(w, c, *e, version);
-    co_return HttpStep::stop;
-  }
-  auto& forward = std::get<http::ForwardTarget>(target);
-  // A Host name that does not resolve to where the client was going (host verification, as
-  // Squid's host_verify_strict): decided on the destination address instead. edugate's own
-  // pages (the portal) are answered here and go nowhere.
-  // An address in Host counts only when it is the destination itself.
-  boost::system::error_code not_ip;
-  const auto host_ip = asio::ip::make_address(forward.host, not_ip);
-  bool mismatch = false;  // (no co_await inside ?: or &&: GCC 12 miscompiles that)
-  if (!w.rules) {
-  } else if (!not_ip) {
-    mismatch = net::to_ip_bytes(host_ip) != net::to_ip_bytes(destination->address());
-  } else if (forward.host != w.config.enforcement.portal_host) {
-    mismatch = !co_await net::name_resolves_to(w, forward.host, destination->address());
-  }
-  if (mismatch) {
-    bump(w.metrics.transparent_name_mismatch);
-    forward.host = destination->address().to_string();
-  }
-  if (const auto rules = w.rules) {  // this request's snapshot
-    const auto step =
-        co_await server::gatekeep_http(w, c, parser, forward, *rules, admission.group);
-    if (step == server::GateStep::answered_close) co_return HttpStep::stop;
-    if (step == server::GateStep::answered_keep_alive)
-      co_return w.draining ? HttpStep::stop : HttpStep::next;
-  }
-  // Decided on the Host name; connected to where the client was going. Resolving the name again
-  // could reach another server than the one the client's DNS answer pointed at. The Host header
-  // sent upstream stays `forward.authority`.
-  forward.host = destination->address().to_string();
-  forward.port = destination->port();
-  const auto after = co_await http::forward_http(w, c, parser, forward);
-  co_return after == http::AfterExchange::keep_alive && !w.draining ? HttpStep::next
-                                                                    : HttpStep::stop;
+asio::awaitable<void> serve_http(server::WorkerContext& w, server::ClientConnection& c,
+                                 server::Admission& admission, server::SessionScope& scope,
+                                 const std::optional<tcp::endpoint>& destination) {
+  TransparentKind kind(w, c, admission, scope, destination);
+  co_await session::serve_requests(w, kind);
 }
 
 }  // namespace edugate::proxy::transparent

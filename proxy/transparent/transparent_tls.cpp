@@ -10,6 +10,7 @@
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "proxy/session/record.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
 #include "reporting/hour_bucket.hpp"
@@ -61,11 +62,9 @@ bool goes_to_destination_on_the_name(const TlsDecision& d) {
 
 /// Counts the decision for the report (no address, only group, hour and matched domain).
 void record(server::WorkerContext& w, server::Admission& admission, const TlsDecision& d) {
-  if (!w.recorder || !d.rules) return;
+  if (!d.rules) return;
   const auto& v = d.verdict;
-  w.recorder->count(v.decision, d.group, reporting::HourBucket::from(v.at),
-                    policy::counted_domain(*d.rules, v.decision, v.host),
-                    admission.group.device(v.at.day));
+  session::record_decision(w, *d.rules, d.group, admission.group, v.decision, v.at, v.host);
 }
 
 /// Where to connect, after counting the outcome; nullopt when the connection is blocked.
