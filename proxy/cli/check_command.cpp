@@ -4,8 +4,7 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
-#include "rules/load_rules.hpp"
-#include "rules/settings.hpp"
+#include "proxy/server/startup.hpp"
 #include "rules/tools/summary.hpp"
 
 namespace edugate::cli {
@@ -28,40 +27,38 @@ void warn_unreachable_groups(const proxy::Config& config, const rules::RuleSet& 
   }
 }
 
-/// Loads and prints the rule set named by the `rules:` section. Returns the number of errors.
-std::size_t check_rules(const proxy::Config& config) {
-  if (!config.has_rules) {
-    fmt::print("{}: no rules: section, so no rule set to check\n", config.file);
-    return 0;
-  }
-  rules::Diagnostics diags;
-  rules::YamlReader reader(config.file, diags);
-  const auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
-  rules::LoadResult loaded;
-  const auto start = std::chrono::steady_clock::now();
-  if (settings) loaded = rules::load_rules(*settings);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-  for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
-  if (loaded.rules) {
-    fmt::print("{}", rules::tools::format_summary(*loaded.rules));
-    fmt::print("rules loaded and compiled in {:.2f} s\n", took.count());
-    warn_unreachable_groups(config, *loaded.rules);
-  }
-  return rules::error_count(diags);
-}
-
+/// Checks what `edugate run` checks before it listens, the way it does (server::prepare_startup):
+/// the config, the pages and PAC file, and the rule set, whose summary it prints.
 int run_check(const std::string& path) {
-  rules::Diagnostics diags;
-  const auto config = proxy::load_config(path, diags);
-  for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
+  const auto start = std::chrono::steady_clock::now();
+  const auto startup = proxy::server::prepare_startup(path);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  for (const auto& d : startup.diagnostics) fmt::print(stderr, "{}\n", rules::format(d));
+  const auto& config = startup.config;
   if (!config) {
-    fmt::print(stderr, "{}: {} problem(s); edugate would refuse to start\n", path, diags.size());
+    fmt::print(stderr, "{}: {} problem(s); edugate would refuse to start\n", path,
+               startup.diagnostics.size());
     return 1;
   }
   fmt::print("{}: appliance config OK ({} listener(s), {} client network(s))\n", path,
              config->listeners.size(), config->client_networks.size());
-  if (const std::size_t errors = check_rules(*config); errors > 0) {
+  if (!startup.services) {
+    fmt::print(stderr, "{}: the pages or the PAC file fail; edugate would refuse to start\n",
+               path);
+    return 1;
+  }
+  const auto& loaded = startup.rules;
+  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", rules::format(d));
+  if (!loaded.configured) {
+    fmt::print("{}: no rules: section, so no rule set to check\n", config->file);
+    return 0;
+  }
+  if (loaded.rules) {
+    fmt::print("{}", rules::tools::format_summary(*loaded.rules));
+    fmt::print("rules loaded and compiled in {:.2f} s\n", took.count());
+    warn_unreachable_groups(*config, *loaded.rules);
+  }
+  if (const std::size_t errors = rules::error_count(loaded.diagnostics); errors > 0 || !loaded.rules) {
     fmt::print(stderr, "{}: {} error(s) in the rules; edugate would refuse to start\n", path,
                errors);
     return 1;

@@ -11,10 +11,13 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
+#include "proxy/policy/gate.hpp"
+#include "proxy/server/request_target.hpp"
+#include "proxy/server/startup.hpp"
 #include "rules/explain.hpp"
 #include "rules/load_rules.hpp"
 #include "rules/normalize/host.hpp"
-#include "rules/normalize/url.hpp"
+#include "rules/local_time.hpp"
 #include "rules/signing/bundle.hpp"
 #include "rules/signing/ed25519.hpp"
 #include "rules/tools/import_category.hpp"
@@ -45,22 +48,58 @@ void write_private(const std::string& path, const std::string& bytes) {
   if (!ok) fail(fmt::format("{}: write failed", path));
 }
 
-std::shared_ptr<const rules::RuleSet> load_configured(const std::string& config_path) {
-  rules::Diagnostics diags;
-  const auto config = proxy::load_config(config_path, diags);
-  rules::LoadResult loaded;
-  if (config && !config->has_rules) fail(fmt::format("{}: no rules: section", config_path));
-  if (config) {
-    rules::YamlReader reader(config->file, diags);
-    if (const auto s = rules::parse_rules_settings(config->rules_section, reader, config->base_dir))
-      loaded = rules::load_rules(*s);
-  }
-  diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-  for (const auto& d : diags)
+/// The rule set `edugate run` would enforce with this config, read the same way.
+proxy::server::Startup load_configured(const std::string& config_path) {
+  auto startup = proxy::server::prepare_startup(config_path);
+  for (const auto& d : startup.diagnostics)
     if (d.severity == rules::Severity::error) fmt::print(stderr, "{}\n", rules::format(d));
-  if (!loaded.rules)
-    fail(fmt::format("{}: the rules do not load; run: edugate check {}", config_path, config_path));
-  return loaded.rules;
+  if (startup.config && !startup.rules.configured)
+    fail(fmt::format("{}: no rules: section", config_path));
+  for (const auto& d : startup.rules.diagnostics)
+    if (d.severity == rules::Severity::error) fmt::print(stderr, "{}\n", rules::format(d));
+  if (!startup.ok())
+    fail(fmt::format("{}: edugate would not start with it; run: edugate check {}", config_path,
+                     config_path));
+  return startup;
+}
+
+/// The URL taken apart as the proxy takes a request apart: an http(s)/ws(s) URL or host/path.
+/// HTTPS is what a CONNECT shows without inspection: the host and port (443 unless given).
+struct ExplainTarget {
+  bool tls = false;
+  std::string host;  ///< as the proxy's target parser leaves it (lowercase, no brackets)
+  std::uint16_t port = 80;
+  std::string origin_form;  ///< plain HTTP only
+};
+
+ExplainTarget explain_target(const std::string& url) {
+  const auto sep = url.find("://");
+  std::string scheme = sep == std::string::npos ? "http" : url.substr(0, sep);
+  for (auto& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string rest = sep == std::string::npos ? url : url.substr(sep + 3);
+  ExplainTarget t;
+  t.tls = scheme == "https" || scheme == "wss";
+  if (!t.tls && scheme != "http" && scheme != "ws")
+    fail(fmt::format("'{}': only http, https, ws and wss URLs pass through the proxy", url));
+  if (t.tls) {
+    auto authority = rest.substr(0, rest.find_first_of("/?#"));
+    const bool has_port = authority.find(':', authority.rfind(']') == std::string::npos
+                                                  ? 0
+                                                  : authority.rfind(']')) != std::string::npos;
+    if (!has_port) authority += ":443";
+    const auto c = proxy::server::parse_connect_target(authority);
+    if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
+    t.host = c->host;
+    t.port = c->port;
+    return t;
+  }
+  const auto parsed = proxy::server::parse_absolute_target("http://" + rest);
+  const auto* f = std::get_if<proxy::http::ForwardTarget>(&parsed);
+  if (!f) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
+  t.host = f->host;
+  t.port = f->port;
+  t.origin_form = f->origin_form;
+  return t;
 }
 
 struct ExplainArgs {
@@ -88,37 +127,44 @@ rules::GroupId pick_group(const rules::RuleSet& rules, const ExplainArgs& a) {
 }
 
 void run_explain(const ExplainArgs& a) {
-  const auto rules = load_configured(a.config);
-  const auto parsed = rules::parse_and_normalize_url(a.url, rules::kDefaultMaxUrlLength, true);
-  if (!parsed) fail(fmt::format("'{}' is not a URL: {}", a.url, rules::to_string(parsed.error)));
-  const rules::NormalizedUrl& url = *parsed.url;
-  rules::RequestFacts f;
-  f.group = pick_group(*rules, a);
-  f.host = url.host;
-  f.port = url.port;
-  const bool tls = url.scheme == "https" || url.scheme == "wss";
-  std::string sni;
-  if (tls) {
-    // Without TLS interception the proxy sees only the CONNECT host and the SNI.
-    f.method = rules::Method::connect;
-    f.scheme = rules::Scheme::https;
-    sni = a.sni.empty() ? url.host : rules::normalize_host(a.sni).value_or(a.sni);
-    f.sni = sni;
-  } else {
-    f.path = url.path;
-    f.query = url.query;
-  }
+  const auto startup = load_configured(a.config);
+  const auto& rules = startup.rules.rules;
+  const auto target = explain_target(a.url);
+  std::string host;
+  if (!rules::normalize_host_into(target.host, host))
+    fail(fmt::format("'{}': the host is not a valid name (the proxy answers 400)", a.url));
+  rules::LocalTime at;
   if (a.at.empty()) {
-    f.at = rules::to_local_time(*rules, std::chrono::system_clock::now());
-  } else if (const auto at = rules::parse_local_time(a.at)) {
-    f.at = *at;
+    at = rules::to_local_time(*rules, startup.services->clock->now());
+  } else if (const auto parsed = rules::parse_local_time(a.at)) {
+    at = *parsed;
   } else {
     fail(fmt::format("--at '{}' is not a local time such as \"2026-11-23 10:15\"", a.at));
   }
-  fmt::print("request:    {}{}\n", url.to_string(),
-             tls ? fmt::format("  (HTTPS: CONNECT {}:{}, SNI {}; the path is not visible)",
-                               url.host, url.port, sni)
-                 : "");
+  // The facts are made by the functions the proxy decides with (proxy/policy/gate).
+  const auto group = pick_group(*rules, a);
+  std::string storage;
+  rules::RequestFacts f;
+  std::string shown;
+  if (target.tls) {
+    // Without TLS inspection the proxy sees only the CONNECT host and the SNI.
+    const std::string sni = a.sni.empty() ? host : a.sni;
+    f = proxy::policy::connect_facts(group, host, target.port, sni, at, storage);
+    shown = fmt::format("https://{}:{}/  (HTTPS: CONNECT {}:{}, SNI {}; the path is not visible)",
+                        host, target.port, host, target.port, f.sni);
+  } else {
+    proxy::policy::HttpGateInput in;
+    in.group = group;
+    in.method = rules::Method::get;
+    in.host = host;
+    in.port = target.port;
+    in.origin_form = target.origin_form;
+    f = proxy::policy::http_facts(in, host, at, storage);
+    shown = fmt::format("http://{}{}{}", host,
+                        target.port == 80 ? "" : fmt::format(":{}", target.port),
+                        target.origin_form);
+  }
+  fmt::print("request:    {}\n", shown);
   fmt::print("{}", rules::format_explanation(*rules, f, rules::explain(*rules, f)));
 }
 

@@ -5,10 +5,8 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
-#include "proxy/policy/pac.hpp"
-#include "proxy/policy/services.hpp"
-#include "proxy/server/rules_source.hpp"
 #include "proxy/server/server.hpp"
+#include "proxy/server/startup.hpp"
 
 namespace edugate::cli {
 
@@ -32,48 +30,29 @@ void print(const rules::Diagnostics& diags) {
   for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
 }
 
-std::unique_ptr<proxy::policy::Services> make_services(const proxy::Config& config,
-                                                       const RunOptions& o,
-                                                       rules::Diagnostics& diags) {
-  std::unique_ptr<proxy::policy::Clock> clock;
-  if (o.test_clock.empty())
-    clock = std::make_unique<proxy::policy::SystemClock>();
-  else
-    clock = std::make_unique<proxy::policy::FileClock>(o.test_clock);
-  auto pages = config.enforcement.pages_dir.empty()
-                   ? std::optional(proxy::policy::builtin_pages())
-                   : proxy::policy::load_pages(config.enforcement.pages_dir, diags);
-  auto pac = proxy::policy::build_pac(config.pac, diags);
-  if (!pages || !pac) return nullptr;
-  return std::make_unique<proxy::policy::Services>(config, std::move(clock), std::move(*pages),
-                                                   std::move(*pac));
-}
-
 int run(const RunOptions& o) {
-  rules::Diagnostics diags;
-  auto config = proxy::load_config(o.config, diags);
-  print(diags);
-  if (!config) {
-    fmt::print(stderr, "edugate: not starting: {} has {} problem(s)\n", o.config, diags.size());
+  auto startup = proxy::server::prepare_startup(o.config, o.test_clock);
+  print(startup.diagnostics);
+  if (!startup.config) {
+    fmt::print(stderr, "edugate: not starting: {} has {} problem(s)\n", o.config,
+               startup.diagnostics.size());
     return 1;
   }
+  auto& config = startup.config;
   setup_logging(config->log_level);
-  diags.clear();
-  auto services = make_services(*config, o, diags);
-  print(diags);
-  if (!services) return 1;
-  auto rules = proxy::server::load_configured_rules(*config);
+  auto& rules = startup.rules;
   print(rules.diagnostics);
-  if (rules.configured && !rules.rules) {
-    fmt::print(stderr, "edugate: not starting: the rule set has errors (see above)\n");
+  if (!startup.ok()) {
+    fmt::print(stderr, "edugate: not starting: {} (see above)\n",
+               startup.services ? "the rule set has errors" : "the pages or the PAC file fail");
     return 1;
   }
-  diags.clear();
+  rules::Diagnostics diags;
   auto reporting = proxy::server::ReportingHub::create(*config, diags);
   print(diags);
   if (!reporting) return 1;
   try {
-    proxy::server::Server server(std::move(*config), std::move(services), std::move(rules),
+    proxy::server::Server server(std::move(*config), std::move(startup.services), std::move(rules),
                                  std::move(reporting));
     server.bind();
     return server.run();

@@ -93,6 +93,38 @@ std::string cookie_without(std::string_view header, std::string_view name) {
   return out;
 }
 
+rules::RequestFacts http_facts(const HttpGateInput& in, std::string_view host,
+                              const rules::LocalTime& at, std::string& path) {
+  const auto q = in.origin_form.find('?');
+  const auto raw_path = in.origin_form.substr(0, q);
+  path = rules::normalize_path(raw_path);
+  rules::RequestFacts facts;
+  facts.group = in.group;
+  facts.method = in.method;
+  facts.scheme = in.scheme;
+  facts.host = host;
+  facts.port = in.port;
+  facts.path = path;
+  facts.query = q == std::string_view::npos ? std::string_view{} : in.origin_form.substr(q + 1);
+  facts.at = at;
+  return facts;
+}
+
+rules::RequestFacts connect_facts(rules::GroupId group, std::string_view host, std::uint16_t port,
+                                  std::string_view sni, const rules::LocalTime& at,
+                                  std::string& sni_norm) {
+  if (!sni.empty() && !rules::normalize_host_into(sni, sni_norm)) sni_norm.clear();
+  rules::RequestFacts facts;
+  facts.group = group;
+  facts.method = rules::Method::connect;
+  facts.scheme = rules::Scheme::https;
+  facts.host = host;
+  facts.port = port;
+  facts.sni = sni_norm;
+  facts.at = at;
+  return facts;
+}
+
 HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings,
                        const WarnPass& passes, const HttpGateInput& in) {
   HttpVerdict v;
@@ -104,19 +136,9 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
     v.outcome = HttpOutcome::portal;
     return v;
   }
-  const auto q = in.origin_form.find('?');
-  const auto raw_path = in.origin_form.substr(0, q);
-  const auto query = q == std::string_view::npos ? std::string_view{} : in.origin_form.substr(q + 1);
-  const auto path = rules::normalize_path(raw_path);
-  rules::RequestFacts facts;
-  facts.group = in.group;
-  facts.method = in.method;
-  facts.scheme = in.scheme;
-  facts.host = v.host;
-  facts.port = in.port;
-  facts.path = path;
-  facts.query = query;
-  facts.at = rules::to_local_time(rules, in.now);
+  std::string path;
+  const auto facts = http_facts(in, v.host, rules::to_local_time(rules, in.now), path);
+  const auto query = facts.query;
   v.at = facts.at;
   v.decision = rules::decide(rules, facts);
   switch (v.decision.action) {
@@ -168,15 +190,8 @@ ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
     return v;
   }
   std::string sni_norm;
-  if (!sni.empty() && !rules::normalize_host_into(sni, sni_norm)) sni_norm.clear();
-  rules::RequestFacts facts;
-  facts.group = group;
-  facts.method = rules::Method::connect;
-  facts.scheme = rules::Scheme::https;
-  facts.host = v.host;
-  facts.port = port;
-  facts.sni = sni_norm;
-  facts.at = rules::to_local_time(rules, now);
+  const auto facts =
+      connect_facts(group, v.host, port, sni, rules::to_local_time(rules, now), sni_norm);
   v.at = facts.at;
   v.decision = rules::decide(rules, facts);
   v.connect_host = v.host;

@@ -69,6 +69,19 @@ struct HttpVerdict {
 /// safe to put in a Location header.
 std::string safe_location(std::string_view to);
 
+/// What the rules see of a plain-HTTP request (the proxy's and `edugate explain`'s one way to
+/// them): `host` already normalised, the path normalised into `path`, the query as received.
+/// The facts point into `in`, `host` and `path`.
+rules::RequestFacts http_facts(const HttpGateInput& in, std::string_view host,
+                               const rules::LocalTime& at, std::string& path);
+
+/// What the rules see of a CONNECT (or a transparent TLS connection): `host` already normalised,
+/// `sni` normalised into `sni_norm` (dropped when it is no host name). The facts point into
+/// `host` and `sni_norm`.
+rules::RequestFacts connect_facts(rules::GroupId group, std::string_view host, std::uint16_t port,
+                                  std::string_view sni, const rules::LocalTime& at,
+                                  std::string& sni_norm);
+
 /// Decides a plain-HTTP request: normalises host and path, runs rules::decide() on the snapshot,
 /// honours warn passes, and recognises the portal and the continue link. Pure apart from reading
 /// `now` from the input; thread-safe.

@@ -64,6 +64,26 @@ TEST(EdugateCheck, ShippedConfigPassesAndListsCategoriesAndGroups) {
   EXPECT_FALSE(r.has("warning")) << r.output;
 }
 
+// `check` reads the config the way `run` does (server::prepare_startup): a pages directory
+// that `run` cannot load fails `check` too (it used to pass, and `run` then refused to start).
+TEST(EdugateCheck, RefusesWhatRunRefusesBeyondTheRules) {
+  EtcCopy etc;
+  etc.append("edugate.yaml", "pages: no-such-pages\n");
+  const CliRun check = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(check.exit_code, 1) << check.output;
+  EXPECT_TRUE(check.has(etc.path("no-such-pages/block.html") + ": cannot open page template"))
+      << check.output;
+  EXPECT_TRUE(check.has("edugate would refuse to start")) << check.output;
+  // `run` refuses the same config, at once and with the same message.
+  const CliRun run = edugate("run --config " + etc.path("edugate.yaml"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_TRUE(run.has(etc.path("no-such-pages/block.html") + ": cannot open page template"))
+      << run.output;
+  // And `explain` will not explain rules that would not be enforced.
+  const CliRun explain = edugate("explain http://example.com/ --config " + etc.path("edugate.yaml"));
+  EXPECT_EQ(explain.exit_code, 1) << explain.output;
+}
+
 TEST(EdugateCheck, SchoolAllowingAMandatoryCategoryFails) {
   EtcCopy etc;
   etc.write("rules/school.yaml", R"(groups:
