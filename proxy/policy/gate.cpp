@@ -47,8 +47,15 @@ std::string safe_location(std::string_view to) {
 
 namespace {
 
-HttpVerdict judge_continue(const WarnPass& passes, const GateSettings& settings,
-                           HttpVerdict v, std::string_view query, Clock::time_point now) {
+/// A click on the warn page's "continue" (the continue path on a warned host): the pass cookie
+/// and the way back, or nullopt when the click token is missing, forged, expired or for
+/// another host (then the warning stands: the path is edugate's, never the site's).
+std::optional<HttpVerdict> judge_continue(const WarnPass& passes, const GateSettings& settings,
+                                          HttpVerdict v, std::string_view query,
+                                          Clock::time_point now) {
+  // (Boost.URL 1.81's parse_query reads a null empty view as a C string: a request for the
+  // bare continue path, with no '?', crashed the whole proxy.)
+  if (query.empty()) return std::nullopt;
   auto params = urls::parse_query(query);
   std::string token, to;
   if (params) {
@@ -57,7 +64,7 @@ HttpVerdict judge_continue(const WarnPass& passes, const GateSettings& settings,
       if (p.key == "to") to = p.value.decode();
     }
   }
-  if (!passes.valid(WarnPass::Purpose::click, token, v.host, now)) return v;  // warn again
+  if (!passes.valid(WarnPass::Purpose::click, token, v.host, now)) return std::nullopt;
   v.outcome = HttpOutcome::warn_continue;
   v.continue_location = safe_location(to);
   v.pass_cookie = passes.issue(WarnPass::Purpose::cookie, v.host, now + settings.warn_pass_ttl);
@@ -156,7 +163,8 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
         v.carries_pass = true;
         break;
       }
-      if (path == kContinuePath) return judge_continue(passes, settings, std::move(v), query, in.now);
+      if (path == kContinuePath)
+        if (auto clicked = judge_continue(passes, settings, v, query, in.now)) return *clicked;
       v.outcome = HttpOutcome::warn;
       const auto token = passes.issue(WarnPass::Purpose::click, v.host, in.now + kClickValidity);
       const bool https = in.scheme == rules::Scheme::https;  // inspected TLS (proxy/inspect)

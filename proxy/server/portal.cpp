@@ -36,6 +36,7 @@ struct Form {
 
 Form parse_form(std::string_view query) {
   Form f;
+  if (query.empty()) return f;  // Boost.URL 1.81's parse_query crashes on a null empty view
   auto params = boost::urls::parse_query(query);
   if (!params) return f;
   for (const auto& p : *params) {

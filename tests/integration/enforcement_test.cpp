@@ -98,6 +98,22 @@ TEST_F(Enforcement, WarnPageThenContinueWithAPassForThatHostOnly) {
   EXPECT_EQ(get("http://social.test/", {"-H", "Cookie: edugate_pass=9999999999.0000"}).status, 403);
 }
 
+// The continue path on a warned host is edugate's own. Without a valid click token it gets the
+// warning again, never the site: a bogus token used to be forwarded to the origin (a site that
+// serves every path got past the warning), and the bare path with no query crashed the whole
+// proxy for every pupil (Boost.URL's parse_query on an empty view).
+TEST_F(Enforcement, AContinueWithoutAValidClickIsWarnedAgainAndTheProxyLives) {
+  for (const char* target : {"/.edugate/continue", "/.edugate/continue?",
+                             "/.edugate/continue?t=bogus&to=/secret",
+                             "/.edugate/continue?to=/secret"}) {
+    const auto r = get(std::string("http://social.test") + target);
+    EXPECT_EQ(r.status, 403) << target << " " << r.run.err;
+    EXPECT_NE(r.body.find("Mạng xã hội"), std::string::npos) << target;
+    EXPECT_FALSE(r.header("X-Origin-Target")) << target << " reached the origin";
+  }
+  EXPECT_EQ(get("http://allowed.test/bytes/3").status, 200);  // still serving
+}
+
 // A pupil (or a page that links pupils there) crafts the continue link's `to=`: header
 // injection through CR/LF, and open redirects through "//", a backslash or a tab that browsers
 // strip. Each gets Location: / and nothing else.
