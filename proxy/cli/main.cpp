@@ -17,12 +17,8 @@ int main(int argc, char** argv) {
   edugate::cli::add_run_command(app);
   edugate::cli::add_check_command(app);
   edugate::cli::add_version_command(app);
-#ifdef EDUGATE_HAVE_RULES_COMMANDS
   edugate::cli::add_rules_commands(app);
-#endif
-#ifdef EDUGATE_HAVE_REPORT_COMMANDS
   edugate::cli::add_report_commands(app);
-#endif
   edugate::cli::add_report_fetch_command(app);
   edugate::cli::add_ca_command(app);
   CLI11_PARSE(app, argc, argv);
