@@ -42,9 +42,9 @@ int run_check(const std::string& path) {
   }
   fmt::print("{}: appliance config OK ({} listener(s), {} client network(s))\n", path,
              config->listeners.size(), config->client_networks.size());
-  if (!startup.services) {
-    fmt::print(stderr, "{}: the pages or the PAC file fail; edugate would refuse to start\n",
-               path);
+  if (!startup.services || !startup.inspection_ok) {
+    fmt::print(stderr, "{}: {} fail; edugate would refuse to start\n", path,
+               startup.services ? "the inspection CA or trust store" : "the pages or the PAC file");
     return 1;
   }
   const auto& loaded = startup.rules;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -69,7 +70,7 @@ struct ExplainTarget {
   bool tls = false;
   std::string host;  ///< as the proxy's target parser leaves it (lowercase, no brackets)
   std::uint16_t port = 80;
-  std::string origin_form;  ///< plain HTTP only
+  std::string origin_form;  ///< the path and query (for HTTPS: seen only when inspected)
 };
 
 ExplainTarget explain_target(const std::string& url) {
@@ -91,6 +92,11 @@ ExplainTarget explain_target(const std::string& url) {
     if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
     t.host = c->host;
     t.port = c->port;
+    const auto path = rest.find_first_of("/?");
+    const auto whole = proxy::server::parse_absolute_target(
+        "http://" + t.host + (path == std::string::npos ? "/" : rest.substr(path)));
+    const auto* f = std::get_if<proxy::http::ForwardTarget>(&whole);
+    t.origin_form = f ? f->origin_form : "/";
     return t;
   }
   const auto parsed = proxy::server::parse_absolute_target("http://" + rest);
@@ -150,7 +156,7 @@ void run_explain(const ExplainArgs& a) {
     // Without TLS inspection the proxy sees only the CONNECT host and the SNI.
     const std::string sni = a.sni.empty() ? host : a.sni;
     f = proxy::policy::connect_facts(group, host, target.port, sni, at, storage);
-    shown = fmt::format("https://{}:{}/  (HTTPS: CONNECT {}:{}, SNI {}; the path is not visible)",
+    shown = fmt::format("https://{}:{}/  (HTTPS: CONNECT {}:{}, SNI {}; without inspection the path is not visible)",
                         host, target.port, host, target.port, f.sni);
   } else {
     proxy::policy::HttpGateInput in;
@@ -165,7 +171,33 @@ void run_explain(const ExplainArgs& a) {
                         target.origin_form);
   }
   fmt::print("request:    {}\n", shown);
-  fmt::print("{}", rules::format_explanation(*rules, f, rules::explain(*rules, f)));
+  const auto& config = *startup.config;
+  if (target.tls) {
+    const auto& ports = config.connect_ports;
+    if (std::find(ports.begin(), ports.end(), target.port) == ports.end())
+      fmt::print("note:       port {} is not in connect_ports: the proxy refuses this CONNECT "
+                 "(403) before any rule\n",
+                 target.port);
+  }
+  const auto decision = rules::explain(*rules, f);
+  fmt::print("{}", rules::format_explanation(*rules, f, decision));
+  // With `inspect: all`, a tunnel to a host that is neither blocked nor exempt is opened, and
+  // each request inside it is decided again on its full https URL (proxy/inspect).
+  if (target.tls && config.inspection.enabled &&
+      rules->group(group).inspect == rules::InspectMode::all &&
+      !rules->inspect_exempt(group, host) && decision.decision.action != rules::Action::block) {
+    proxy::policy::HttpGateInput in;
+    in.group = group;
+    in.method = rules::Method::get;
+    in.host = host;
+    in.port = target.port;
+    in.origin_form = target.origin_form;
+    in.scheme = rules::Scheme::https;
+    std::string path;
+    const auto inner = proxy::policy::http_facts(in, host, at, path);
+    fmt::print("\ninside the inspected tunnel, the request itself (GET {}):\n", target.origin_form);
+    fmt::print("{}", rules::format_explanation(*rules, inner, rules::explain(*rules, inner)));
+  }
 }
 
 void add_explain(CLI::App& app) {

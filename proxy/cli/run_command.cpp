@@ -44,7 +44,9 @@ int run(const RunOptions& o) {
   print(rules.diagnostics);
   if (!startup.ok()) {
     fmt::print(stderr, "edugate: not starting: {} (see above)\n",
-               startup.services ? "the rule set has errors" : "the pages or the PAC file fail");
+               !startup.services       ? "the pages or the PAC file fail"
+               : !startup.inspection_ok ? "the inspection CA or trust store fail"
+                                        : "the rule set has errors");
     return 1;
   }
   rules::Diagnostics diags;

@@ -1,5 +1,7 @@
 #include "proxy/server/startup.hpp"
 
+#include "proxy/inspect/ca_store.hpp"
+#include "proxy/inspect/tls_contexts.hpp"
 #include "proxy/policy/clock.hpp"
 #include "proxy/policy/pac.hpp"
 #include "proxy/policy/pages.hpp"
@@ -25,6 +27,22 @@ std::unique_ptr<policy::Services> make_services(const Config& config,
                                             std::move(*pac));
 }
 
+/// HTTPS inspection's school CA (certificate, key, validity now) and upstream trust store, read
+/// as each worker's inspect::make_inspector() reads them when `run` starts (where a failure
+/// stops it). False, with a diagnostic, on the first that fails.
+bool inspection_loads(const Config& config, const policy::Clock& clock,
+                      rules::Diagnostics& diags) {
+  const auto& c = config.inspection;
+  if (!c.enabled) return true;
+  std::string error;
+  if (!inspect::load_school_ca(c.ca_cert, c.ca_key, clock.now(), error) ||
+      !inspect::make_upstream_context(c.upstream_ca, error)) {
+    diags.push_back({config.file, 0, 0, "inspection: " + error});
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Startup prepare_startup(const std::string& config_path, const std::string& test_clock) {
@@ -32,6 +50,8 @@ Startup prepare_startup(const std::string& config_path, const std::string& test_
   s.config = load_config(config_path, s.diagnostics);
   if (!s.config) return s;
   s.services = make_services(*s.config, test_clock, s.diagnostics);
+  s.inspection_ok =
+      s.services && inspection_loads(*s.config, *s.services->clock, s.diagnostics);
   s.rules = load_configured_rules(*s.config);
   return s;
 }

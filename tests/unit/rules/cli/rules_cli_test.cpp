@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "tests/unit/rules/support/temp_tree.hpp"
 
@@ -82,6 +83,42 @@ TEST(EdugateCheck, RefusesWhatRunRefusesBeyondTheRules) {
   // And `explain` will not explain rules that would not be enforced.
   const CliRun explain = edugate("explain http://example.com/ --config " + etc.path("edugate.yaml"));
   EXPECT_EQ(explain.exit_code, 1) << explain.output;
+}
+
+// A school CA that is missing (or expired, or unreadable) stops `run` in each worker; `check`
+// reads it the same way and says so, instead of passing a config the proxy cannot start with.
+TEST(EdugateCheck, RefusesAnInspectionCaThatRunCannotLoad) {
+  EtcCopy etc;
+  etc.append("edugate.yaml", "inspection: {ca_cert: ca/missing.pem, ca_key: ca/missing.key}\n");
+  const CliRun check = edugate("check " + etc.path("edugate.yaml"));
+  EXPECT_EQ(check.exit_code, 1) << check.output;
+  EXPECT_TRUE(check.has("inspection: ")) << check.output;
+  EXPECT_TRUE(check.has("edugate would refuse to start")) << check.output;
+  // With a real CA (as `edugate ca init` makes it) the same config passes.
+  EtcCopy good;
+  const CliRun init = edugate("ca init --out " + good.path("ca") + " --name Test");
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  good.append("edugate.yaml",
+              "inspection: {ca_cert: ca/school-ca.pem, ca_key: ca/school-ca.key}\n");
+  const CliRun ok = edugate("check " + good.path("edugate.yaml"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+
+  // explain, for a group whose HTTPS is inspected, also decides the request inside the tunnel
+  // on its full URL, as the proxy does: kenh14.vn is allowed as a host, its /game path is not.
+  std::ifstream in(good.path("rules/school.yaml"));
+  std::string school((std::istreambuf_iterator<char>(in)), {});
+  const std::string net = "    networks: [127.0.0.0/8]\n";
+  ASSERT_NE(school.find(net), std::string::npos);
+  school.replace(school.find(net), net.size(), net + "    policy:\n      inspect: all\n");
+  good.write("rules/school.yaml", school);
+  const CliRun e = edugate("explain https://kenh14.vn/game/abc --client-ip 127.0.0.1 --at "
+                           "\"2026-11-23 10:00\" --config " + good.path("edugate.yaml"));
+  EXPECT_EQ(e.exit_code, 0) << e.output;
+  const auto inside = e.output.find("inside the inspected tunnel, the request itself (GET /game/abc)");
+  ASSERT_NE(inside, std::string::npos) << e.output;
+  EXPECT_EQ(e.output.substr(e.output.find("decision:   "), 17), "decision:   ALLOW") << e.output;
+  EXPECT_EQ(e.output.substr(e.output.find("decision:   ", inside), 17), "decision:   BLOCK")
+      << e.output;
 }
 
 TEST(EdugateCheck, SchoolAllowingAMandatoryCategoryFails) {
