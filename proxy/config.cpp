@@ -149,8 +149,8 @@ void read_destinations(YamlReader& r, const YAML::Node& n, DestinationConfig& d)
 void read_limits(YamlReader& r, const YAML::Node& n, Limits& l) {
   if (!r.check_map(n, "limits",
                    {"max_header_bytes", "max_url_length", "max_header_fields", "max_connections",
-                    "max_connections_per_client", "max_idle_upstream_per_host", "max_idle_upstream", "relay_buffer",
-                    "max_client_hello"}))
+                    "max_connections_per_client", "max_idle_upstream_per_host", "max_idle_upstream",
+                    "relay_buffer", "max_client_hello"}))
     return;
   read_size(r, n, "max_header_bytes", l.max_header_bytes, 1024, 1 << 20);
   read_size(r, n, "max_url_length", l.max_url_length, 256, 1 << 20);
@@ -288,9 +288,9 @@ void read_pac(YamlReader& r, const YAML::Node& n, Config& c) {
 }
 
 void read_inspection(YamlReader& r, const YAML::Node& n, InspectionConfig& i) {
-  if (!r.check_map(n, "inspection",
-                   {"ca_cert", "ca_key", "cert_cache", "upstream_ca", "fallback_ttl",
-                    "fallback_hosts"}))
+  if (!r.check_map(
+          n, "inspection",
+          {"ca_cert", "ca_key", "cert_cache", "upstream_ca", "fallback_ttl", "fallback_hosts"}))
     return;
   const auto cert = n["ca_cert"];
   const auto key = n["ca_key"];
@@ -327,11 +327,13 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   c.base_dir = std::filesystem::path(file).parent_path().string();
   if (c.base_dir.empty()) c.base_dir = ".";
   if (!r.check_map(root, "the appliance config",
-                   {"listeners", "workers", "client_networks", "connect_ports", "destinations",
-                    "limits",
-                    "timeouts", "admin", "upstream_overrides", "via", "log_level", "rules",
-                    "reporting", "pages", "portal", "school_name", "warn_pass_ttl", "reload", "pac",
-                    "inspection"}))
+                   {"listeners",     "workers",       "client_networks",
+                    "connect_ports", "destinations",  "limits",
+                    "timeouts",      "admin",         "upstream_overrides",
+                    "via",           "log_level",     "rules",
+                    "reporting",     "pages",         "portal",
+                    "school_name",   "warn_pass_ttl", "reload",
+                    "pac",           "inspection"}))
     return std::nullopt;
   if (const auto n = root["listeners"])
     read_listeners(r, n, c);
@@ -351,8 +353,10 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   if (const auto n = root["via"]) {
     if (auto s = r.string(n, "via")) {
       const bool token = !s->empty() && s->find_first_of(" \t\r\n,") == std::string::npos;
-      if (token) c.via_pseudonym = *s;
-      else r.error(n, "via must be a single token such as edugate or gw1.school.edu.vn");
+      if (token)
+        c.via_pseudonym = *s;
+      else
+        r.error(n, "via must be a single token such as edugate or gw1.school.edu.vn");
     }
   }
   if (const auto n = root["log_level"]) {

@@ -42,8 +42,8 @@ struct Limits {
   /// As many as were busy at once to one origin, up to this: fewer means a new TCP connection for
   /// most requests whenever more clients than this use one origin together.
   std::uint32_t max_idle_upstream_per_host = 256;
-  std::uint32_t max_idle_upstream = 1024;      ///< per worker
-  std::uint32_t relay_buffer = 64 * 1024;      ///< bytes; one per direction per connection
+  std::uint32_t max_idle_upstream = 1024;  ///< per worker
+  std::uint32_t relay_buffer = 64 * 1024;  ///< bytes; one per direction per connection
   std::uint32_t max_client_hello = 64 * 1024;
 };
 
@@ -52,11 +52,11 @@ struct Timeouts {
   milliseconds client_idle{std::chrono::seconds(60)};   ///< keep-alive wait for the next request
   milliseconds upstream_connect{std::chrono::seconds(10)};
   milliseconds upstream_response{std::chrono::seconds(60)};  ///< wait for a response head
-  milliseconds body_idle{std::chrono::seconds(60)};     ///< no body byte moved for this long
-  milliseconds upstream_idle{std::chrono::seconds(30)};  ///< pooled connection lifetime unused
+  milliseconds body_idle{std::chrono::seconds(60)};          ///< no body byte moved for this long
+  milliseconds upstream_idle{std::chrono::seconds(30)};      ///< pooled connection lifetime unused
   milliseconds tunnel_idle{std::chrono::minutes(10)};
   milliseconds client_hello{std::chrono::seconds(10)};
-  milliseconds drain{std::chrono::seconds(10)};          ///< grace period on SIGTERM
+  milliseconds drain{std::chrono::seconds(10)};  ///< grace period on SIGTERM
 };
 
 struct AdminConfig {
@@ -72,18 +72,18 @@ struct AdminConfig {
 
 /// What pupils see when edugate answers instead of a site.
 struct EnforcementConfig {
-  std::string pages_dir;                  ///< block/warn/report templates; empty = built-in copies
+  std::string pages_dir;  ///< block/warn/report templates; empty = built-in copies
   std::string portal_host = "edugate.lan";  ///< name of edugate's own pages (report form)
-  std::string review_url;                 ///< school's review form; empty = the portal's form
-  std::string school_name;                ///< shown in page footers
+  std::string review_url;                   ///< school's review form; empty = the portal's form
+  std::string school_name;                  ///< shown in page footers
   milliseconds warn_pass_ttl{std::chrono::minutes(10)};
 };
 
 /// The proxy auto-config file (/proxy.pac, /wpad.dat).
 struct PacConfig {
-  std::string proxy;                       ///< "HOST:PORT" browsers should use; empty = first listener
-  std::vector<std::string> direct;         ///< domains reached without the proxy (intranet)
-  std::string template_file;               ///< empty = the built-in copy of etc/proxy.pac
+  std::string proxy;                ///< "HOST:PORT" browsers should use; empty = first listener
+  std::vector<std::string> direct;  ///< domains reached without the proxy (intranet)
+  std::string template_file;        ///< empty = the built-in copy of etc/proxy.pac
 };
 
 /// HTTPS inspection (opt-in; groups choose it with `inspect:` in their policy). Present only
@@ -96,22 +96,22 @@ struct InspectionConfig {
   std::string upstream_ca;           ///< PEM bundle origins are verified against; empty = system
   milliseconds fallback_ttl{std::chrono::hours(1)};  ///< a host whose client refused our
                                                      ///< certificate is not inspected this long
-  std::uint32_t fallback_hosts = 4096;  ///< such hosts remembered per worker (LRU)
+  std::uint32_t fallback_hosts = 4096;               ///< such hosts remembered per worker (LRU)
 };
 
 /// Rule-set reloads besides SIGHUP.
 struct ReloadConfig {
-  bool watch = false;                         ///< poll the rule files for changes
+  bool watch = false;  ///< poll the rule files for changes
   milliseconds interval{std::chrono::seconds(2)};
 };
 
 /// The appliance configuration (etc/edugate.yaml). The `rules:` and `reporting:` sections belong
 /// to their libraries and are handed over as YAML nodes.
 struct Config {
-  std::string file;       ///< path it was loaded from
-  std::string base_dir;   ///< directory of `file`; relative paths in the config resolve here
+  std::string file;      ///< path it was loaded from
+  std::string base_dir;  ///< directory of `file`; relative paths in the config resolve here
   std::vector<ListenerConfig> listeners;
-  unsigned workers = 0;   ///< 0 = one per CPU
+  unsigned workers = 0;  ///< 0 = one per CPU
   std::vector<rules::Cidr> client_networks;
   std::vector<std::uint16_t> connect_ports{443};
   DestinationConfig destinations;

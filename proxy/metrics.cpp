@@ -11,11 +11,11 @@ std::string render_prometheus(const std::vector<const Metrics*>& workers) {
                    name, help, type);
     fmt::format_to(std::back_inserter(out), "edugate_{} {}\n", name, value);
   };
-#define EDUGATE_EMIT_COUNTER(name, help)                                              \
-  {                                                                                   \
-    std::uint64_t sum = 0;                                                            \
-    for (const auto* w : workers) sum += w->name.load(std::memory_order_relaxed);     \
-    emit(#name "_total", help, "counter", sum);                                       \
+#define EDUGATE_EMIT_COUNTER(name, help)                                          \
+  {                                                                               \
+    std::uint64_t sum = 0;                                                        \
+    for (const auto* w : workers) sum += w->name.load(std::memory_order_relaxed); \
+    emit(#name "_total", help, "counter", sum);                                   \
   }
   EDUGATE_PROXY_COUNTERS(EDUGATE_EMIT_COUNTER)
 #undef EDUGATE_EMIT_COUNTER

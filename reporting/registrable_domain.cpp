@@ -13,8 +13,8 @@ bool is_ip_literal(std::string_view host) noexcept {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
   const auto dot = host.rfind('.');
   const auto last = dot == std::string_view::npos ? host : host.substr(dot + 1);
-  return !last.empty() && std::all_of(last.begin(), last.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+  return !last.empty() &&
+         std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace

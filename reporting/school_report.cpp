@@ -13,8 +13,7 @@ namespace edugate::reporting {
 
 std::optional<RenderedReport> render_school_report(const ReportingSettings& settings,
                                                    DayRange period, std::string_view format,
-                                                   std::string_view generator,
-                                                   std::string* error) {
+                                                   std::string_view generator, std::string* error) {
   ReportRequest request;
   request.period = period;
   request.k = settings.k;

@@ -1,10 +1,9 @@
 #include "reporting/settings.hpp"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 
 #include "reporting/bearer_token.hpp"
@@ -13,7 +12,6 @@
 namespace edugate::reporting {
 
 namespace {
-
 
 using rules::YamlReader;
 

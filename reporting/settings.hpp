@@ -23,13 +23,13 @@ struct ReportingSettings {
   std::optional<double> epsilon;  ///< Laplace noise budget per week; nullopt = off
   std::string school_id;          ///< required to build reports: [A-Za-z0-9._-]{1,64}
   std::string school_name;
-  std::string signing_key;           ///< Ed25519 private key (PEM) path; empty = unsigned
-  int retention_weeks = 8;           ///< hourly rows older than this become daily rows
+  std::string signing_key;  ///< Ed25519 private key (PEM) path; empty = unsigned
+  int retention_weeks = 8;  ///< hourly rows older than this become daily rows
   /// bytes; 0 = no cap. A year of an ordinary school's counts takes a few tens of MiB; the cap
   /// keeps a flood of distinct domains from filling the disk (the flush then fails, filtering
   /// goes on).
   std::uint64_t max_store_size = 512ull << 20;
-  int top_domains = 20;              ///< rows in a report's top blocked domains list
+  int top_domains = 20;  ///< rows in a report's top blocked domains list
   /// Department pull endpoint: SHA-256 hashes of the bearer tokens ("sha256:<64 hex>"), never
   /// the tokens themselves; see bearer_token.hpp.
   std::vector<std::string> api_token_hashes;

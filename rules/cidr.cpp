@@ -54,12 +54,12 @@ std::optional<IpBytes> embedded_ipv4(const IpBytes& a) {
     return v4_at(12, 13, 14, 15);
   }
   if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
-    if (zero(4, 12)) return v4_at(12, 13, 14, 15);                   // 64:ff9b::/96
-    if (b[4] == 0x00 && b[5] == 0x01) return v4_at(6, 7, 9, 10);      // 64:ff9b:1::/48
+    if (zero(4, 12)) return v4_at(12, 13, 14, 15);                // 64:ff9b::/96
+    if (b[4] == 0x00 && b[5] == 0x01) return v4_at(6, 7, 9, 10);  // 64:ff9b:1::/48
   }
-  if (b[0] == 0x20 && b[1] == 0x02) return v4_at(2, 3, 4, 5);         // 6to4
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)   // Teredo client,
-    return v4_at(12, 13, 14, 15, 0xff);                                // stored inverted
+  if (b[0] == 0x20 && b[1] == 0x02) return v4_at(2, 3, 4, 5);        // 6to4
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)  // Teredo client,
+    return v4_at(12, 13, 14, 15, 0xff);                              // stored inverted
   return std::nullopt;
 }
 

@@ -7,7 +7,18 @@
 
 namespace edugate::rules {
 
-enum class Method : std::uint8_t { get, head, post, put, delete_, options, patch, trace, connect, other };
+enum class Method : std::uint8_t {
+  get,
+  head,
+  post,
+  put,
+  delete_,
+  options,
+  patch,
+  trace,
+  connect,
+  other
+};
 enum class Scheme : std::uint8_t { http, https, ws, wss };
 
 /// The school's local wall-clock time, computed by the caller (rules/ never reads a clock).
@@ -24,7 +35,7 @@ struct RequestFacts {
   GroupId group = 0;
   Method method = Method::get;
   Scheme scheme = Scheme::http;
-  std::string_view host;   ///< normalised: lowercase, punycode, canonical IP literal, no dot at end
+  std::string_view host;  ///< normalised: lowercase, punycode, canonical IP literal, no dot at end
   std::uint16_t port = 80;
   std::string_view path;   ///< normalised path, starts with '/'; empty for CONNECT
   std::string_view query;  ///< raw query without '?', empty if none

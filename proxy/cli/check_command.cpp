@@ -58,7 +58,8 @@ int run_check(const std::string& path) {
     fmt::print("rules loaded and compiled in {:.2f} s\n", took.count());
     warn_unreachable_groups(*config, *loaded.rules);
   }
-  if (const std::size_t errors = rules::error_count(loaded.diagnostics); errors > 0 || !loaded.rules) {
+  if (const std::size_t errors = rules::error_count(loaded.diagnostics);
+      errors > 0 || !loaded.rules) {
     fmt::print(stderr, "{}: {} error(s) in the rules; edugate would refuse to start\n", path,
                errors);
     return 1;

@@ -1,14 +1,13 @@
 // `edugate report …`: weekly/range reports from the local store, signature verification, merging
 // signed school reports, and the school's key pair and API tokens. The library does the work;
 // this file only parses arguments, reads and writes files, and prints what happened.
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -21,11 +20,11 @@
 #include "reporting/laplace_noise.hpp"
 #include "reporting/merge.hpp"
 #include "reporting/report_builder.hpp"
-#include "reporting/school_report.hpp"
 #include "reporting/report_csv.hpp"
 #include "reporting/report_html.hpp"
 #include "reporting/report_json.hpp"
 #include "reporting/report_signature.hpp"
+#include "reporting/school_report.hpp"
 #include "reporting/settings.hpp"
 #include "reporting/signing.hpp"
 
@@ -140,12 +139,12 @@ void run_weekly(const WeeklyArgs& a) {
       rep::render_school_report(settings, period, format, "edugate " EDUGATE_VERSION, &error);
   if (!report) fail(error);
   write_text(a.out, report->body);
-  fmt::print(stderr, "{} → {}: {} cells ({} suppressed for k={}, {} complementary){}{}\n",
-             rep::format_date(period.from), rep::format_date(period.to), report->cells,
-             report->suppression.primary, settings.k, report->suppression.complementary,
-             settings.epsilon ? fmt::format(", Laplace noise ε={:g}/week", *settings.epsilon) : "",
-             format == "json" && !report->signed_json ? " — UNSIGNED: set reporting.signing_key"
-                                                      : "");
+  fmt::print(
+      stderr, "{} → {}: {} cells ({} suppressed for k={}, {} complementary){}{}\n",
+      rep::format_date(period.from), rep::format_date(period.to), report->cells,
+      report->suppression.primary, settings.k, report->suppression.complementary,
+      settings.epsilon ? fmt::format(", Laplace noise ε={:g}/week", *settings.epsilon) : "",
+      format == "json" && !report->signed_json ? " — UNSIGNED: set reporting.signing_key" : "");
 }
 
 void run_verify(const std::string& file, const std::string& pubkey) {

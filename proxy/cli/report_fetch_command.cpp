@@ -3,6 +3,9 @@
 // checked, the bearer token from --token-file or $EDUGATE_REPORT_TOKEN (not the command line,
 // where every local user could read it in the process list).
 
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,9 +17,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
-#include <openssl/ssl.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -73,7 +73,7 @@ asio::awaitable<void> fetch(asio::ssl::context& tls, std::string host, std::stri
   }
   beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
   SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());  // SNI
-  SSL_set1_host(stream.native_handle(), host.c_str());              // certificate name check
+  SSL_set1_host(stream.native_handle(), host.c_str());             // certificate name check
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
   auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
   if (cec) {
@@ -133,8 +133,10 @@ void run_fetch(const FetchArgs& a) {
     std::ofstream out(a.out, std::ios::binary);
     out << got.body;
     if (!out) fail("cannot write " + a.out);
-    fmt::print(stderr, "saved {} ({} bytes); check it with: edugate report verify {} --pubkey "
-                       "SCHOOL.pub\n", a.out, got.body.size(), a.out);
+    fmt::print(stderr,
+               "saved {} ({} bytes); check it with: edugate report verify {} --pubkey "
+               "SCHOOL.pub\n",
+               a.out, got.body.size(), a.out);
   }
 }
 

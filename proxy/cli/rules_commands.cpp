@@ -17,8 +17,8 @@
 #include "proxy/server/startup.hpp"
 #include "rules/explain.hpp"
 #include "rules/load_rules.hpp"
-#include "rules/normalize/host.hpp"
 #include "rules/local_time.hpp"
+#include "rules/normalize/host.hpp"
 #include "rules/signing/bundle.hpp"
 #include "rules/signing/ed25519.hpp"
 #include "rules/tools/import_category.hpp"
@@ -84,9 +84,9 @@ ExplainTarget explain_target(const std::string& url) {
     fail(fmt::format("'{}': only http, https, ws and wss URLs pass through the proxy", url));
   if (t.tls) {
     auto authority = rest.substr(0, rest.find_first_of("/?#"));
-    const bool has_port = authority.find(':', authority.rfind(']') == std::string::npos
-                                                  ? 0
-                                                  : authority.rfind(']')) != std::string::npos;
+    const bool has_port =
+        authority.find(':', authority.rfind(']') == std::string::npos ? 0 : authority.rfind(']')) !=
+        std::string::npos;
     if (!has_port) authority += ":443";
     const auto c = proxy::server::parse_connect_target(authority);
     if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
@@ -156,8 +156,10 @@ void run_explain(const ExplainArgs& a) {
     // Without TLS inspection the proxy sees only the CONNECT host and the SNI.
     const std::string sni = a.sni.empty() ? host : a.sni;
     f = proxy::policy::connect_facts(group, host, target.port, sni, at, storage);
-    shown = fmt::format("https://{}:{}/  (HTTPS: CONNECT {}:{}, SNI {}; without inspection the path is not visible)",
-                        host, target.port, host, target.port, f.sni);
+    shown = fmt::format(
+        "https://{}:{}/  (HTTPS: CONNECT {}:{}, SNI {}; without inspection the path is not "
+        "visible)",
+        host, target.port, host, target.port, f.sni);
   } else {
     proxy::policy::HttpGateInput in;
     in.group = group;
@@ -166,18 +168,19 @@ void run_explain(const ExplainArgs& a) {
     in.port = target.port;
     in.origin_form = target.origin_form;
     f = proxy::policy::http_facts(in, host, at, storage);
-    shown = fmt::format("http://{}{}{}", host,
-                        target.port == 80 ? "" : fmt::format(":{}", target.port),
-                        target.origin_form);
+    shown =
+        fmt::format("http://{}{}{}", host, target.port == 80 ? "" : fmt::format(":{}", target.port),
+                    target.origin_form);
   }
   fmt::print("request:    {}\n", shown);
   const auto& config = *startup.config;
   if (target.tls) {
     const auto& ports = config.connect_ports;
     if (std::find(ports.begin(), ports.end(), target.port) == ports.end())
-      fmt::print("note:       port {} is not in connect_ports: the proxy refuses this CONNECT "
-                 "(403) before any rule\n",
-                 target.port);
+      fmt::print(
+          "note:       port {} is not in connect_ports: the proxy refuses this CONNECT "
+          "(403) before any rule\n",
+          target.port);
   }
   const auto decision = rules::explain(*rules, f);
   fmt::print("{}", rules::format_explanation(*rules, f, decision));

@@ -1,7 +1,6 @@
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <fmt/format.h>
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
@@ -44,7 +43,7 @@ int run(const RunOptions& o) {
   print(rules.diagnostics);
   if (!startup.ok()) {
     fmt::print(stderr, "edugate: not starting: {} (see above)\n",
-               !startup.services       ? "the pages or the PAC file fail"
+               !startup.services        ? "the pages or the PAC file fail"
                : !startup.inspection_ok ? "the inspection CA or trust store fail"
                                         : "the rule set has errors");
     return 1;

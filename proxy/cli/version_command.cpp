@@ -1,6 +1,7 @@
-#include <boost/version.hpp>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
+
+#include <boost/version.hpp>
 
 #include "proxy/cli/commands.hpp"
 

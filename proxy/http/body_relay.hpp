@@ -2,6 +2,8 @@
 
 // Included only by the .cpp files that relay messages: it pulls in the whole of Beast's HTTP.
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
@@ -11,16 +13,13 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <cstddef>
-#include <array>
-#include <cstdint>
-#include <string>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
-#include <string_view>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "proxy/http/chunked_decoder.hpp"
 #include "proxy/http/gathered_write.hpp"
@@ -113,7 +112,8 @@ boost::asio::awaitable<RelayOutcome> relay_chunked_request(
         out.read_error = boost::beast::http::error::bad_chunk;
         co_return out;
       }
-      std::copy(step.data.begin(), step.data.end(), buf.begin() + static_cast<std::ptrdiff_t>(body));
+      std::copy(step.data.begin(), step.data.end(),
+                buf.begin() + static_cast<std::ptrdiff_t>(body));
       body += step.data.size();
       from_buffer.consume(step.consumed);
       last = step.status == ChunkedDecoder::Status::done;
@@ -161,9 +161,10 @@ boost::asio::awaitable<RelayOutcome> relay_chunked_request(
 /// header first (rewritten fields included) and then the body piece by piece. A Content-Length
 /// body is copied as raw bytes behind the head; a chunked request body is read by edugate's
 /// strict ChunkedDecoder and re-framed; anything else (a response's chunked or close-delimited
-/// body) goes through Beast, which re-frames it (chunked stays chunked). `idle` bounds each read and each write. Works for
-/// requests and responses alike, over plain TCP or TLS streams; never buffers a whole body.
-/// Bytes in `from_buffer` beyond the message (a pipelined request) stay there.
+/// body) goes through Beast, which re-frames it (chunked stays chunked). `idle` bounds each read
+/// and each write. Works for requests and responses alike, over plain TCP or TLS streams; never
+/// buffers a whole body. Bytes in `from_buffer` beyond the message (a pipelined request) stay
+/// there.
 template <bool isRequest, class From, class To>
 boost::asio::awaitable<RelayOutcome> relay_message(
     From& from, boost::beast::flat_buffer& from_buffer,

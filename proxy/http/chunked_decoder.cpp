@@ -11,8 +11,21 @@ namespace {
 bool is_tchar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -30,8 +43,7 @@ bool is_ws(unsigned char c) { return c == ' ' || c == '\t'; }
 
 /// qdtext (RFC 9110 §5.6.4): HTAB, SP, visible characters but '"' and '\', obs-text.
 bool is_qdtext(unsigned char c) {
-  return is_ws(c) || c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) ||
-         c >= 0x80;
+  return is_ws(c) || c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) || c >= 0x80;
 }
 
 /// field-vchar, SP or HTAB: what a field value may hold (RFC 9110 §5.5).
@@ -68,10 +80,14 @@ bool ChunkedDecoder::framing_byte(char ch) {
         remaining_ = remaining_ << 4 | static_cast<std::uint64_t>(v);
         return true;
       }
-      if (c == ';') state_ = State::ext_name_bws;
-      else if (is_ws(c)) state_ = State::ext_bws;
-      else if (c == '\r') state_ = State::size_lf;
-      else return false;
+      if (c == ';')
+        state_ = State::ext_name_bws;
+      else if (is_ws(c))
+        state_ = State::ext_bws;
+      else if (c == '\r')
+        state_ = State::size_lf;
+      else
+        return false;
       return true;
     }
     case State::ext_bws:  // BWS must lead to ';' (a size or value followed by blanks and CR is not
@@ -87,37 +103,55 @@ bool ChunkedDecoder::framing_byte(char ch) {
       return true;
     case State::ext_name:
       if (is_tchar(c)) return true;
-      if (c == ';') state_ = State::ext_name_bws;
-      else if (c == '=') state_ = State::ext_val_bws;
-      else if (is_ws(c)) state_ = State::ext_eq_bws;
-      else if (c == '\r') state_ = State::size_lf;
-      else return false;
+      if (c == ';')
+        state_ = State::ext_name_bws;
+      else if (c == '=')
+        state_ = State::ext_val_bws;
+      else if (is_ws(c))
+        state_ = State::ext_eq_bws;
+      else if (c == '\r')
+        state_ = State::size_lf;
+      else
+        return false;
       return true;
     case State::ext_eq_bws:
       if (is_ws(c)) return true;
-      if (c == '=') state_ = State::ext_val_bws;
-      else if (c == ';') state_ = State::ext_name_bws;
-      else return false;
+      if (c == '=')
+        state_ = State::ext_val_bws;
+      else if (c == ';')
+        state_ = State::ext_name_bws;
+      else
+        return false;
       return true;
     case State::ext_val_bws:
       if (is_ws(c)) return true;
-      if (c == '"') state_ = State::ext_quoted;
-      else if (is_tchar(c)) state_ = State::ext_token;
-      else return false;
+      if (c == '"')
+        state_ = State::ext_quoted;
+      else if (is_tchar(c))
+        state_ = State::ext_token;
+      else
+        return false;
       return true;
     case State::ext_token:
       if (is_tchar(c)) return true;
       [[fallthrough]];
     case State::ext_after_value:
-      if (c == ';') state_ = State::ext_name_bws;
-      else if (is_ws(c)) state_ = State::ext_bws;
-      else if (c == '\r') state_ = State::size_lf;
-      else return false;
+      if (c == ';')
+        state_ = State::ext_name_bws;
+      else if (is_ws(c))
+        state_ = State::ext_bws;
+      else if (c == '\r')
+        state_ = State::size_lf;
+      else
+        return false;
       return true;
     case State::ext_quoted:
-      if (c == '"') state_ = State::ext_after_value;
-      else if (c == '\\') state_ = State::ext_quoted_escape;
-      else if (!is_qdtext(c)) return false;  // a CR or LF inside quotes among them
+      if (c == '"')
+        state_ = State::ext_after_value;
+      else if (c == '\\')
+        state_ = State::ext_quoted_escape;
+      else if (!is_qdtext(c))
+        return false;  // a CR or LF inside quotes among them
       return true;
     case State::ext_quoted_escape:  // quoted-pair: HTAB, SP, VCHAR, obs-text
       if (!is_ws(c) && (c < 0x21 || c == 0x7f)) return false;
@@ -133,9 +167,12 @@ bool ChunkedDecoder::framing_byte(char ch) {
     case State::data_lf:
       return expect(c, '\n', State::size_first);
     case State::trailer_start:
-      if (c == '\r') state_ = State::final_lf;
-      else if (is_tchar(c)) state_ = State::trailer_name;
-      else return false;  // obs-fold, an empty name, a bare LF
+      if (c == '\r')
+        state_ = State::final_lf;
+      else if (is_tchar(c))
+        state_ = State::trailer_name;
+      else
+        return false;  // obs-fold, an empty name, a bare LF
       return true;
     case State::trailer_name:
       if (is_tchar(c)) return true;
@@ -143,8 +180,10 @@ bool ChunkedDecoder::framing_byte(char ch) {
       state_ = State::trailer_value;
       return true;
     case State::trailer_value:
-      if (c == '\r') state_ = State::trailer_lf;
-      else if (!is_value_byte(c)) return false;
+      if (c == '\r')
+        state_ = State::trailer_lf;
+      else if (!is_value_byte(c))
+        return false;
       return true;
     case State::trailer_lf:
       return expect(c, '\n', State::trailer_start);

@@ -26,7 +26,7 @@ namespace edugate::proxy::http {
 
 class ChunkedDecoder {
  public:
-  static constexpr std::size_t kMaxLine = 4096;          ///< a chunk-size line, extensions included
+  static constexpr std::size_t kMaxLine = 4096;  ///< a chunk-size line, extensions included
   static constexpr std::size_t kMaxTrailers = 16 * 1024;  ///< the whole trailer section
 
   enum class Status {
@@ -54,13 +54,13 @@ class ChunkedDecoder {
     ext_bws,       // whitespace after the size or a value, before ';' or CR
     ext_name_bws,  // after ';', before the name
     ext_name,
-    ext_eq_bws,    // after the name: '=' or ';' or CR
-    ext_val_bws,   // after '=', before the value
+    ext_eq_bws,   // after the name: '=' or ';' or CR
+    ext_val_bws,  // after '=', before the value
     ext_token,
     ext_quoted,
     ext_quoted_escape,
     ext_after_value,  // right after a value: ';', whitespace or CR
-    size_lf,       // the LF of the chunk-size line
+    size_lf,          // the LF of the chunk-size line
     data,
     data_cr,
     data_lf,

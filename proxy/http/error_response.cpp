@@ -70,19 +70,30 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 bhttp::response<bhttp::string_body> make_error_response(ProxyError e, std::string_view detail,
-                                                       unsigned version, bool keep_alive) {
+                                                        unsigned version, bool keep_alive) {
   const auto t = text_of(e);
   const auto code = static_cast<unsigned>(t.status);
   const std::string detail_html =

@@ -37,8 +37,8 @@ class PlainConnector {
   asio::awaitable<AfterExchange> relay_upgraded(server::ClientConnection& client, Upstream& up) {
     auto down = w_.buffers.take();
     auto upb = w_.buffers.take();
-    co_await net::relay_bytes(client.stream.socket(), up.stream.socket(), upb.span(),
-                              down.span(), w_.config.timeouts.tunnel_idle);
+    co_await net::relay_bytes(client.stream.socket(), up.stream.socket(), upb.span(), down.span(),
+                              w_.config.timeouts.tunnel_idle);
     co_return AfterExchange::close;
   }
 
@@ -49,8 +49,8 @@ class PlainConnector {
 }  // namespace
 
 asio::awaitable<AfterExchange> forward_http(server::WorkerContext& w,
-                                            server::ClientConnection& client,
-                                            RequestParser& parser, const ForwardTarget& target) {
+                                            server::ClientConnection& client, RequestParser& parser,
+                                            const ForwardTarget& target) {
   return exchange::forward_with(w, client, parser, target, PlainConnector(w));
 }
 

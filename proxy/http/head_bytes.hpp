@@ -10,7 +10,6 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -18,8 +17,10 @@ namespace edugate::proxy::http {
 
 /// "HTTP/1.1" for 11: Beast's version numbers are major * 10 + minor, one digit each.
 inline void append_version(unsigned version, std::string& out) {
-  const char text[] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + version / 10 % 10), '.',
-                       static_cast<char>('0' + version % 10)};
+  const char text[] = {'H', 'T',
+                       'T', 'P',
+                       '/', static_cast<char>('0' + version / 10 % 10),
+                       '.', static_cast<char>('0' + version % 10)};
   out.append(text, sizeof text);
 }
 

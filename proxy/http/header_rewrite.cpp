@@ -1,10 +1,9 @@
 #include "proxy/http/header_rewrite.hpp"
 
-#include <boost/beast/core/string.hpp>
-#include <boost/container/small_vector.hpp>
-#include <boost/beast/http/rfc7230.hpp>
-
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/container/small_vector.hpp>
 #include <iterator>
 #include <string>
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/beast/http/fields.hpp>
-
 #include <string_view>
 
 namespace edugate::proxy::http {

@@ -6,7 +6,6 @@
 
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
-
 #include <string>
 
 #include "proxy/http/forward.hpp"

@@ -71,8 +71,7 @@ bool client_refused_certificate(const boost::system::error_code& ec) {
 /// pseudonym. One device refusing the school CA (a phone without it, or a pupil's curl) must
 /// not turn inspection of that host off for every pupil. (Without reporting there are no
 /// pseudonyms, and the memory is per host, as before.)
-std::string fallback_key(server::WorkerContext& w, const ConnectRequest& r,
-                         std::string_view host) {
+std::string fallback_key(server::WorkerContext& w, const ConnectRequest& r, std::string_view host) {
   const auto day = rules::to_local_time(r.rules, w.services.clock->now()).day;
   return fmt::format("{}|{:x}", host, r.group.device(day));
 }
@@ -204,8 +203,7 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
       break;
     case TunnelStep::pass_through:
       count(w, r, r.verdict, r.verdict.host);
-      co_await pass_through(w, c, a.verdict.connect_host, r.target.port,
-                            std::move(a.hello.bytes));
+      co_await pass_through(w, c, a.verdict.connect_host, r.target.port, std::move(a.hello.bytes));
       break;
     case TunnelStep::block_page:
       count(w, r, a.verdict, sni_named ? std::string_view(a.name) : a.verdict.host);

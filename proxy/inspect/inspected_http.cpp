@@ -39,8 +39,7 @@ class InspectedKind {
     if (client_.buffer.size() > 0) co_return true;
     const auto& t = w_.config.timeouts;
     http::exchange::tcp_of(client_.stream).expires_after(first ? t.request_head : t.client_idle);
-    auto [ec, n] =
-        co_await client_.stream.async_read_some(client_.buffer.prepare(4096), kTuple);
+    auto [ec, n] = co_await client_.stream.async_read_some(client_.buffer.prepare(4096), kTuple);
     if (ec) co_return false;  // closed, truncated or idle: nothing to answer
     client_.buffer.commit(n);
     co_return true;

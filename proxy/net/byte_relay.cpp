@@ -123,10 +123,9 @@ asio::awaitable<void> splice_pump(tcp::socket& from, tcp::socket& to, PipePool& 
     }
     Pipe pipe = pipes.take();
     std::size_t moved = 0;
-    const auto step = pipe.ok()
-                          ? splice_once(from.native_handle(), pipe.write_end(), pipe.capacity(),
-                                        moved)
-                          : SpliceStep::again;
+    const auto step =
+        pipe.ok() ? splice_once(from.native_handle(), pipe.write_end(), pipe.capacity(), moved)
+                  : SpliceStep::again;
     switch (step) {
       case SpliceStep::moved:
         last_activity = Clock::now();

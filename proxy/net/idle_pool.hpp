@@ -1,10 +1,10 @@
 #pragma once
 
-#include <boost/beast/core/stream_traits.hpp>
 #include <atomic>
+#include <boost/beast/core/stream_traits.hpp>
 #include <chrono>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <list>
 #include <memory>
@@ -65,8 +65,11 @@ class IdlePool {
           conn->reused = true;
           found = std::move(conn);
           break;
-        case State::stray_bytes: count_unclean(); break;
-        case State::closed: break;
+        case State::stray_bytes:
+          count_unclean();
+          break;
+        case State::closed:
+          break;
       }
     }
     if (queue.empty()) by_key_.erase(it);
@@ -138,9 +141,12 @@ class IdlePool {
 
   static State peek_socket(int fd) {
     switch (peek(fd)) {
-      case Peek::nothing: return State::quiet;
-      case Peek::bytes: return State::stray_bytes;
-      case Peek::closed: return State::closed;
+      case Peek::nothing:
+        return State::quiet;
+      case Peek::bytes:
+        return State::stray_bytes;
+      case Peek::closed:
+        return State::closed;
     }
     return State::closed;
   }

@@ -57,8 +57,8 @@ std::optional<bool> routes_to_this_box(const boost::asio::ip::address& address) 
   dst->rta_type = RTA_DST;
   dst->rta_len = static_cast<unsigned short>(RTA_LENGTH(length));
   std::memcpy(RTA_DATA(dst), bytes, length);
-  request.header.nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(sizeof(rtmsg)) +
-                                                        RTA_SPACE(length));
+  request.header.nlmsg_len =
+      static_cast<std::uint32_t>(NLMSG_LENGTH(sizeof(rtmsg)) + RTA_SPACE(length));
   request.header.nlmsg_type = RTM_GETROUTE;
   request.header.nlmsg_flags = NLM_F_REQUEST;
   request.header.nlmsg_seq = sock.next_sequence();

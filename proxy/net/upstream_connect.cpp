@@ -1,11 +1,12 @@
 #include "proxy/net/upstream_connect.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/local_route.hpp"
@@ -56,9 +57,9 @@ asio::awaitable<Resolved> resolve(server::WorkerContext& w, std::string_view hos
     co_return out;
   }
   asio::steady_timer timer(w.io, w.config.timeouts.upstream_connect);
-  auto result = co_await (w.resolver.async_resolve(std::string(host), std::to_string(port),
-                                                   kTuple) ||
-                          timer.async_wait(kTuple));
+  auto result =
+      co_await (w.resolver.async_resolve(std::string(host), std::to_string(port), kTuple) ||
+                timer.async_wait(kTuple));
   if (result.index() == 1) {
     out.error = http::ProxyError::connect_timeout;
     co_return out;
@@ -90,8 +91,8 @@ asio::awaitable<ConnectResult> connect_upstream(server::WorkerContext& w, std::s
     std::erase_if(resolved.endpoints, [&](const tcp::endpoint& ep) {
       // The box's address list is re-read every few seconds and has no `local` routes: the
       // routing table says where an address really leads (before any handshake).
-      const auto v = policy.check(ep.address(), ep.port(),
-                                  routes_to_this_box(ep.address()).value_or(false));
+      const auto v =
+          policy.check(ep.address(), ep.port(), routes_to_this_box(ep.address()).value_or(false));
       own_service = own_service || v == DestinationVerdict::own_service;
       return v != DestinationVerdict::allowed;
     });

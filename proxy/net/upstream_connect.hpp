@@ -2,7 +2,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -18,7 +17,7 @@ struct WorkerContext;
 namespace edugate::proxy::net {
 
 struct ConnectResult {
-  std::unique_ptr<UpstreamConnection> connection;  ///< null on failure
+  std::unique_ptr<UpstreamConnection> connection;             ///< null on failure
   http::ProxyError error = http::ProxyError::connect_failed;  ///< why, when null
 };
 

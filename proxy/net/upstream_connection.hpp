@@ -2,7 +2,6 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
 #include <chrono>
 #include <string>
 
@@ -15,8 +14,8 @@ struct UpstreamConnection {
       : stream(std::move(s)), key(std::move(k)) {}
   boost::beast::tcp_stream stream;
   boost::beast::flat_buffer buffer;
-  std::string key;     ///< "host:port" it was opened for; the pool's key
-  bool reused = false; ///< taken from the pool (may have been closed by the origin meanwhile)
+  std::string key;      ///< "host:port" it was opened for; the pool's key
+  bool reused = false;  ///< taken from the pool (may have been closed by the origin meanwhile)
   std::chrono::steady_clock::time_point idle_since{};
 };
 

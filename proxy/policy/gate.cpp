@@ -1,11 +1,12 @@
 #include "proxy/policy/gate.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/pchars.hpp>
 #include <boost/url/url.hpp>
-#include <fmt/format.h>
 
 #include "proxy/policy/warn_pass.hpp"
 #include "rules/decide.hpp"
@@ -101,7 +102,7 @@ std::string cookie_without(std::string_view header, std::string_view name) {
 }
 
 rules::RequestFacts http_facts(const HttpGateInput& in, std::string_view host,
-                              const rules::LocalTime& at, std::string& path) {
+                               const rules::LocalTime& at, std::string& path) {
   const auto q = in.origin_form.find('?');
   const auto raw_path = in.origin_form.substr(0, q);
   path = rules::normalize_path(raw_path);
@@ -168,10 +169,9 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
       v.outcome = HttpOutcome::warn;
       const auto token = passes.issue(WarnPass::Purpose::click, v.host, in.now + kClickValidity);
       const bool https = in.scheme == rules::Scheme::https;  // inspected TLS (proxy/inspect)
-      v.continue_url = fmt::format(
-          "{}://{}{}?t={}&to={}", https ? "https" : "http",
-          authority(v.host, in.port, https ? 443 : 80), kContinuePath, token,
-          urls::encode(in.origin_form, urls::pchars));
+      v.continue_url = fmt::format("{}://{}{}?t={}&to={}", https ? "https" : "http",
+                                   authority(v.host, in.port, https ? 443 : 80), kContinuePath,
+                                   token, urls::encode(in.origin_form, urls::pchars));
       break;
     }
   }

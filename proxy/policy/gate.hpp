@@ -33,7 +33,7 @@ struct GateSettings {
 struct HttpGateInput {
   rules::GroupId group = 0;
   rules::Method method = rules::Method::get;
-  std::string_view host;         ///< as taken from the URL (lowercase; may be Unicode)
+  std::string_view host;  ///< as taken from the URL (lowercase; may be Unicode)
   std::uint16_t port = 80;
   std::string_view origin_form;  ///< "/path?query" as received
   std::string_view cookie;       ///< the Cookie header, to find a warn pass
@@ -55,13 +55,13 @@ enum class HttpOutcome {
 struct HttpVerdict {
   HttpOutcome outcome = HttpOutcome::forward;
   rules::Decision decision;
-  rules::LocalTime at;             ///< the school's local time the decision was made at
-  std::string host;                ///< normalised host
+  rules::LocalTime at;  ///< the school's local time the decision was made at
+  std::string host;     ///< normalised host
   std::optional<rules::SafeSearchRewrite> safe_search;
-  std::string continue_url;        ///< warn: the link behind the continue button
-  std::string continue_location;   ///< warn_continue: where to send the browser back
-  std::string pass_cookie;         ///< warn_continue: the cookie value to set
-  bool carries_pass = false;       ///< forward: the request holds our cookie (strip it)
+  std::string continue_url;       ///< warn: the link behind the continue button
+  std::string continue_location;  ///< warn_continue: where to send the browser back
+  std::string pass_cookie;        ///< warn_continue: the cookie value to set
+  bool carries_pass = false;      ///< forward: the request holds our cookie (strip it)
 };
 
 /// Where a click on "continue" sends the browser back: `to` when it is an origin-form path on

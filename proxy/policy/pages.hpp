@@ -12,8 +12,8 @@ namespace edugate::proxy::policy {
 /// The HTML templates of the pages edugate serves itself (etc/pages/*.html). Placeholders are
 /// written {{name}}; see render().
 struct PageTemplates {
-  std::string block;   ///< block page: host, category_vi/en, reason_vi/en, review_url, school_name
-  std::string warn;    ///< warn interstitial: host, category_vi/en, continue_url
+  std::string block;  ///< block page: host, category_vi/en, reason_vi/en, review_url, school_name
+  std::string warn;   ///< warn interstitial: host, category_vi/en, continue_url
   /// anonymous report form: action, domain, cat, token (must appear: the form's anti-forgery
   /// field), notice, harmful_checked, wrongly_checked
   std::string report;

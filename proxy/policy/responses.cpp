@@ -1,10 +1,10 @@
 #include "proxy/policy/responses.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 
 #include <array>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "rules/rule_set.hpp"
 
@@ -37,8 +37,9 @@ Labels labels_of(const rules::RuleSet& rules, rules::CategoryId id) {
 }
 
 std::string_view reason_vi(const rules::Decision& d) {
-  return d.category == rules::kNoCategory ? "Quy định của trường không cho phép truy cập trang này."
-                                          : "Theo quy định lọc nội dung của Sở GD&ĐT và nhà trường.";
+  return d.category == rules::kNoCategory
+             ? "Quy định của trường không cho phép truy cập trang này."
+             : "Theo quy định lọc nội dung của Sở GD&ĐT và nhà trường.";
 }
 
 }  // namespace
@@ -54,18 +55,20 @@ std::string review_link(const Services& s, std::string_view host, std::string_vi
                      cat);
 }
 
-PageResponse block_response(const Services& s, const rules::RuleSet& rules,
-                            const HttpVerdict& v, unsigned version, bool keep_alive) {
+PageResponse block_response(const Services& s, const rules::RuleSet& rules, const HttpVerdict& v,
+                            unsigned version, bool keep_alive) {
   const auto l = labels_of(rules, v.decision.category);
   const auto category_id = v.decision.category < rules.category_count()
                                ? std::string_view(rules.category(v.decision.category).id)
                                : std::string_view{};
   const auto review = review_link(s, v.host, category_id);
-  const std::array values{
-      PageValue{"host", v.host},          PageValue{"category_vi", l.vi},
-      PageValue{"category_en", l.en},     PageValue{"reason_vi", reason_vi(v.decision)},
-      PageValue{"reason_en", v.decision.reason}, PageValue{"review_url", review},
-      PageValue{"school_name", s.school_name}};
+  const std::array values{PageValue{"host", v.host},
+                          PageValue{"category_vi", l.vi},
+                          PageValue{"category_en", l.en},
+                          PageValue{"reason_vi", reason_vi(v.decision)},
+                          PageValue{"reason_en", v.decision.reason},
+                          PageValue{"review_url", review},
+                          PageValue{"school_name", s.school_name}};
   return page(bhttp::status::forbidden, render(s.pages.block, values), version, keep_alive);
 }
 
@@ -73,8 +76,7 @@ PageResponse warn_response(const Services& s, const rules::RuleSet& rules, const
                            unsigned version, bool keep_alive) {
   const auto l = labels_of(rules, v.decision.category);
   const std::array values{PageValue{"host", v.host}, PageValue{"category_vi", l.vi},
-                          PageValue{"category_en", l.en},
-                          PageValue{"continue_url", v.continue_url},
+                          PageValue{"category_en", l.en}, PageValue{"continue_url", v.continue_url},
                           PageValue{"school_name", s.school_name}};
   return page(bhttp::status::forbidden, render(s.pages.warn, values), version, keep_alive);
 }
@@ -85,9 +87,8 @@ PageResponse continue_response(const Services& s, const HttpVerdict& v, unsigned
   res.set(bhttp::field::location, v.continue_location);
   const auto max_age =
       std::chrono::duration_cast<std::chrono::seconds>(s.gate.warn_pass_ttl).count();
-  res.set(bhttp::field::set_cookie,
-          fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax", kPassCookie,
-                      v.pass_cookie, max_age));
+  res.set(bhttp::field::set_cookie, fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+                                                kPassCookie, v.pass_cookie, max_age));
   return res;
 }
 

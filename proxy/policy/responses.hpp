@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
 #include <string_view>
 
 #include "proxy/policy/gate.hpp"
@@ -19,8 +18,8 @@ using PageResponse = bhttp::response<bhttp::string_body>;
 
 /// The block page (403): the category's labels, why, hotline 111 and the review link. Never
 /// shows anything about the pupil.
-PageResponse block_response(const Services& s, const rules::RuleSet& rules,
-                            const HttpVerdict& v, unsigned version, bool keep_alive);
+PageResponse block_response(const Services& s, const rules::RuleSet& rules, const HttpVerdict& v,
+                            unsigned version, bool keep_alive);
 /// The warn interstitial (403) with its "continue" link.
 PageResponse warn_response(const Services& s, const rules::RuleSet& rules, const HttpVerdict& v,
                            unsigned version, bool keep_alive);

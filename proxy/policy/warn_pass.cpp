@@ -1,5 +1,6 @@
 #include "proxy/policy/warn_pass.hpp"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -7,8 +8,6 @@
 
 #include <charconv>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace edugate::proxy::policy {
 
@@ -29,7 +28,8 @@ std::string WarnPass::mac(Purpose purpose, std::string_view host, long long expi
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
   std::string hex;
   hex.reserve(kMacHexDigits);
-  for (std::size_t i = 0; i < kMacHexDigits / 2; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  for (std::size_t i = 0; i < kMacHexDigits / 2; ++i)
+    fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
   return hex;
 }
 

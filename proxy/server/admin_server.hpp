@@ -3,7 +3,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,7 +19,7 @@ namespace edugate::proxy::server {
 
 /// What an admin route sees of a request: never the caller's address.
 struct AdminRequest {
-  std::string path;           ///< without the query
+  std::string path;  ///< without the query
   std::string query;
   std::string authorization;  ///< the Authorization header, for the report endpoint
 };

@@ -17,9 +17,8 @@ namespace edugate::proxy::server {
 class ClientGroup {
  public:
   ClientGroup() = default;
-  ClientGroup(const rules::RuleSet* rules, const rules::IpBytes& client,
-              reporting::LocalDay opened, reporting::DeviceKey today,
-              reporting::DeviceKey tomorrow)
+  ClientGroup(const rules::RuleSet* rules, const rules::IpBytes& client, reporting::LocalDay opened,
+              reporting::DeviceKey today, reporting::DeviceKey tomorrow)
       : opened_(opened), devices_{today, tomorrow} {
     if (!rules) return;
     id_ = rules->group_for(client).value_or(rules::kDefaultGroup);

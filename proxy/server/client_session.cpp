@@ -1,15 +1,15 @@
 #include "proxy/server/client_session.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/inspect/inspect_connect.hpp"
+#include "proxy/net/lingering_close.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/policy/pac.hpp"
 #include "proxy/policy/responses.hpp"
@@ -17,7 +17,6 @@
 #include "proxy/server/client_group.hpp"
 #include "proxy/server/portal.hpp"
 #include "proxy/server/request_target.hpp"
-#include "proxy/net/lingering_close.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/session/pipeline.hpp"
@@ -107,8 +106,8 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
       count(verdict, verdict.host);
       return true;
     }
-    const auto again = policy::judge_connect(*rules, gid, target->host, target->port, sni,
-                                             s.clock->now());
+    const auto again =
+        policy::judge_connect(*rules, gid, target->host, target->port, sni, s.clock->now());
     if (again.decision.action != rules::Action::block) {
       count(verdict, verdict.host);
       return true;

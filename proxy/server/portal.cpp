@@ -1,21 +1,21 @@
 #include "proxy/server/portal.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
-#include <spdlog/spdlog.h>
-
-#include <array>
 
 #include "proxy/policy/pages.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/client_group.hpp"
-#include "rules/local_time.hpp"
-#include "rules/rule_set.hpp"
 #include "proxy/server/worker_context.hpp"
+#include "rules/local_time.hpp"
 #include "rules/normalize/url.hpp"
+#include "rules/rule_set.hpp"
 
 namespace edugate::proxy::server {
 
@@ -63,7 +63,7 @@ std::string reported_domain(std::string_view typed) {
 
 /// Reads a small request body whole (the form); nullopt when it is too big or the read fails.
 asio::awaitable<std::optional<std::string>> read_form_body(WorkerContext& w, ClientConnection& c,
-                                                          http::RequestParser& parser) {
+                                                           http::RequestParser& parser) {
   std::string body;
   std::array<char, 2048> buf;
   while (!parser.is_done()) {
@@ -131,11 +131,13 @@ Outcome take_report(WorkerContext& w, const rules::RuleSet& rules, const Form& f
                     rules::GroupId gid, reporting::HourBucket hour, reporting::DeviceKey device) {
   const auto domain = reported_domain(form.domain);
   if (domain.empty())
-    return {"<p class=\"notice\">Tên trang web chưa đúng, em hãy nhập lại. · "
-            "That does not look like a website name; please try again.</p>"};
+    return {
+        "<p class=\"notice\">Tên trang web chưa đúng, em hãy nhập lại. · "
+        "That does not look like a website name; please try again.</p>"};
   if (form.kind != "harmful" && form.kind != "wrongly-blocked")
-    return {"<p class=\"notice\">Em hãy chọn một loại báo cáo. · Please choose what you are "
-            "reporting.</p>"};
+    return {
+        "<p class=\"notice\">Em hãy chọn một loại báo cáo. · Please choose what you are "
+        "reporting.</p>"};
   switch (w.report_guard.admit(device, hour.day, domain)) {
     case policy::ReportGuard::Admit::counted:
       break;
@@ -144,9 +146,10 @@ Outcome take_report(WorkerContext& w, const rules::RuleSet& rules, const Form& f
       return {std::string(kNoticeThanks), true};  // already counted today: once is enough
     case policy::ReportGuard::Admit::over_limit:
       bump(w.metrics.portal_reports_not_counted);
-      return {"<p class=\"notice\">Hôm nay em đã gửi đủ số báo cáo; mai em gửi tiếp nhé. · "
-              "You have sent as many reports as can be taken today; please send more "
-              "tomorrow.</p>"};
+      return {
+          "<p class=\"notice\">Hôm nay em đã gửi đủ số báo cáo; mai em gửi tiếp nhé. · "
+          "You have sent as many reports as can be taken today; please send more "
+          "tomorrow.</p>"};
   }
   bump(w.metrics.portal_reports);
   if (w.recorder) {
@@ -202,8 +205,9 @@ asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& 
         // or day: nothing is counted. The pupil gets a fresh form to send again.
         bump(w.metrics.portal_reports_refused);
         status = bhttp::status::forbidden;
-        notice = "<p class=\"notice\">Biểu mẫu đã hết hạn, em hãy gửi lại. · "
-                 "This form has expired; please send it again.</p>";
+        notice =
+            "<p class=\"notice\">Biểu mẫu đã hết hạn, em hãy gửi lại. · "
+            "This form has expired; please send it again.</p>";
       } else {
         auto outcome = take_report(w, rules, form, gid, hour, device);
         notice = std::move(outcome.notice);

@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxFormBody = 8 * 1024;
 /// where a pupil reports, anonymously, a site that should be blocked or was blocked wrongly.
 /// Only the reported domain and the group are kept; never who sent it.
 boost::asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& client,
-                                              http::RequestParser& parser,
-                                              const rules::RuleSet& rules, ClientGroup& group);
+                                                   http::RequestParser& parser,
+                                                   const rules::RuleSet& rules, ClientGroup& group);
 
 }  // namespace edugate::proxy::server

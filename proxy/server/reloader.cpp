@@ -1,7 +1,8 @@
 #include "proxy/server/reloader.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "proxy/server/rules_source.hpp"
 

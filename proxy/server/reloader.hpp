@@ -1,9 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,8 +22,8 @@ class Reloader {
  public:
   using Install = std::function<void(std::shared_ptr<const rules::RuleSet>)>;
 
-  Reloader(boost::asio::io_context& main, std::string config_path,
-           std::vector<std::string> watched, Install install);
+  Reloader(boost::asio::io_context& main, std::string config_path, std::vector<std::string> watched,
+           Install install);
   ~Reloader();
 
   void request(std::string reason);

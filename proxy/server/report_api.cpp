@@ -58,7 +58,8 @@ AdminResponse ReportApi::handle(const AdminRequest& request) {
   if (!bucket->second.try_take(now)) {
     auto r = text(429, "rate limit: try again later");
     r.headers.emplace_back(
-        "Retry-After", std::to_string(static_cast<long>(std::ceil(bucket->second.wait_seconds(now)))));
+        "Retry-After",
+        std::to_string(static_cast<long>(std::ceil(bucket->second.wait_seconds(now)))));
     return r;
   }
   return build(std::string_view(request.path).substr(kPrefix.size()), format_param(request.query));
@@ -74,8 +75,8 @@ AdminResponse ReportApi::build(std::string_view what, std::string_view format) {
     const auto rest = what.substr(6);
     const auto slash = rest.find('/');
     const auto from = rep::parse_date(rest.substr(0, slash));
-    const auto to = slash == std::string_view::npos ? std::nullopt
-                                                    : rep::parse_date(rest.substr(slash + 1));
+    const auto to =
+        slash == std::string_view::npos ? std::nullopt : rep::parse_date(rest.substr(slash + 1));
     if (from && to && *from <= *to && *to - *from <= 400) period = rep::DayRange{*from, *to};
   } else {
     return text(404, "not found: use weekly/<YYYY-Www> or range/<from>/<to>");

@@ -12,8 +12,8 @@ std::unique_ptr<ReportingHub> ReportingHub::create(const Config& config,
   reporting::ReportingSettings settings;
   if (config.has_reporting) {
     rules::YamlReader reader(config.file, diags);
-    auto parsed = reporting::parse_reporting_settings(config.reporting_section, reader,
-                                                      config.base_dir);
+    auto parsed =
+        reporting::parse_reporting_settings(config.reporting_section, reader, config.base_dir);
     if (!parsed) return nullptr;
     settings = std::move(*parsed);
   }
@@ -62,9 +62,10 @@ void ReportingHub::flush_once() {
   if (!keyring_.rotate(day)) spdlog::warn("reporting: no randomness for today's device key");
   const auto outcome = flusher_.flush(day);
   if (!outcome.ok() && error_log_.allow(std::chrono::steady_clock::now())) {
-    spdlog::error("reporting: cannot write the store {}: {} (filtering continues; counts are "
-                  "kept in memory and retried)",
-                  settings_.store, outcome.error->message);
+    spdlog::error(
+        "reporting: cannot write the store {}: {} (filtering continues; counts are "
+        "kept in memory and retried)",
+        settings_.store, outcome.error->message);
   }
 }
 

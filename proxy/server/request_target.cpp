@@ -1,11 +1,11 @@
 #include "proxy/server/request_target.hpp"
 
-#include <boost/url/ipv4_address.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <cctype>
 
 namespace edugate::proxy::server {
@@ -85,8 +85,7 @@ std::string authority_for(const std::string& host, std::uint16_t port, std::uint
 
 }  // namespace
 
-std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(
-    std::string_view target) {
+std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(std::string_view target) {
   if (!target.empty() && target.front() == '/') return http::ProxyError::not_a_proxy_request;
   auto parsed = urls::parse_uri(target);  // lenient: a stray #fragment is dropped
   if (!parsed) return http::ProxyError::bad_request;

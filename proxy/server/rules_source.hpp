@@ -12,7 +12,7 @@ namespace edugate::proxy::server {
 
 /// The result of reading the rule set an appliance config names.
 struct RulesLoad {
-  bool configured = false;  ///< the config has a `rules:` section
+  bool configured = false;                      ///< the config has a `rules:` section
   std::shared_ptr<const rules::RuleSet> rules;  ///< null when not configured or on errors
   rules::Diagnostics diagnostics;               ///< errors and warnings, file:line:col
   std::vector<std::string> watched;  ///< files and directories whose changes mean "reload"

@@ -1,19 +1,18 @@
 #include "proxy/server/server.hpp"
 
-#include "proxy/net/local_addresses.hpp"
-#include "proxy/policy/pac.hpp"
-#include "proxy/server/status_page.hpp"
-#include "rules/local_time.hpp"
-
-#include <systemd/sd-daemon.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <csignal>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
+
+#include "proxy/net/local_addresses.hpp"
+#include "proxy/policy/pac.hpp"
+#include "proxy/server/status_page.hpp"
+#include "rules/local_time.hpp"
 
 namespace edugate::proxy::server {
 
@@ -53,9 +52,8 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
   for (unsigned i = 0; i < worker_count(config_); ++i) {
     auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
     const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
-    workers_.push_back(
-        std::make_unique<Worker>(config_, *services_, open_connections_, shared_, recorder,
-                                 keyring));
+    workers_.push_back(std::make_unique<Worker>(config_, *services_, open_connections_, shared_,
+                                                recorder, keyring));
   }
   install_rules(rules_);
   if (rules_configured_) {
@@ -96,8 +94,10 @@ void Server::bind() {
           "and the status page cross the network unencrypted; set admin.tls (cert, key)",
           to_text(ep));
     admin_.route("/healthz", [this](const AdminRequest&) {
-      return AdminResponse{draining_ ? 503u : 200u, "text/plain; charset=utf-8",
-                           draining_ ? "draining\n" : "ok\n", {}};
+      return AdminResponse{draining_ ? 503u : 200u,
+                           "text/plain; charset=utf-8",
+                           draining_ ? "draining\n" : "ok\n",
+                           {}};
     });
     for (const char* path : {"/proxy.pac", "/wpad.dat"})
       admin_.route(path, [this](const AdminRequest&) {
@@ -111,8 +111,8 @@ void Server::bind() {
             std::chrono::steady_clock::now() - started_);
         facts.today = today();
         facts.store_error = reporting_->last_error();
-        return AdminResponse{200, "text/html; charset=utf-8",
-                             render_status_page(reporting_->settings(), facts), {}};
+        return AdminResponse{
+            200, "text/html; charset=utf-8", render_status_page(reporting_->settings(), facts), {}};
       });
     }
     if (reporting_) {
@@ -124,12 +124,11 @@ void Server::bind() {
       return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(), {}};
     });
     try {
-      admin_endpoint_ = admin_.start(
-          ep, {config_.admin.tls_cert, config_.admin.tls_key, config_.admin.allowed_networks,
-               config_.via_pseudonym});
+      admin_endpoint_ = admin_.start(ep, {config_.admin.tls_cert, config_.admin.tls_key,
+                                          config_.admin.allowed_networks, config_.via_pseudonym});
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(fmt::format("cannot listen on {} (admin): {}", to_text(ep),
-                                           e.code().message()));
+      throw std::runtime_error(
+          fmt::format("cannot listen on {} (admin): {}", to_text(ep), e.code().message()));
     }
   }
   refresh_destinations();
@@ -145,7 +144,8 @@ void Server::refresh_destinations() {
   auto policy = std::make_shared<const net::DestinationPolicy>(config_.destinations,
                                                                std::move(local), std::move(own));
   for (auto& w : workers_) w->install_destinations(policy);
-  if (destinations_installed_) spdlog::info("the appliance's addresses changed: destination policy updated");
+  if (destinations_installed_)
+    spdlog::info("the appliance's addresses changed: destination policy updated");
   destinations_installed_ = true;
 }
 
@@ -164,10 +164,11 @@ std::string Server::render_metrics() const {
   auto out = render_prometheus(all);
   if (reporting_) out += reporting_->metrics();
   if (rules_) {
-    fmt::format_to(std::back_inserter(out),
-                   "# HELP edugate_rules_info The rule set in force\n# TYPE edugate_rules_info gauge\n"
-                   "edugate_rules_info{{version=\"{}\"}} 1\n",
-                   rules_->version());
+    fmt::format_to(
+        std::back_inserter(out),
+        "# HELP edugate_rules_info The rule set in force\n# TYPE edugate_rules_info gauge\n"
+        "edugate_rules_info{{version=\"{}\"}} 1\n",
+        rules_->version());
   }
   if (reloader_) {
     fmt::format_to(std::back_inserter(out),

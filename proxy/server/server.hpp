@@ -1,11 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -42,9 +41,7 @@ class Server {
   /// timeouts.drain, and returns the process exit code. A second signal stops at once.
   int run();
 
-  const std::vector<boost::asio::ip::tcp::endpoint>& proxy_endpoints() const {
-    return endpoints_;
-  }
+  const std::vector<boost::asio::ip::tcp::endpoint>& proxy_endpoints() const { return endpoints_; }
 
  private:
   void begin_drain();

@@ -1,10 +1,9 @@
 #include "proxy/server/session_support.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 
 #include "proxy/net/lingering_close.hpp"
 #include "proxy/server/client_connection.hpp"
@@ -31,8 +30,8 @@ Admission admit(const WorkerContext& w, const tcp::socket& s) {
   if (ec) return a;
   const auto ip = to_ip_bytes(peer.address());
   const auto& nets = w.config.client_networks;
-  a.allowed = std::any_of(nets.begin(), nets.end(),
-                          [&](const rules::Cidr& n) { return n.contains(ip); });
+  a.allowed =
+      std::any_of(nets.begin(), nets.end(), [&](const rules::Cidr& n) { return n.contains(ip); });
   if (!a.allowed) return a;
   reporting::LocalDay day = 0;
   auto today = reporting::kNoDevice, tomorrow = reporting::kNoDevice;
@@ -66,7 +65,6 @@ asio::awaitable<bool> wait_for_request(WorkerContext& w, ClientConnection& c, Se
   c.buffer.commit(n);
   co_return true;
 }
-
 
 SessionScope::SessionScope(WorkerContext& w, tcp::socket& s) : w_(w) {
   w_.sessions.push_front(SessionHandle{&s, true});

@@ -10,8 +10,7 @@ namespace edugate::proxy::server {
 
 namespace {
 
-std::unique_ptr<policy::Services> make_services(const Config& config,
-                                                const std::string& test_clock,
+std::unique_ptr<policy::Services> make_services(const Config& config, const std::string& test_clock,
                                                 rules::Diagnostics& diags) {
   std::unique_ptr<policy::Clock> clock;
   if (test_clock.empty())
@@ -30,8 +29,7 @@ std::unique_ptr<policy::Services> make_services(const Config& config,
 /// HTTPS inspection's school CA (certificate, key, validity now) and upstream trust store, read
 /// as each worker's inspect::make_inspector() reads them when `run` starts (where a failure
 /// stops it). False, with a diagnostic, on the first that fails.
-bool inspection_loads(const Config& config, const policy::Clock& clock,
-                      rules::Diagnostics& diags) {
+bool inspection_loads(const Config& config, const policy::Clock& clock, rules::Diagnostics& diags) {
   const auto& c = config.inspection;
   if (!c.enabled) return true;
   std::string error;
@@ -50,8 +48,7 @@ Startup prepare_startup(const std::string& config_path, const std::string& test_
   s.config = load_config(config_path, s.diagnostics);
   if (!s.config) return s;
   s.services = make_services(*s.config, test_clock, s.diagnostics);
-  s.inspection_ok =
-      s.services && inspection_loads(*s.config, *s.services->clock, s.diagnostics);
+  s.inspection_ok = s.services && inspection_loads(*s.config, *s.services->clock, s.diagnostics);
   s.rules = load_configured_rules(*s.config);
   return s;
 }

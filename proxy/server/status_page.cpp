@@ -42,8 +42,8 @@ WeekCharts week_charts(const rep::ReportingSettings& settings, rep::DayRange wee
     out.error = e->message;
     return out;
   }
-  rep::ReportRequest request{week, settings.k, settings.top_domains, settings.school_id,
-                             settings.school_name, "edugate"};
+  rep::ReportRequest request{
+      week, settings.k, settings.top_domains, settings.school_id, settings.school_name, "edugate"};
   const auto report = rep::build_report(data, request);
   std::map<std::string, rep::Bar> days, categories, groups;
   for (auto d = week.from; d <= week.to; ++d) days[rep::format_date(d)].label = rep::format_date(d);
@@ -83,8 +83,9 @@ std::string render_status_page(const rep::ReportingSettings& settings, const Sta
   const auto esc = [](std::string_view s) { return rep::html_escape(s); };
   std::string problems;
   if (!charts.error.empty())
-    problems += fmt::format("<p class=\"warn\">Không đọc được kho số liệu · Store unreadable: {}</p>",
-                            esc(charts.error));
+    problems +=
+        fmt::format("<p class=\"warn\">Không đọc được kho số liệu · Store unreadable: {}</p>",
+                    esc(charts.error));
   if (!facts.store_error.empty())
     problems += fmt::format("<p class=\"warn\">Lỗi ghi số liệu · Store write error: {}</p>",
                             esc(facts.store_error));
@@ -104,13 +105,15 @@ section{{margin:1.5rem 0}} .en{{color:#5b6775;font-weight:normal}}</style></head
 <section><h2>Theo nhóm học sinh <span class="en">· Per group</span></h2>{groups}</section>
 </body></html>
 )",
-      fmt::arg("school", esc(settings.school_name.empty() ? settings.school_id : settings.school_name)),
+      fmt::arg("school",
+               esc(settings.school_name.empty() ? settings.school_id : settings.school_name)),
       fmt::arg("version", esc(facts.rules_version.empty() ? "-" : facts.rules_version)),
       fmt::arg("uptime", uptime_text(facts.uptime)), fmt::arg("week", iso_week),
       fmt::arg("problems", problems), fmt::arg("blocked", charts.blocked),
       fmt::arg("k", settings.k),
       fmt::arg("days", rep::svg_bar_chart(charts.per_day, "Blocked requests per day")),
-      fmt::arg("categories", rep::svg_bar_chart(charts.per_category, "Blocked requests per category")),
+      fmt::arg("categories",
+               rep::svg_bar_chart(charts.per_category, "Blocked requests per category")),
       fmt::arg("groups", rep::svg_bar_chart(charts.per_group, "Blocked requests per group")));
 }
 

@@ -11,8 +11,8 @@ namespace edugate::proxy::server {
 struct StatusFacts {
   std::string rules_version;  ///< empty when no rules are configured
   std::chrono::seconds uptime{0};
-  std::int32_t today = 0;     ///< local day (days since 1970-01-01)
-  std::string store_error;    ///< empty when the last flush worked
+  std::int32_t today = 0;   ///< local day (days since 1970-01-01)
+  std::string store_error;  ///< empty when the last flush worked
 };
 
 /// The admin listener's status page: this ISO week's blocked requests per day, per category and

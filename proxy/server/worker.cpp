@@ -1,5 +1,6 @@
 #include "proxy/server/worker.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "proxy/inspect/inspector.hpp"
 #include "proxy/server/client_session.hpp"
@@ -34,8 +34,8 @@ void log_if_failed(std::exception_ptr e) {
 }
 
 /// A session that holds its client's slot until it ends.
-asio::awaitable<void> serve_holding(WorkerContext& w, tcp::socket socket,
-                                    ListenerConfig::Mode mode, net::ClientSlots::Slot slot) {
+asio::awaitable<void> serve_holding(WorkerContext& w, tcp::socket socket, ListenerConfig::Mode mode,
+                                    net::ClientSlots::Slot slot) {
   if (mode == ListenerConfig::Mode::transparent)
     co_await serve_transparent(w, std::move(socket));
   else

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <list>
 #include <string>
 #include <unordered_map>
@@ -15,12 +14,12 @@
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/client_slots.hpp"
-#include "proxy/server/shared_limits.hpp"
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/net/pipe_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
 #include "proxy/policy/services.hpp"
+#include "proxy/server/shared_limits.hpp"
 #include "reporting/device_keyring.hpp"
 #include "reporting/recorder.hpp"
 #include "rules/rule_set.hpp"

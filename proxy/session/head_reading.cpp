@@ -4,7 +4,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
-
 #include <string_view>
 
 #include "proxy/metrics.hpp"
@@ -64,10 +63,18 @@ std::optional<ProxyError> head_read_failure(Metrics& m, const boost::system::err
 
 void count_head_check_failure(Metrics& m, ProxyError e) {
   switch (e) {
-    case ProxyError::uri_too_long: bump(m.requests_uri_too_long); break;
-    case ProxyError::header_too_large: bump(m.requests_header_too_large); break;
-    case ProxyError::loop_detected: bump(m.requests_loop_refused); break;
-    default: bump(m.requests_smuggling_refused); break;
+    case ProxyError::uri_too_long:
+      bump(m.requests_uri_too_long);
+      break;
+    case ProxyError::header_too_large:
+      bump(m.requests_header_too_large);
+      break;
+    case ProxyError::loop_detected:
+      bump(m.requests_loop_refused);
+      break;
+    default:
+      bump(m.requests_smuggling_refused);
+      break;
   }
 }
 

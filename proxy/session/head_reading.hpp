@@ -5,7 +5,6 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <cstdint>
 #include <optional>
 

@@ -29,7 +29,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http.hpp>
-
 #include <memory>
 #include <optional>
 #include <variant>
@@ -61,8 +60,8 @@ template <class Client, class Response>
 boost::asio::awaitable<Next> answer(server::WorkerContext& w, Client& client, Response res,
                                     bool keep) {
   boost::beast::get_lowest_layer(client.stream).expires_after(w.config.timeouts.body_idle);
-  auto [ec, n] = co_await pipeline_detail::bhttp::async_write(client.stream, res,
-                                                              pipeline_detail::kTuple);
+  auto [ec, n] =
+      co_await pipeline_detail::bhttp::async_write(client.stream, res, pipeline_detail::kTuple);
   co_return !ec && keep ? Next::request : Next::stop;
 }
 
@@ -85,8 +84,7 @@ boost::asio::awaitable<bool> read_head(server::WorkerContext& w, Kind& kind,
     kind.on_request();
     co_return true;
   }
-  const auto error =
-      head_read_failure(w.metrics, ec, parser, client.buffer, limits.max_url_length);
+  const auto error = head_read_failure(w.metrics, ec, parser, client.buffer, limits.max_url_length);
   if (error) co_await kind.refuse(*error, 11);
   co_return false;
 }
@@ -98,8 +96,8 @@ boost::asio::awaitable<std::optional<Next>> apply_rules(server::WorkerContext& w
                                                         http::RequestParser& parser,
                                                         http::ForwardTarget& target,
                                                         const rules::RuleSet& rules) {
-  const auto v = judge_request(w, rules, kind.group(rules), kind.devices(), kind.scheme(), parser,
-                               target);
+  const auto v =
+      judge_request(w, rules, kind.group(rules), kind.devices(), kind.scheme(), parser, target);
   const unsigned version = parser.get().version();
   // Answering ourselves leaves any request body unread: then the connection must close.
   const bool keep = parser.keep_alive() && parser.is_done() && !w.draining;
@@ -118,8 +116,7 @@ boost::asio::awaitable<std::optional<Next>> apply_rules(server::WorkerContext& w
                                 keep);
     case policy::HttpOutcome::warn:
       bump(w.metrics.decisions_warn);
-      co_return co_await answer(w, client, policy::warn_response(s, rules, v, version, keep),
-                                keep);
+      co_return co_await answer(w, client, policy::warn_response(s, rules, v, version, keep), keep);
     case policy::HttpOutcome::warn_continue:
       bump(w.metrics.warn_continued);
       co_return co_await answer(w, client, policy::continue_response(s, v, version, keep), keep);

@@ -16,16 +16,26 @@ namespace bhttp = boost::beast::http;
 
 rules::Method method_of(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return rules::Method::get;
-    case bhttp::verb::head: return rules::Method::head;
-    case bhttp::verb::post: return rules::Method::post;
-    case bhttp::verb::put: return rules::Method::put;
-    case bhttp::verb::delete_: return rules::Method::delete_;
-    case bhttp::verb::options: return rules::Method::options;
-    case bhttp::verb::patch: return rules::Method::patch;
-    case bhttp::verb::trace: return rules::Method::trace;
-    case bhttp::verb::connect: return rules::Method::connect;
-    default: return rules::Method::other;
+    case bhttp::verb::get:
+      return rules::Method::get;
+    case bhttp::verb::head:
+      return rules::Method::head;
+    case bhttp::verb::post:
+      return rules::Method::post;
+    case bhttp::verb::put:
+      return rules::Method::put;
+    case bhttp::verb::delete_:
+      return rules::Method::delete_;
+    case bhttp::verb::options:
+      return rules::Method::options;
+    case bhttp::verb::patch:
+      return rules::Method::patch;
+    case bhttp::verb::trace:
+      return rules::Method::trace;
+    case bhttp::verb::connect:
+      return rules::Method::connect;
+    default:
+      return rules::Method::other;
   }
 }
 
@@ -66,8 +76,8 @@ void apply_safe_search(const rules::SafeSearchRewrite& rw, http::ForwardTarget& 
       boost::urls::url u(*parsed);
       const auto eq = rw.query_parameter.find('=');
       const auto key = rw.query_parameter.substr(0, eq);
-      const auto value = eq == std::string_view::npos ? std::string_view{}
-                                                      : rw.query_parameter.substr(eq + 1);
+      const auto value =
+          eq == std::string_view::npos ? std::string_view{} : rw.query_parameter.substr(eq + 1);
       u.params().set(key, value);
       target.origin_form = std::string(u.encoded_resource());
     }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -16,9 +15,9 @@ struct ClientConnection;
 namespace edugate::proxy::tunnel {
 
 struct HelloRead {
-  tls::HelloParse parse;             ///< status need_more here means the read timed out/failed
-  std::vector<std::uint8_t> bytes;   ///< everything read from the client, to forward unchanged
-  bool client_gone = false;          ///< the client closed or errored before a verdict
+  tls::HelloParse parse;            ///< status need_more here means the read timed out/failed
+  std::vector<std::uint8_t> bytes;  ///< everything read from the client, to forward unchanged
+  bool client_gone = false;         ///< the client closed or errored before a verdict
 };
 
 /// Reads from the client (starting with what is already buffered) until the ClientHello is

@@ -7,11 +7,11 @@
 #include <boost/beast/http/write.hpp>
 
 #include "proxy/http/error_response.hpp"
-#include "proxy/tunnel/relay_tunnel.hpp"
 #include "proxy/net/upstream_connect.hpp"
 #include "proxy/server/client_connection.hpp"
 #include "proxy/server/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
+#include "proxy/tunnel/relay_tunnel.hpp"
 
 namespace edugate::proxy::tunnel {
 
@@ -24,8 +24,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
-asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
-                                         server::ClientConnection& client,
+asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w, server::ClientConnection& client,
                                          const ConnectTarget& target, unsigned version,
                                          const SniCheck& sni_allowed) {
   const auto& t = w.config.timeouts;
@@ -44,8 +43,7 @@ asio::awaitable<void> run_connect_tunnel(server::WorkerContext& w,
       ec)
     co_return;
 
-  auto hello = co_await read_client_hello(client, w.config.limits.max_client_hello,
-                                          t.client_hello);
+  auto hello = co_await read_client_hello(client, w.config.limits.max_client_hello, t.client_hello);
   count_client_hello(w.metrics, hello);
   // Gone, or no whole ClientHello within timeouts.client_hello: close. A tunnel that never says
   // hello would otherwise hold a connection (and the origin's) for tunnel_idle.

@@ -74,7 +74,7 @@ struct PolicySpec {
   std::vector<PolicyLine> lines;
   std::optional<SafeSearchPolicy> safe_search;
   Pos safe_search_pos;
-  std::optional<InspectMode> inspect;         ///< `inspect:`; unset = inherit
+  std::optional<InspectMode> inspect;            ///< `inspect:`; unset = inherit
   std::vector<Entry> inspect_exempt_categories;  ///< `inspect_exempt: {categories: [...]}`
   std::vector<Entry> inspect_exempt_domains;     ///< `inspect_exempt: {domains: [...]}`
 };

@@ -20,13 +20,11 @@ constexpr const char* kChromium = "/usr/bin/chromium";
 /// Headless Chromium with the flags that keep it off the (closed) network; `proxy` may be empty.
 CommandResult chromium(const TempDir& profile, const std::string& proxy,
                        std::vector<std::string> args) {
-  std::vector<std::string> argv = {kChromium, "--headless", "--no-sandbox", "--disable-gpu",
-                                   "--disable-quic", "--no-first-run",
-                                   "--disable-background-networking",
-                                   "--disable-component-update", "--disable-sync",
-                                   // Keep plain http:// as typed (no HTTPS-first upgrade).
-                                   "--disable-features=HttpsUpgrades",
-                                   "--user-data-dir=" + profile.path().string()};
+  std::vector<std::string> argv = {
+      kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      // Keep plain http:// as typed (no HTTPS-first upgrade).
+      "--disable-features=HttpsUpgrades", "--user-data-dir=" + profile.path().string()};
   if (!proxy.empty()) argv.push_back("--proxy-server=" + proxy);
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv, milliseconds(60000));
@@ -53,9 +51,9 @@ TEST_F(Chromium, BlockPageShowsVietnameseTextAndHotline) {
   const auto shot = screenshot_path("chromium-block-page.png");
   std::filesystem::remove(shot);
   TempDir profile2("edugate-chromium");
-  const auto r = chromium(profile2, edugate.proxy().url(),
-                          {"--window-size=1000,1100", "--screenshot=" + shot.string(),
-                           "http://blocked.test/"});
+  const auto r = chromium(
+      profile2, edugate.proxy().url(),
+      {"--window-size=1000,1100", "--screenshot=" + shot.string(), "http://blocked.test/"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(std::filesystem::exists(shot));
   EXPECT_GT(std::filesystem::file_size(shot), 10000u);  // a rendered page, not an empty canvas
@@ -75,12 +73,13 @@ TEST_F(Chromium, StatusPageShowsTheWeeksCharts) {
   EXPECT_NE(dom.out.find("<strong>12</strong>"), std::string::npos) << dom.out;
   EXPECT_NE(dom.out.find("Theo nhóm nội dung"), std::string::npos);
   EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
-  EXPECT_GE(std::count(dom.out.begin(), dom.out.end(), '<') , 10);
+  EXPECT_GE(std::count(dom.out.begin(), dom.out.end(), '<'), 10);
   EXPECT_NE(dom.out.find("<svg"), std::string::npos);
   const auto shot = screenshot_path("chromium-status-page.png");
   TempDir profile2("edugate-chromium");
-  chromium(profile2, "", {"--window-size=1100,1000", "--screenshot=" + shot.string(),
-                          edugate.admin().url() + "/"});
+  chromium(
+      profile2, "",
+      {"--window-size=1100,1000", "--screenshot=" + shot.string(), edugate.admin().url() + "/"});
   EXPECT_TRUE(std::filesystem::exists(shot));
 }
 

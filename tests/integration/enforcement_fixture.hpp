@@ -11,10 +11,10 @@
 namespace edugate::itest {
 
 /// Times (Unix seconds) around the school day in Asia/Ho_Chi_Minh (UTC+7).
-inline constexpr long long kMonday0659 = 1795391940;  // 2026-11-23 06:59, Monday
-inline constexpr long long kMonday0700 = 1795392000;  // 2026-11-23 07:00
-inline constexpr long long kMonday1629 = 1795426140;  // 2026-11-23 16:29
-inline constexpr long long kMonday1630 = 1795426200;  // 2026-11-23 16:30
+inline constexpr long long kMonday0659 = 1795391940;    // 2026-11-23 06:59, Monday
+inline constexpr long long kMonday0700 = 1795392000;    // 2026-11-23 07:00
+inline constexpr long long kMonday1629 = 1795426140;    // 2026-11-23 16:29
+inline constexpr long long kMonday1630 = 1795426200;    // 2026-11-23 16:30
 inline constexpr long long kSaturday1000 = 1795834800;  // 2026-11-28 10:00
 
 inline constexpr const char* kDepartmentRules = R"(
@@ -72,8 +72,8 @@ struct EnforcementSetup {
     c += "rules:\n  department: " + department.string() + "\n  school: " + school.string() +
          "\n  timezone: Asia/Ho_Chi_Minh\n";
     c += "upstream_overrides:\n";
-    for (const char* host : {"blocked.test", "games.test", "edu.games.test", "social.test",
-                             "www.bing.com"})
+    for (const char* host :
+         {"blocked.test", "games.test", "edu.games.test", "social.test", "www.bing.com"})
       c += std::string("  ") + host + ": \"" + o + "\"\n";
     if (tls_origin) {
       // www.google.com deliberately absent: only the safe-search endpoint leads anywhere.

@@ -50,9 +50,9 @@ TEST_F(Enforcement, MandatoryCategoryGetsTheBilingualBlockPage) {
   EXPECT_EQ(r.body.find("127.0.0.1"), std::string::npos);             // nothing about the pupil
   EXPECT_EQ(metric(edugate, "edugate_decisions_block_total"), 1);
   // The connection survives a block page: a second request on it works.
-  const auto two = curl({"-x", edugate.proxy().url(), "-w", "%{http_code}:%{num_connects} ",
-                         "-o", "/dev/null", "http://blocked.test/", "-o", "/dev/null",
-                         "http://allowed.test/bytes/1"});
+  const auto two =
+      curl({"-x", edugate.proxy().url(), "-w", "%{http_code}:%{num_connects} ", "-o", "/dev/null",
+            "http://blocked.test/", "-o", "/dev/null", "http://allowed.test/bytes/1"});
   EXPECT_EQ(words(two.out), (std::vector<std::string>{"403:1", "200:0"})) << two.out;
 }
 
@@ -75,8 +75,9 @@ TEST_F(Enforcement, WarnPageThenContinueWithAPassForThatHostOnly) {
   ASSERT_EQ(r.status, 403) << r.run.err;
   EXPECT_NE(r.body.find("Mạng xã hội"), std::string::npos);
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.body, m, std::regex("href=\"(http://social\\.test/\\.edugate/"
-                                                      "continue\\?t=[^\"]+)\"")))
+  ASSERT_TRUE(std::regex_search(r.body, m,
+                                std::regex("href=\"(http://social\\.test/\\.edugate/"
+                                           "continue\\?t=[^\"]+)\"")))
       << r.body;
   auto link = m[1].str();
   for (auto pos = link.find("&amp;"); pos != std::string::npos; pos = link.find("&amp;"))
@@ -103,9 +104,9 @@ TEST_F(Enforcement, WarnPageThenContinueWithAPassForThatHostOnly) {
 // serves every path got past the warning), and the bare path with no query crashed the whole
 // proxy for every pupil (Boost.URL's parse_query on an empty view).
 TEST_F(Enforcement, AContinueWithoutAValidClickIsWarnedAgainAndTheProxyLives) {
-  for (const char* target : {"/.edugate/continue", "/.edugate/continue?",
-                             "/.edugate/continue?t=bogus&to=/secret",
-                             "/.edugate/continue?to=/secret"}) {
+  for (const char* target :
+       {"/.edugate/continue", "/.edugate/continue?", "/.edugate/continue?t=bogus&to=/secret",
+        "/.edugate/continue?to=/secret"}) {
     const auto r = get(std::string("http://social.test") + target);
     EXPECT_EQ(r.status, 403) << target << " " << r.run.err;
     EXPECT_NE(r.body.find("Mạng xã hội"), std::string::npos) << target;
@@ -151,16 +152,17 @@ TEST_F(Enforcement, SchoolExceptionLiftsAGameButNeverAMandatoryCategory) {
   EXPECT_EQ(get("http://edu.games.test/bytes/1").status, 200);
   // A school file that tries to except a mandatory category is refused by `edugate check`.
   TempDir dir;
-  const auto school = dir.write("school.yaml", std::string(kSchoolRules) +
-                                                   "exceptions:\n  domains: [blocked.test]\n");
-  const auto config = dir.write(
-      "edugate.yaml", "listeners: [{address: 127.0.0.1:0}]\nclient_networks: [127.0.0.0/8]\n"
-                      "rules:\n  department: " + setup.department.string() +
-                          "\n  school: " + school.string() + "\n");
+  const auto school = dir.write(
+      "school.yaml", std::string(kSchoolRules) + "exceptions:\n  domains: [blocked.test]\n");
+  const auto config =
+      dir.write("edugate.yaml",
+                "listeners: [{address: 127.0.0.1:0}]\nclient_networks: [127.0.0.0/8]\n"
+                "rules:\n  department: " +
+                    setup.department.string() + "\n  school: " + school.string() + "\n");
   const auto check = run_command({edugate_binary(), "check", config.string()}, milliseconds(20000));
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_NE(check.err.find(school.string() + ":11:13: exception 'blocked.test' would lift "
-                                              "mandatory category 'xau'"),
+                                             "mandatory category 'xau'"),
             std::string::npos)
       << check.err;
   EXPECT_NE(check.err.find("mandatory"), std::string::npos) << check.err;
@@ -176,7 +178,8 @@ TEST_F(Enforcement, PortalTakesAnonymousReports) {
   r = send_report(edugate, "127.0.0.1", "domain=https%3A%2F%2FBad.Example.com%2Fx&kind=harmful");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("Cảm ơn em"), std::string::npos) << r.body;
-  r = send_report(edugate, "127.0.0.1", "domain=not+a+domain&kind=harmful");  // as a browser encodes it
+  r = send_report(edugate, "127.0.0.1",
+                  "domain=not+a+domain&kind=harmful");  // as a browser encodes it
   EXPECT_NE(r.body.find("chưa đúng"), std::string::npos) << r.status << r.body;
   EXPECT_EQ(metric(edugate, "edugate_portal_reports_total"), 1);
 }
@@ -192,8 +195,8 @@ class EnforcementTls : public ::testing::Test {
   EdugateProcess edugate{setup.config(origin, {}, &tls_origin), setup.options()};
 
   CommandResult https(std::vector<std::string> args) {
-    args.insert(args.begin(), {"-x", edugate.proxy().url(), "--cacert", pki.ca_cert.string(),
-                               "-o", "/dev/null", "-w", "%{http_code}"});
+    args.insert(args.begin(), {"-x", edugate.proxy().url(), "--cacert", pki.ca_cert.string(), "-o",
+                               "/dev/null", "-w", "%{http_code}"});
     return curl(std::move(args), milliseconds(15000));
   }
 };
@@ -208,8 +211,8 @@ TEST_F(EnforcementTls, AllowedHostTunnelsBlockedHostGets403) {
 
 TEST_F(EnforcementTls, SniNamingABlockedHostClosesTheTunnel) {
   // CONNECT allowed.test, then a ClientHello for blocked.test: domain fronting.
-  const auto r = https({"--connect-to", "blocked.test:443:allowed.test:443",
-                        "https://blocked.test/bytes/10"});
+  const auto r =
+      https({"--connect-to", "blocked.test:443:allowed.test:443", "https://blocked.test/bytes/10"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(r.out, "000");
   EXPECT_EQ(metric(edugate, "edugate_sni_blocked_total"), 1);
@@ -226,8 +229,8 @@ TEST_F(EnforcementTls, AClientHelloThatCannotBeReadIsNotRelayedBlind) {
 }
 
 TEST_F(EnforcementTls, IpLiteralConnectIsBlockedForPupils) {
-  const auto raw = raw_exchange(edugate.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
-                                milliseconds(5000));
+  const auto raw =
+      raw_exchange(edugate.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n", milliseconds(5000));
   EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 403")) << raw.received;
 }
 

@@ -129,10 +129,10 @@ class ExplainAgreement : public ::testing::Test {
 
   /// explain's decision ("BLOCK", "ALLOW", "WARN", "SAFE_SEARCH" ...), or its failure.
   std::string explain(const Case& k) {
-    const auto r = run_command({edugate_binary(), "explain", k.url, "--client-ip", "127.0.0.1",
-                                "--at", local_time(k.at), "--config",
-                                edugate.config_path().string()},
-                               milliseconds(30000));
+    const auto r =
+        run_command({edugate_binary(), "explain", k.url, "--client-ip", "127.0.0.1", "--at",
+                     local_time(k.at), "--config", edugate.config_path().string()},
+                    milliseconds(30000));
     const auto at = r.out.find("decision:   ");
     if (r.exit_code != 0 || at == std::string::npos)
       return "explain failed (" + std::to_string(r.exit_code) + "): " + r.err;
@@ -152,8 +152,8 @@ class ExplainAgreement : public ::testing::Test {
     std::array<long long, 4> before{};
     for (std::size_t i = 0; i < kCounters.size(); ++i)
       before[i] = metric(edugate, kCounters[i].first);
-    const auto r = via(edugate, {"-k", "-w", "\n%{http_connect}", std::string(k.url)},
-                       milliseconds(15000));
+    const auto r =
+        via(edugate, {"-k", "-w", "\n%{http_connect}", std::string(k.url)}, milliseconds(15000));
     std::string moved;
     for (std::size_t i = 0; i < kCounters.size(); ++i) {
       const auto delta = metric(edugate, kCounters[i].first) - before[i];
@@ -165,8 +165,7 @@ class ExplainAgreement : public ::testing::Test {
     if ((moved == "BLOCK" || moved == "WARN") && std::string_view(k.url).starts_with("http:")) {
       EXPECT_EQ(r.status, 403) << k.url;
     }
-    return moved.empty() ? "no decision counted (status " + std::to_string(r.status) + ")"
-                         : moved;
+    return moved.empty() ? "no decision counted (status " + std::to_string(r.status) + ")" : moved;
   }
 };
 

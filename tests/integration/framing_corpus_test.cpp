@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/fuzz/proxy/strict_request.hpp"
 #include "tests/integration/harness/raw_client.hpp"
 #include "tests/integration/harness/recording_origin.hpp"
-#include "tests/fuzz/proxy/strict_request.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -160,13 +160,13 @@ std::vector<Case> corpus() {
   c.push_back(refuse("chunk_extension_unterminated_quote", kTe,
                      "5;a=\"unterminated\r\nhello\r\n0\r\n\r\n"));
   c.push_back(refuse("chunk_extension_quote_lf", kTe, "5;a=\"x\ny\"\r\nhello\r\n0\r\n\r\n"));
-  c.push_back(forward("chunk_extension_quoted_pair", kTe,
-                      "5;a=\"x\\\"y\"\r\nhello\r\n0\r\n\r\n", "hello"));
+  c.push_back(
+      forward("chunk_extension_quoted_pair", kTe, "5;a=\"x\\\"y\"\r\nhello\r\n0\r\n\r\n", "hello"));
   c.push_back(forward("chunk_extension_bws", kTe, "5 ; a = b\r\nhello\r\n0\r\n\r\n", "hello"));
   c.push_back(refuse("chunk_size_trailing_space", kTe, "5 \r\nhello\r\n0\r\n\r\n"));
   c.push_back(refuse("chunk_size_nul", kTe, std::string("5\0\r\nhello\r\n0\r\n\r\n", 16)));
-  c.push_back(refuse("chunk_line_too_long", kTe,
-                     "5;" + std::string(5000, 'a') + "\r\nhello\r\n0\r\n\r\n"));
+  c.push_back(
+      refuse("chunk_line_too_long", kTe, "5;" + std::string(5000, 'a') + "\r\nhello\r\n0\r\n\r\n"));
   c.push_back(refuse("chunk_last_lf_only", kTe, "5\r\nhello\r\n0\r\n\n"));
   c.push_back(refuse("chunk_last_line_lf_only", kTe, "5\r\nhello\r\n0\n\r\n"));
   c.push_back(refuse("trailer_lf_only", kTe, "5\r\nhello\r\n0\r\nX-T: v\n\r\n"));
@@ -330,8 +330,8 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
 TEST_F(FramingCorpus, ABrokenUploadIsTheClientsFaultNotTheOrigins) {
   const auto bad_before = metric(edugate, "edugate_requests_bad_total");
   const auto upstream_before = metric(edugate, "edugate_upstream_bad_response_total");
-  const std::string head = "POST http://" + origin.authority() + "/x HTTP/1.1\r\nHost: " +
-                           origin.authority() + "\r\n" + kTe + "\r\n";
+  const std::string head = "POST http://" + origin.authority() +
+                           "/x HTTP/1.1\r\nHost: " + origin.authority() + "\r\n" + kTe + "\r\n";
   const auto r = raw_exchange(edugate.proxy(), head + "5\r\nhello\r\n5\nworld", milliseconds(4000));
   EXPECT_EQ(status_of(r.received), "400") << r.received;
   EXPECT_TRUE(r.peer_closed);
@@ -366,9 +366,9 @@ TEST_F(FramingCorpus, TinyChunksAreGatheredNotRelayedOneByOne) {
     expected += static_cast<char>('a' + i % 26);
   }
   body += "0\r\n\r\n";
-  const std::string request = "POST http://" + origin.authority() + "/x HTTP/1.1\r\nHost: " +
-                              origin.authority() + "\r\nConnection: close\r\n" + kTe +
-                              "\r\n" + body;
+  const std::string request = "POST http://" + origin.authority() +
+                              "/x HTTP/1.1\r\nHost: " + origin.authority() +
+                              "\r\nConnection: close\r\n" + kTe + "\r\n" + body;
   const auto r = raw_exchange(edugate.proxy(), request, milliseconds(4000));
   EXPECT_EQ(status_of(r.received), "200") << r.received.substr(0, 200);
   const auto seen = origin.requests();

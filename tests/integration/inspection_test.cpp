@@ -213,8 +213,8 @@ TEST(InspectionFallback, OneDeviceRefusingTheCaDoesNotSwitchInspectionOffForOthe
   refuse = https(edugate, setup.pki.ca_cert,
                  {"--interface", "127.0.0.2", "https://allowed.test/bytes/3"});
   EXPECT_EQ(status_of(refuse), "200") << refuse.err;  // that device: tunnelled untouched
-  const auto other = https(edugate, setup.school_ca,
-                           {"--interface", "127.0.0.3", "https://allowed.test/bytes/3"});
+  const auto other =
+      https(edugate, setup.school_ca, {"--interface", "127.0.0.3", "https://allowed.test/bytes/3"});
   EXPECT_EQ(status_of(other), "200") << other.err;  // another device: still inspected
   EXPECT_NE(other.err.find("edugate school CA"), std::string::npos) << other.err;
 }
@@ -224,10 +224,10 @@ TEST(InspectionFallback, OneDeviceRefusingTheCaDoesNotSwitchInspectionOffForOthe
 // carried pupils past inspection. Now the tunnel closes after its 200 and nothing of the
 // request reaches the origin.
 TEST_F(Inspection, BytesThatAreNotTlsAreClosedWhereEverythingIsInspected) {
-  const auto raw = raw_exchange(
-      edugate.proxy(),
-      "CONNECT allowed.test:443 HTTP/1.1\r\n\r\nGET /headers HTTP/1.1\r\nHost: blocked.test\r\n\r\n",
-      milliseconds(5000));
+  const auto raw = raw_exchange(edugate.proxy(),
+                                "CONNECT allowed.test:443 HTTP/1.1\r\n\r\nGET /headers "
+                                "HTTP/1.1\r\nHost: blocked.test\r\n\r\n",
+                                milliseconds(5000));
   EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 200")) << raw.received;  // the CONNECT's
   EXPECT_EQ(raw.received.find("HTTP/1.1 200", 1), std::string::npos) << raw.received;
   EXPECT_TRUE(raw.peer_closed);

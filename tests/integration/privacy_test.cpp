@@ -3,8 +3,8 @@
 // addresses, the paths, the query strings, cookies and User-Agents used. None may appear. The
 // counts themselves must be there.
 
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <thread>
@@ -15,8 +15,8 @@
 namespace edugate::itest {
 namespace {
 
-const std::vector<std::string> kClients = {"127.0.0.23", "127.0.0.45", "127.0.0.67", "127.0.0.89",
-                                           "127.0.0.101", "127.0.0.123"};
+const std::vector<std::string> kClients = {"127.0.0.23", "127.0.0.45",  "127.0.0.67",
+                                           "127.0.0.89", "127.0.0.101", "127.0.0.123"};
 
 TEST(Privacy, NothingIdentifyingIsStoredOrLogged) {
   EnforcementSetup setup;
@@ -62,10 +62,11 @@ TEST(Privacy, NothingIdentifyingIsStoredOrLogged) {
     EXPECT_EQ(logged.find(secret), std::string::npos) << secret << " in the log";
   }
   // What is supposed to be there is there: aggregate counts by category, group and domain.
-  const auto rows = run_command({"sqlite3", db.string(),
-                                 "SELECT category, action, domain, SUM(requests) FROM hourly "
-                                 "WHERE category = 'xau' AND domain = 'blocked.test' GROUP BY 1,2,3"},
-                                milliseconds(10000));
+  const auto rows =
+      run_command({"sqlite3", db.string(),
+                   "SELECT category, action, domain, SUM(requests) FROM hourly "
+                   "WHERE category = 'xau' AND domain = 'blocked.test' GROUP BY 1,2,3"},
+                  milliseconds(10000));
   EXPECT_EQ(rows.out, "xau|block|blocked.test|6\n") << rows.err;
 }
 
@@ -76,8 +77,8 @@ TEST(Privacy, AddressesAreStoredAsThePlaceholderOnly) {
   EnforcementSetup setup;
   TestOrigin origin;
   EdugateProcess edugate{setup.config(origin), setup.options()};
-  for (const char* url : {"http://127.0.0.77/", "http://[2001:db8::211:22ff:fe33:4455]/",
-                          "http://10.1.2.3:8080/x"})
+  for (const char* url :
+       {"http://127.0.0.77/", "http://[2001:db8::211:22ff:fe33:4455]/", "http://10.1.2.3:8080/x"})
     EXPECT_EQ(via(edugate, {url}).status, 403) << url;
   ASSERT_EQ(edugate.process().terminate(), 0);
   const auto db = setup.dir.path() / "edugate.db";

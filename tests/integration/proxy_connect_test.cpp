@@ -14,8 +14,7 @@ class ProxyConnect : public ::testing::Test {
   TempDir dir;
   TestPki pki = make_test_pki(dir.path());
   TestOrigin origin{pki};
-  EdugateProcess edugate{
-      test_config("connect_ports: [" + std::to_string(origin.port()) + "]\n")};
+  EdugateProcess edugate{test_config("connect_ports: [" + std::to_string(origin.port()) + "]\n")};
 
   std::string https(std::string_view path) const {
     return "https://localhost:" + std::to_string(origin.port()) + std::string(path);
@@ -49,8 +48,9 @@ TEST_F(ProxyConnect, ForbiddenPortIs403) {
   EXPECT_EQ(r.status, 403) << r.run.out << r.run.err;
   EXPECT_EQ(metric(edugate, "edugate_connect_port_refused_total"), 1);
   // 443 is not in this test's connect_ports either.
-  const auto raw = raw_exchange(edugate.proxy(), "CONNECT example.org:443 HTTP/1.1\r\n"
-                                                 "Host: example.org:443\r\n\r\n",
+  const auto raw = raw_exchange(edugate.proxy(),
+                                "CONNECT example.org:443 HTTP/1.1\r\n"
+                                "Host: example.org:443\r\n\r\n",
                                 milliseconds(5000));
   EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 403")) << raw.received;
 }

@@ -16,16 +16,17 @@ namespace {
 class ProxyLimits : public ::testing::Test {
  protected:
   TestOrigin origin;
-  EdugateProcess edugate{test_config(
-      "limits: {max_header_bytes: 4KiB, max_url_length: 2KiB}\n"
-      "timeouts: {request_head: 1s, client_idle: 2s}\n")};
+  EdugateProcess edugate{
+      test_config("limits: {max_header_bytes: 4KiB, max_url_length: 2KiB}\n"
+                  "timeouts: {request_head: 1s, client_idle: 2s}\n")};
 
   RawResult raw(std::string_view request, milliseconds timeout = milliseconds(5000)) {
     return raw_exchange(edugate.proxy(), request, timeout);
   }
   std::string get(std::string_view extra_headers) const {
-    return "GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: " +
-           origin.endpoint().authority() + "\r\n" + std::string(extra_headers) + "\r\n";
+    return "GET " + origin.url("/bytes/10") +
+           " HTTP/1.1\r\nHost: " + origin.endpoint().authority() + "\r\n" +
+           std::string(extra_headers) + "\r\n";
   }
 };
 
@@ -37,8 +38,8 @@ TEST_F(ProxyLimits, ClientsOutsideTheNetworksAre403) {
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("not allowed to use the school's proxy"), std::string::npos);
   EXPECT_EQ(metric(closed, "edugate_connections_refused_network_total"), 1);
-  const auto tunnel = raw_exchange(closed.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
-                                   milliseconds(5000));
+  const auto tunnel =
+      raw_exchange(closed.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n", milliseconds(5000));
   EXPECT_TRUE(tunnel.received.starts_with("HTTP/1.1 403")) << tunnel.received;
   EXPECT_TRUE(tunnel.peer_closed);
 }
@@ -93,12 +94,10 @@ TEST_F(ProxyLimits, SlowClientIsCutOffAtTheHeadTimeout) {
 TEST_F(ProxyLimits, MaxConnectionsIsEnforced) {
   EdugateProcess small{test_config("limits: {max_connections: 2}\ntimeouts: {client_idle: 5s}\n")};
   // Two idle keep-alive clients hold both slots ...
-  auto a = std::async(std::launch::async, [&] {
-    return raw_exchange(small.proxy(), "", milliseconds(1500));
-  });
-  auto b = std::async(std::launch::async, [&] {
-    return raw_exchange(small.proxy(), "", milliseconds(1500));
-  });
+  auto a = std::async(std::launch::async,
+                      [&] { return raw_exchange(small.proxy(), "", milliseconds(1500)); });
+  auto b = std::async(std::launch::async,
+                      [&] { return raw_exchange(small.proxy(), "", milliseconds(1500)); });
   std::this_thread::sleep_for(milliseconds(300));
   // ... so a third is closed at once, without an answer.
   const auto third = raw_exchange(small.proxy(), get(""), milliseconds(1000));
@@ -129,7 +128,8 @@ TEST_F(ProxyLimits, LoopThroughItselfIs508) {
 
 TEST_F(ProxyLimits, SigtermDrainsInFlightRequestsThenExits) {
   // A request in flight when SIGTERM arrives still gets its whole response.
-  auto slow = std::async(std::launch::async, [&] { return via(edugate, {origin.url("/slow/800")}); });
+  auto slow =
+      std::async(std::launch::async, [&] { return via(edugate, {origin.url("/slow/800")}); });
   std::this_thread::sleep_for(milliseconds(300));
   ::kill(edugate.process().pid(), SIGTERM);
   const auto r = slow.get();

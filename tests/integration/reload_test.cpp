@@ -27,7 +27,9 @@ std::string school_rules(int generation) {
   // Each generation blocks a different marker host for the pupils: visible proof of which
   // rule set is in force.
   return "categories:\n  - id: rieng\n    labels: {vi: \"Riêng\", en: \"Own\"}\n"
-         "    domains: [gen" + std::to_string(generation) + ".test]\n"
+         "    domains: [gen" +
+         std::to_string(generation) +
+         ".test]\n"
          "groups:\n  - id: hoc-sinh\n    labels: {vi: \"Học sinh\", en: \"Pupils\"}\n"
          "    age: thcs\n    networks: [127.0.0.0/8]\n    policy: {block: [rieng]}\n"
          "default_group:\n  labels: {vi: \"Khách\", en: \"Guests\"}\n  age: thcs\n";
@@ -40,8 +42,7 @@ TEST(Reload, ThirtySecondsOfReloadsUnderLoadDropNothing) {
   EdugateProcess edugate{setup.config(origin, "timeouts: {upstream_connect: 1s}\n"),
                          setup.options()};
   const auto script = setup.dir.write("proxy.lua", kWrkScript);
-  Process wrk({.argv = {"wrk", "-t1", "-c8", "-d32s", "-s", script.string(),
-                        edugate.proxy().url()},
+  Process wrk({.argv = {"wrk", "-t1", "-c8", "-d32s", "-s", script.string(), edugate.proxy().url()},
                .env = {"TARGET=http://allowed.test/bytes/512"},
                .cwd = {}});
   for (int generation = 1; generation <= 30; ++generation) {
@@ -52,8 +53,9 @@ TEST(Reload, ThirtySecondsOfReloadsUnderLoadDropNothing) {
   const auto result = wrk.wait_for_prefix(Stream::out, "RESULT", milliseconds(20000));
   ASSERT_TRUE(result) << wrk.output(Stream::err);
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(*result, m, std::regex("requests=(\\d+) connect=(\\d+) read=(\\d+) "
-                                                       "write=(\\d+) status=(\\d+) timeout=(\\d+)")));
+  ASSERT_TRUE(std::regex_search(*result, m,
+                                std::regex("requests=(\\d+) connect=(\\d+) read=(\\d+) "
+                                           "write=(\\d+) status=(\\d+) timeout=(\\d+)")));
   EXPECT_GT(std::stol(m[1]), 1000) << *result;
   for (int i = 2; i <= 6; ++i) EXPECT_EQ(m[i], "0") << *result;
   // The reloads happened and the last generation is in force, the earlier ones are not.
@@ -82,8 +84,8 @@ TEST(Reload, ABrokenRuleFileKeepsTheOldRulesServing) {
       Stream::err, std::regex("school\\.yaml:\\d+:\\d+: unknown key 'groups_typo'"),
       milliseconds(10000));
   EXPECT_TRUE(error) << edugate.log();
-  EXPECT_TRUE(edugate.process().wait_for_line(Stream::err, std::regex("previous rules keep serving"),
-                                              milliseconds(5000)));
+  EXPECT_TRUE(edugate.process().wait_for_line(
+      Stream::err, std::regex("previous rules keep serving"), milliseconds(5000)));
   EXPECT_EQ(via(edugate, {"http://gen1.test/"}).status, 403);  // still the old set
   EXPECT_EQ(metric(edugate, "edugate_rules_reload_failures_total"), 1);
   EXPECT_EQ(metric(edugate, "edugate_rules_last_reload_ok"), 0);

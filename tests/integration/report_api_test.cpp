@@ -97,10 +97,10 @@ TEST_F(ReportApi, SignedWeeklyReportForTheTokenHolderOnly) {
   auto text = read_file(out);
   text.replace(text.find("test-school"), 11, "evil-school");
   keys.write("tampered.json", text);
-  const auto bad = run_command({edugate_binary(), "report", "verify",
-                                (keys.path() / "tampered.json").string(), "--pubkey",
-                                (keys.path() / "test-school.pub").string()},
-                               milliseconds(20000));
+  const auto bad =
+      run_command({edugate_binary(), "report", "verify", (keys.path() / "tampered.json").string(),
+                   "--pubkey", (keys.path() / "test-school.pub").string()},
+                  milliseconds(20000));
   EXPECT_EQ(bad.exit_code, 1);
 }
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "tests/integration/harness/recording_origin.hpp"
 #include "tests/integration/harness/raw_client.hpp"
+#include "tests/integration/harness/recording_origin.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {

@@ -37,10 +37,10 @@ TEST(StoreDurability, KillNineLosesAtMostOneFlushIntervalAndNeverCorrupts) {
   long long sent = 0;
   for (int round = 0; round < 2; ++round) {
     EdugateProcess edugate{setup.config(origin), setup.options()};
-    Process wrk({.argv = {"wrk", "-t1", "-c4", "-d3s", "-s", script.string(),
-                          edugate.proxy().url()},
-                 .env = {"TARGET=http://allowed.test/bytes/64"},
-                 .cwd = {}});
+    Process wrk(
+        {.argv = {"wrk", "-t1", "-c4", "-d3s", "-s", script.string(), edugate.proxy().url()},
+         .env = {"TARGET=http://allowed.test/bytes/64"},
+         .cwd = {}});
     const auto result = wrk.wait_for_prefix(Stream::out, "RESULT", milliseconds(20000));
     ASSERT_TRUE(result);
     std::smatch m;
@@ -50,8 +50,8 @@ TEST(StoreDurability, KillNineLosesAtMostOneFlushIntervalAndNeverCorrupts) {
     sent += now_sent;
     std::this_thread::sleep_for(milliseconds(200));
     edugate.process().kill();  // SIGKILL: no final flush
-    const auto integrity = run_command({"sqlite3", db.string(), "PRAGMA integrity_check"},
-                                       milliseconds(10000));
+    const auto integrity =
+        run_command({"sqlite3", db.string(), "PRAGMA integrity_check"}, milliseconds(10000));
     EXPECT_EQ(integrity.out, "ok\n") << integrity.err;
     const auto stored = stored_requests(db);
     // At most one flush interval (1 s) plus the 200 ms before the kill is missing.

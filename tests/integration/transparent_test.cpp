@@ -123,12 +123,11 @@ class Lab {
     // /etc/hosts, so edugate's host verification resolves the lab's names as a school's DNS
     // would. elsewhere.test lives at another address than the origin.
     std::filesystem::create_directories(netns_etc());
-    std::ofstream(netns_etc() / "hosts")
-        << "127.0.0.1 localhost\n::1 localhost\n"
-        << kOriginV4 << " allowed.test blocked.test\n"
-        << kOriginV6 << " allowed.test blocked.test\n"
-        << kGatewayLan << " router.test\n"
-        << kNowhere << " elsewhere.test\n";
+    std::ofstream(netns_etc() / "hosts") << "127.0.0.1 localhost\n::1 localhost\n"
+                                         << kOriginV4 << " allowed.test blocked.test\n"
+                                         << kOriginV6 << " allowed.test blocked.test\n"
+                                         << kGatewayLan << " router.test\n"
+                                         << kNowhere << " elsewhere.test\n";
     const auto c = [&](std::vector<std::string> args) {
       args.insert(args.begin(), {"ip", "-n", client_});
       must(std::move(args));
@@ -242,7 +241,8 @@ profiles:
       "admin: {address: \"127.0.0.1:0\"}\n"
       // The lab's origins sit on the gateway's own loopback interface, which the destination
       // policy refuses like every address of the appliance: these two are the exceptions.
-      "destinations: {allow: [" + std::string(kOriginV4) + "/32, \"" + std::string(kOriginV6) +
+      "destinations: {allow: [" +
+      std::string(kOriginV4) + "/32, \"" + std::string(kOriginV6) +
       "/128\"]}\n"
       "timeouts: {request_head: 5s, upstream_connect: 5s, client_hello: 5s}\n"
       "log_level: info\n";
@@ -399,8 +399,8 @@ TEST_F(TransparentMode, AnAddressTheGatewayGainedLaterIsRefusedAtOnce) {
     const std::string at = std::string(t.address).find(':') == std::string::npos
                                ? t.address
                                : "[" + std::string(t.address) + "]";
-    const auto r = from_client({std::string("http://") + t.name + "/headers", "--resolve",
-                                resolve(t.name, "80", at)});
+    const auto r = from_client(
+        {std::string("http://") + t.name + "/headers", "--resolve", resolve(t.name, "80", at)});
     EXPECT_EQ(r.status, 403) << t.name << ": " << r.run.err << r.body;
     EXPECT_NE(r.body.find("cannot be reached through the school's proxy"), std::string::npos)
         << t.name;
@@ -415,8 +415,8 @@ TEST_F(TransparentMode, AnAddressTheGatewayGainedLaterIsRefusedAtOnce) {
 TEST_F(TransparentMode, ANameThatDoesNotLeadToTheDestinationIsDecidedOnTheAddress) {
   const auto before = metric("edugate_transparent_name_mismatch_total");
   for (const char* name : {"elsewhere.test", "unknown-name.test"}) {
-    const auto http = from_client({std::string("http://") + name + "/headers", "--resolve",
-                                   resolve(name, "80", kOriginV4)});
+    const auto http = from_client(
+        {std::string("http://") + name + "/headers", "--resolve", resolve(name, "80", kOriginV4)});
     EXPECT_EQ(http.status, 403) << name << http.run.err << http.body;
     EXPECT_EQ(http.body.find("\"host\""), std::string::npos) << "reached the origin: " << name;
     const auto tls = from_client({"-k", std::string("https://") + name + "/conn-id", "--resolve",

@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parser = edugate::fuzz::parse_head(data, size);
   if (!parser) return 0;
   const auto& req = parser->get();
-  if (edugate::proxy::http::check_request_head(*parser, {8 * 1024, 16 * 1024, 100}, "edugate")) return 0;
+  if (edugate::proxy::http::check_request_head(*parser, {8 * 1024, 16 * 1024, 100}, "edugate"))
+    return 0;
   std::optional<std::string_view> host;
   if (const auto it = req.find(bhttp::field::host); it != req.end()) host = it->value();
   const inspect::TunnelName tunnel{"tunnel.test", 8443, "upstream.test"};

@@ -15,13 +15,12 @@
 //    (Waiting for the end of a head with a bad byte in it is allowed: Beast looks for the blank
 //    line first, as Squid does; request_head and max_header_bytes bound the wait.)
 // Refusing what the strict reader would accept is allowed (edugate's limits are tighter).
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -75,8 +74,7 @@ class MemoryStream {
     return asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const ConstBuffers& b) {
           std::size_t n = 0;
-          for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b);
-               ++it) {
+          for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b); ++it) {
             const asio::const_buffer piece = *it;
             out_.append(static_cast<const char*>(piece.data()), piece.size());
             n += piece.size();

@@ -26,10 +26,10 @@ struct StrictRequest {
   enum class Framing { none, length, chunked };
   Kind kind = Kind::invalid;
   Framing framing = Framing::none;
-  std::string body;      ///< complete only: the body, chunked coding removed
-  std::size_t end = 0;   ///< complete only: bytes of `in` the request takes
+  std::string body;     ///< complete only: the body, chunked coding removed
+  std::size_t end = 0;  ///< complete only: bytes of `in` the request takes
   std::string method;
-  int minor = 1;         ///< HTTP/1.<minor>
+  int minor = 1;  ///< HTTP/1.<minor>
   /// Content-Length and Transfer-Encoding fields, and list elements in them: a request edugate
   /// sends on has at most one of either, with one element.
   int framing_fields = 0;
@@ -117,8 +117,8 @@ inline std::optional<std::uint64_t> content_length(std::string_view value) {
   std::size_t start = 0;
   for (;;) {
     const auto comma = value.find(',', start);
-    const auto item = trim(value.substr(start, comma == std::string_view::npos ? value.npos
-                                                                               : comma - start));
+    const auto item =
+        trim(value.substr(start, comma == std::string_view::npos ? value.npos : comma - start));
     if (item.empty()) return std::nullopt;
     std::uint64_t v = 0;
     for (char ch : item) {

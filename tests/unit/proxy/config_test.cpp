@@ -86,14 +86,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
                 "timeouts: {request_head: 10}\n",
                 3, 26, "duration"},
-        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/33]\n",
-                2, 19, "prefix length must be 0..32"},
-        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.1.0.0/8]\n",
-                2, 19, "bits set below the prefix"},
-        BadCase{"listeners: [{address: localhost:3128}]\nclient_networks: [10.0.0.0/8]\n", 1,
-                23, "not ADDRESS:PORT"},
-        BadCase{"listeners: [{address: 127.0.0.1:99999}]\nclient_networks: [10.0.0.0/8]\n", 1,
-                23, "not ADDRESS:PORT"},
+        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/33]\n", 2, 19,
+                "prefix length must be 0..32"},
+        BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.1.0.0/8]\n", 2, 19,
+                "bits set below the prefix"},
+        BadCase{"listeners: [{address: localhost:3128}]\nclient_networks: [10.0.0.0/8]\n", 1, 23,
+                "not ADDRESS:PORT"},
+        BadCase{"listeners: [{address: 127.0.0.1:99999}]\nclient_networks: [10.0.0.0/8]\n", 1, 23,
+                "not ADDRESS:PORT"},
         BadCase{"listeners: [{address: 127.0.0.1:3128}]\n", 1, 1, "client_networks is required"},
         BadCase{"listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
                 "connect_ports: [443, 0]\n",
@@ -112,9 +112,10 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Config, ReadsDestinations) {
   rules::Diagnostics d;
-  auto c = parse("listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
-                 "destinations:\n  deny: [10.99.0.0/16]\n  allow: [127.0.0.2/32]\n",
-                 d);
+  auto c = parse(
+      "listeners: [{address: 127.0.0.1:3128}]\nclient_networks: [10.0.0.0/8]\n"
+      "destinations:\n  deny: [10.99.0.0/16]\n  allow: [127.0.0.2/32]\n",
+      d);
   ASSERT_TRUE(c) << (d.empty() ? "" : rules::format(d[0]));
   ASSERT_EQ(c->destinations.deny.size(), 1u);
   EXPECT_EQ(c->destinations.deny[0].to_string(), "10.99.0.0/16");

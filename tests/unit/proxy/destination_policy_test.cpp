@@ -135,11 +135,11 @@ TEST(DestinationPolicy, AnAddressRoutedToThisBoxIsRefusedUnlessNamedExactly) {
   };
   EXPECT_EQ(routed_here("192.0.2.9", 80), V::builtin);
   EXPECT_EQ(routed_here("2001:db8::9", 22), V::builtin);
-  EXPECT_EQ(routed_here("192.168.10.1", 80), V::builtin);   // a broad allow
-  EXPECT_EQ(routed_here("192.168.20.5", 80), V::allowed);   // an exact allow
+  EXPECT_EQ(routed_here("192.168.10.1", 80), V::builtin);  // a broad allow
+  EXPECT_EQ(routed_here("192.168.20.5", 80), V::allowed);  // an exact allow
   EXPECT_EQ(routed_here("192.168.20.5", 3128), V::own_service);
-  EXPECT_EQ(routed_here("127.0.0.1", 80), V::allowed);      // loopback, allowed explicitly
-  EXPECT_EQ(p.check(a("192.0.2.9"), 80), V::allowed);       // elsewhere: not the box
+  EXPECT_EQ(routed_here("127.0.0.1", 80), V::allowed);  // loopback, allowed explicitly
+  EXPECT_EQ(p.check(a("192.0.2.9"), 80), V::allowed);   // elsewhere: not the box
 }
 
 TEST(LocalRoute, TheKernelSaysWhatIsThisBox) {

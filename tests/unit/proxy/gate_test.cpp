@@ -2,9 +2,10 @@
 // the warn pass, one behaviour per test in the manner of Envoy's rbac_filter_test.cc (a small
 // rule set, one request, the verdict's every field that matters). The table of equivalent
 // address and path forms is gate_normalisation_test.cpp.
+#include "proxy/policy/gate.hpp"
+
 #include <gtest/gtest.h>
 
-#include "proxy/policy/gate.hpp"
 #include "proxy/policy/warn_pass.hpp"
 #include "rules/rule_set.hpp"
 #include "tests/unit/rules/support/temp_tree.hpp"
@@ -95,13 +96,15 @@ TEST_F(Gate, ABlockedHostIsBlockedWithItsCategory) {
 TEST_F(Gate, AWarnedHostGetsAContinueLinkBackToTheSamePath) {
   const auto v = http("social.test", "/p?q=1");
   ASSERT_EQ(v.outcome, HttpOutcome::warn);
-  EXPECT_TRUE(v.continue_url.starts_with("http://social.test/.edugate/continue?t=")) << v.continue_url;
+  EXPECT_TRUE(v.continue_url.starts_with("http://social.test/.edugate/continue?t="))
+      << v.continue_url;
   EXPECT_TRUE(v.continue_url.ends_with("&to=%2Fp%3Fq=1")) << v.continue_url;
   const auto tls = http("social.test", "/", {}, rules::Scheme::https, kNow, 443);
   EXPECT_TRUE(tls.continue_url.starts_with("https://social.test/.edugate/continue?t="))
       << tls.continue_url;
   const auto port = http("social.test", "/", {}, rules::Scheme::http, kNow, 8080);
-  EXPECT_TRUE(port.continue_url.starts_with("http://social.test:8080/.edugate/")) << port.continue_url;
+  EXPECT_TRUE(port.continue_url.starts_with("http://social.test:8080/.edugate/"))
+      << port.continue_url;
 }
 
 TEST_F(Gate, AValidClickTurnsIntoAPassCookieAndARedirect) {
@@ -121,13 +124,12 @@ TEST_F(Gate, AValidClickTurnsIntoAPassCookieAndARedirect) {
 // gets the warn page again: it must never reach the site (it used to be forwarded, so any
 // request to /.edugate/continue?t=x went past the warning to the origin).
 TEST_F(Gate, AContinueWithoutAValidClickIsWarnedAgainNeverForwarded) {
-  const auto expired =
-      passes_.issue(WarnPass::Purpose::click, "social.test", kNow - seconds(1));
+  const auto expired = passes_.issue(WarnPass::Purpose::click, "social.test", kNow - seconds(1));
   const auto other_host = passes_.issue(WarnPass::Purpose::click, "other.test", kNow + minutes(1));
   const auto cookie_purpose =
       passes_.issue(WarnPass::Purpose::cookie, "social.test", kNow + minutes(1));
-  for (const std::string& t : {std::string("bogus"), std::string(), expired, other_host,
-                               cookie_purpose}) {
+  for (const std::string& t :
+       {std::string("bogus"), std::string(), expired, other_host, cookie_purpose}) {
     const auto v = http("social.test", "/.edugate/continue?t=" + t + "&to=/secret");
     EXPECT_EQ(v.outcome, HttpOutcome::warn) << "token '" << t << "'";
     EXPECT_EQ(v.decision.action, Action::warn);
@@ -145,8 +147,7 @@ TEST_F(Gate, APassCookieLetsTheWarnedHostThroughAndIsMarkedForRemoval) {
   EXPECT_TRUE(v.carries_pass);
   // Not for another warned host's name, nor once expired, nor a click token used as a pass.
   EXPECT_EQ(http("www.social.test", "/", "edugate_pass=" + pass).outcome, HttpOutcome::warn);
-  EXPECT_EQ(http("social.test", "/", "edugate_pass=" + pass, rules::Scheme::http,
-                 kNow + minutes(6))
+  EXPECT_EQ(http("social.test", "/", "edugate_pass=" + pass, rules::Scheme::http, kNow + minutes(6))
                 .outcome,
             HttpOutcome::warn);
   const auto click = passes_.issue(WarnPass::Purpose::click, "social.test", kNow + minutes(5));
@@ -183,12 +184,12 @@ TEST_F(Gate, SearchEnginesGetTheirSafeSearchRewrite) {
 }
 
 TEST_F(Gate, ConnectIsDecidedOnTheHostAndOnTheSni) {
-  EXPECT_EQ(judge_connect(*rules_, rules::kDefaultGroup, "example.com", 443, {}, kNow)
-                .decision.action,
-            Action::allow);
-  EXPECT_EQ(judge_connect(*rules_, rules::kDefaultGroup, "blocked.test", 443, {}, kNow)
-                .decision.action,
-            Action::block);
+  EXPECT_EQ(
+      judge_connect(*rules_, rules::kDefaultGroup, "example.com", 443, {}, kNow).decision.action,
+      Action::allow);
+  EXPECT_EQ(
+      judge_connect(*rules_, rules::kDefaultGroup, "blocked.test", 443, {}, kNow).decision.action,
+      Action::block);
   // Domain fronting: an allowed CONNECT host with a blocked SNI.
   EXPECT_EQ(judge_connect(*rules_, rules::kDefaultGroup, "example.com", 443, "Blocked.Test", kNow)
                 .decision.action,

@@ -22,9 +22,9 @@ TEST(HeaderRewrite, RemovesHopByHopAndWhatConnectionNames) {
   f.set(F::accept, "text/html");
   f.set(F::cookie, "a=b");
   strip_hop_by_hop(f, true);
-  for (auto name : {"Connection", "X-Secret-Hop", "Keep-Alive", "Proxy-Connection",
-                    "Proxy-Authorization", "TE", "Trailer", "Upgrade", "X-Forwarded-For",
-                    "Forwarded"})
+  for (auto name :
+       {"Connection", "X-Secret-Hop", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "TE",
+        "Trailer", "Upgrade", "X-Forwarded-For", "Forwarded"})
     EXPECT_EQ(f.count(name), 0u) << name;
   EXPECT_EQ(f[F::accept], "text/html");
   EXPECT_EQ(f[F::cookie], "a=b");  // end-to-end headers stay

@@ -58,9 +58,9 @@ TEST(StrictRequest, RefusesWhatCouldBeFramedTwoWays) {
 TEST(StrictRequest, KnowsAnUnfinishedRequest) {
   EXPECT_EQ(read_strict_request("POST http://a.test/ HTTP/1.1\r\nHost: a").kind, Kind::incomplete);
   EXPECT_EQ(read_strict_request(post("Content-Length: 5\r\n", "hell")).kind, Kind::incomplete);
-  EXPECT_EQ(read_strict_request(post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r"))
-                .kind,
-            Kind::incomplete);
+  EXPECT_EQ(
+      read_strict_request(post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r")).kind,
+      Kind::incomplete);
 }
 
 }  // namespace

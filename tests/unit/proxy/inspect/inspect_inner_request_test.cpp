@@ -73,8 +73,7 @@ TEST(CheckRequestHead, InsideATunnelAppliesThePlainPathLimits) {
   std::string fields;
   for (int i = 0; i < 10; ++i) fields += "X-" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(check("GET / HTTP/1.1\r\n" + fields + "\r\n"), std::nullopt);
-  EXPECT_EQ(check("GET / HTTP/1.1\r\n" + fields + "X-10: v\r\n\r\n"),
-            ProxyError::header_too_large);
+  EXPECT_EQ(check("GET / HTTP/1.1\r\n" + fields + "X-10: v\r\n\r\n"), ProxyError::header_too_large);
 }
 
 }  // namespace

@@ -81,7 +81,8 @@ TEST(EdugateCheck, RefusesWhatRunRefusesBeyondTheRules) {
   EXPECT_TRUE(run.has(etc.path("no-such-pages/block.html") + ": cannot open page template"))
       << run.output;
   // And `explain` will not explain rules that would not be enforced.
-  const CliRun explain = edugate("explain http://example.com/ --config " + etc.path("edugate.yaml"));
+  const CliRun explain =
+      edugate("explain http://example.com/ --config " + etc.path("edugate.yaml"));
   EXPECT_EQ(explain.exit_code, 1) << explain.output;
 }
 
@@ -111,10 +112,13 @@ TEST(EdugateCheck, RefusesAnInspectionCaThatRunCannotLoad) {
   ASSERT_NE(school.find(net), std::string::npos);
   school.replace(school.find(net), net.size(), net + "    policy:\n      inspect: all\n");
   good.write("rules/school.yaml", school);
-  const CliRun e = edugate("explain https://kenh14.vn/game/abc --client-ip 127.0.0.1 --at "
-                           "\"2026-11-23 10:00\" --config " + good.path("edugate.yaml"));
+  const CliRun e = edugate(
+      "explain https://kenh14.vn/game/abc --client-ip 127.0.0.1 --at "
+      "\"2026-11-23 10:00\" --config " +
+      good.path("edugate.yaml"));
   EXPECT_EQ(e.exit_code, 0) << e.output;
-  const auto inside = e.output.find("inside the inspected tunnel, the request itself (GET /game/abc)");
+  const auto inside =
+      e.output.find("inside the inspected tunnel, the request itself (GET /game/abc)");
   ASSERT_NE(inside, std::string::npos) << e.output;
   EXPECT_EQ(e.output.substr(e.output.find("decision:   "), 17), "decision:   ALLOW") << e.output;
   EXPECT_EQ(e.output.substr(e.output.find("decision:   ", inside), 17), "decision:   BLOCK")
