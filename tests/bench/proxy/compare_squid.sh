@@ -3,8 +3,9 @@
 # origin, same run. Each proxy is pinned to CPU 1 with one worker; the clients (wrk, curl) and
 # nginx share CPU 0, in the direct runs too: on a real gateway they are other machines, and the
 # proxy must not be measured by how much CPU it takes away from the load generator.
-# Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid. The
-# CONNECT tunnel is also set beside HAProxy relaying plain TCP with splice(2).
+# Prints req/s, latency p50/p99, proxy CPU time per request, and ratios edugate/Squid; for 1 KiB
+# also nginx and HAProxy as keep-alive reverse proxies (the cost of one HTTP hop) and the ratio
+# edugate/nginx. The CONNECT tunnel is also set beside HAProxy relaying plain TCP with splice(2).
 #
 # usage: tests/bench/proxy/compare_squid.sh [EDUGATE_BINARY] [SECONDS]
 # Before and after a change: run it once with each binary (an older build in a worktree, say)
@@ -127,6 +128,59 @@ taskset -c 1 haproxy -db -f "$work/haproxy.cfg" &
 haproxy_pid=$!
 pids+=($haproxy_pid)
 
+# --- The cost of one hop: nginx and HAProxy as keep-alive HTTP reverse proxies in front of the
+# same origin, one process/thread each on CPU 1 like the proxies. They filter nothing: what an
+# HTTP hop costs at its cheapest, the yardstick for edugate's CPU per request.
+nginx_rp_port=$(free_port)
+mkdir -p "$work/nginx-rp"
+cat >"$work/nginx-rp/nginx.conf" <<NGINX
+worker_processes 1;
+master_process off;
+daemon off;
+pid $work/nginx-rp/nginx.pid;
+error_log $work/nginx-rp/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx-rp;
+  proxy_temp_path $work/nginx-rp;
+  fastcgi_temp_path $work/nginx-rp;
+  uwsgi_temp_path $work/nginx-rp;
+  scgi_temp_path $work/nginx-rp;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 128; }
+  server {
+    listen 127.0.0.1:$nginx_rp_port;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+taskset -c 1 nginx -c "$work/nginx-rp/nginx.conf" -e "$work/nginx-rp/error.log" &
+nginx_rp_pid=$!
+pids+=($nginx_rp_pid)
+haproxy_http_port=$(free_port)
+cat >"$work/haproxy-http.cfg" <<HAPROXY
+global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+listen web
+  bind 127.0.0.1:$haproxy_http_port
+  server origin 127.0.0.1:$origin_port
+HAPROXY
+taskset -c 1 haproxy -db -f "$work/haproxy-http.cfg" &
+haproxy_http_pid=$!
+pids+=($haproxy_http_pid)
+
 # --- edugate, one worker
 cat >"$work/edugate.yaml" <<EDUGATE
 listeners: [{address: 127.0.0.1:0}]
@@ -154,9 +208,11 @@ for _ in $(seq 600); do  # Squid takes a while to load a big ACL
   curl -s -o /dev/null -x "http://127.0.0.1:$squid_port" "http://127.0.0.1:$origin_port/1k.bin" && break
   sleep 0.2
 done
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$haproxy_port/1k.bin" && break
-  sleep 0.1
+for port in "$haproxy_port" "$nginx_rp_port" "$haproxy_http_port"; do
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/1k.bin" && break
+    sleep 0.1
+  done
 done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system
@@ -221,6 +277,24 @@ echo "edugate $("$edugate" version | head -1), squid $(squid -v | head -1 | awk 
 e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 50); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 50)
 report "1 KiB responses, 50 keep-alive connections" "$e" "$s"
 [[ -n "${ONLY_1K:-}" ]] && exit 0  # before_after.sh: the 1 KiB figure only
+n=$(run nginx "$nginx_rp_pid" "$nginx_rp_port" 1k.bin 50 0 /1k.bin)
+h=$(run haproxy "$haproxy_http_pid" "$haproxy_http_port" 1k.bin 50 0 /1k.bin)
+python3 - "$e" "$s" "$n" "$h" <<'PY'
+import sys
+rows = dict(zip(["edugate", "squid", "nginx", "haproxy"], (a.split() for a in sys.argv[1:5])))
+names = ["requests", "req/s", "MiB/s", "p50 µs", "p99 µs", "CPU µs/req", "kernel %", "errors"]
+print("\n## The cost of one hop, 1 KiB, 50 keep-alive connections: nginx and HAProxy as reverse")
+print("## proxies (no filtering), Squid and edugate as forward proxies (edugate filtering)")
+print(f"{'':12}" + "".join(f"{n:>12}" for n in names))
+for k, v in rows.items():
+    print(f"{k:12}" + "".join(f"{x:>12}" for x in v))
+cpu = {k: float(v[5]) for k, v in rows.items()}
+rps = {k: float(v[1]) for k, v in rows.items()}
+print(f"CPU/req edugate/nginx {cpu['edugate']/cpu['nginx']:.2f}x (target <= 1.2x)  "
+      f"edugate/haproxy {cpu['edugate']/cpu['haproxy']:.2f}x  edugate/squid "
+      f"{cpu['edugate']/cpu['squid']:.2f}x;  req/s edugate/squid {rps['edugate']/rps['squid']:.2f}x "
+      f"(target >= 4x)")
+PY
 e=$(run edugate "$edugate_pid" "$edugate_port" 1m.bin 10); s=$(run squid "$squid_pid" "$squid_port" 1m.bin 10)
 report "1 MiB responses, 10 connections" "$e" "$s"
 e=$(run edugate "$edugate_pid" "$edugate_port" 1k.bin 10 10); s=$(run squid "$squid_pid" "$squid_port" 1k.bin 10 10)
