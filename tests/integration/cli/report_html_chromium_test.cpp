@@ -8,9 +8,9 @@
 #include <fstream>
 #include <memory>
 
-#include "report_fixture.hpp"
 #include "reporting/report_html.hpp"
-#include "test_support.hpp"
+#include "tests/unit/reporting/report_fixture.hpp"
+#include "tests/unit/reporting/test_support.hpp"
 
 namespace edugate::reporting {
 namespace {

@@ -10,11 +10,11 @@
 #include <memory>
 #include <sstream>
 
-#include "fixtures.hpp"
 #include "reporting/calendar.hpp"
 #include "reporting/device_keyring.hpp"
 #include "reporting/flusher.hpp"
-#include "test_support.hpp"
+#include "tests/unit/reporting/fixtures.hpp"
+#include "tests/unit/reporting/test_support.hpp"
 
 namespace edugate::reporting {
 namespace {
