@@ -32,7 +32,7 @@
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/http/message_shape.hpp"
 #include "proxy/net/lingering_close.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::http::exchange {
 

@@ -3,7 +3,7 @@
 #include "proxy/http/exchange.hpp"
 #include "proxy/net/byte_relay.hpp"
 #include "proxy/net/upstream_connect.hpp"
-#include "proxy/server/client_connection.hpp"
+#include "proxy/session/client_connection.hpp"
 
 namespace edugate::proxy::http {
 

@@ -8,9 +8,9 @@
 #include "proxy/inspect/inner_request.hpp"
 #include "proxy/inspect/tls_connector.hpp"
 #include "proxy/policy/responses.hpp"
-#include "proxy/server/client_group.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_group.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "rules/normalize/host.hpp"
 #include "rules/rule_set.hpp"
 

@@ -7,9 +7,9 @@
 
 #include "proxy/config.hpp"
 #include "proxy/inspect/fallback_hosts.hpp"
-#include "proxy/inspect/inspector_fwd.hpp"
 #include "proxy/inspect/leaf_cache.hpp"
 #include "proxy/inspect/tls_upstream.hpp"
+#include "proxy/session/inspector_fwd.hpp"
 
 namespace edugate::proxy::inspect {
 

@@ -8,7 +8,7 @@
 
 #include "proxy/inspect/tls_contexts.hpp"
 #include "proxy/net/upstream_connect.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::inspect {
 

@@ -5,7 +5,7 @@
 
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/upstream_connect.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::net {
 

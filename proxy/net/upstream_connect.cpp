@@ -10,7 +10,7 @@
 
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/local_route.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::net {
 

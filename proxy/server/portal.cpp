@@ -10,9 +10,9 @@
 #include <boost/url/parse_query.hpp>
 
 #include "proxy/policy/pages.hpp"
-#include "proxy/server/client_connection.hpp"
-#include "proxy/server/client_group.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_connection.hpp"
+#include "proxy/session/client_group.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "rules/local_time.hpp"
 #include "rules/normalize/url.hpp"
 #include "rules/rule_set.hpp"

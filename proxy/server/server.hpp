@@ -15,8 +15,8 @@
 #include "proxy/server/report_api.hpp"
 #include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/rules_source.hpp"
-#include "proxy/server/shared_limits.hpp"
 #include "proxy/server/worker.hpp"
+#include "proxy/session/shared_limits.hpp"
 
 namespace edugate::proxy::server {
 

@@ -6,7 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/net/lingering_close.hpp"
-#include "proxy/server/client_connection.hpp"
+#include "proxy/session/client_connection.hpp"
 #include "rules/local_time.hpp"
 
 namespace edugate::proxy::server {

@@ -13,8 +13,8 @@
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/forward.hpp"
 #include "proxy/net/destination_policy.hpp"
-#include "proxy/server/client_group.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_group.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "rules/cidr.hpp"
 
 namespace edugate::proxy::server {

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "proxy/net/original_destination.hpp"
-#include "proxy/server/client_connection.hpp"
 #include "proxy/server/session_support.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_connection.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "proxy/transparent/transparent_http.hpp"
 #include "proxy/transparent/transparent_tls.hpp"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "proxy/config.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::server {
 

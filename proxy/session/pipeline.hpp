@@ -36,10 +36,10 @@
 #include "proxy/http/forward.hpp"
 #include "proxy/http/request_checks.hpp"
 #include "proxy/policy/responses.hpp"
-#include "proxy/server/worker_context.hpp"
 #include "proxy/session/head_reading.hpp"
 #include "proxy/session/next.hpp"
 #include "proxy/session/request_gate.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::session {
 

@@ -1,8 +1,8 @@
 #include "proxy/session/record.hpp"
 
 #include "proxy/policy/gate.hpp"
-#include "proxy/server/client_group.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_group.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "reporting/hour_bucket.hpp"
 
 namespace edugate::proxy::session {

@@ -5,9 +5,9 @@
 #include <boost/url/url.hpp>
 
 #include "proxy/metrics.hpp"
-#include "proxy/server/client_group.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_group.hpp"
 #include "proxy/session/record.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "rules/safe_search.hpp"
 
 namespace edugate::proxy::session {

@@ -5,11 +5,11 @@
 #include "proxy/http/forward.hpp"
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/net/host_verification.hpp"
-#include "proxy/server/client_connection.hpp"
 #include "proxy/server/portal.hpp"
 #include "proxy/server/session_support.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_connection.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "proxy/transparent/host_target.hpp"
 
 namespace edugate::proxy::transparent {

@@ -4,7 +4,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "proxy/server/client_connection.hpp"
+#include "proxy/session/client_connection.hpp"
 
 namespace edugate::proxy::tunnel {
 

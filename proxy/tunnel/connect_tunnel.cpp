@@ -8,8 +8,8 @@
 
 #include "proxy/http/error_response.hpp"
 #include "proxy/net/upstream_connect.hpp"
-#include "proxy/server/client_connection.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/client_connection.hpp"
+#include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
 

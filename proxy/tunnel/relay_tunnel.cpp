@@ -6,7 +6,7 @@
 #include <boost/asio/write.hpp>
 
 #include "proxy/net/byte_relay.hpp"
-#include "proxy/server/worker_context.hpp"
+#include "proxy/session/worker_context.hpp"
 
 namespace edugate::proxy::tunnel {
 

@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "proxy/config.hpp"
-#include "proxy/inspect/inspector_fwd.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/net/buffer_pool.hpp"
 #include "proxy/net/client_slots.hpp"
@@ -19,7 +18,8 @@
 #include "proxy/net/pipe_pool.hpp"
 #include "proxy/net/upstream_pool.hpp"
 #include "proxy/policy/services.hpp"
-#include "proxy/server/shared_limits.hpp"
+#include "proxy/session/inspector_fwd.hpp"
+#include "proxy/session/shared_limits.hpp"
 #include "reporting/device_keyring.hpp"
 #include "reporting/recorder.hpp"
 #include "rules/rule_set.hpp"
