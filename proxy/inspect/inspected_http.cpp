@@ -4,13 +4,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
-#include "proxy/http/exchange.hpp"
 #include "proxy/inspect/inner_request.hpp"
 #include "proxy/inspect/tls_connector.hpp"
 #include "proxy/policy/responses.hpp"
 #include "proxy/session/client_group.hpp"
 #include "proxy/session/pipeline.hpp"
 #include "proxy/session/worker_context.hpp"
+#include "proxy/upstream/exchange.hpp"
 #include "rules/normalize/host.hpp"
 #include "rules/rule_set.hpp"
 

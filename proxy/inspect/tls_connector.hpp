@@ -1,18 +1,18 @@
 #pragma once
 
-// The Connector (see proxy/http/exchange.hpp) of inspected requests: verified TLS connections
+// The Connector (see proxy/upstream/exchange.hpp) of inspected requests: verified TLS connections
 // to the tunnel's one origin, pooled per worker. Included only by inspected_http.cpp.
 
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string_view>
 
-#include "proxy/http/exchange.hpp"
 #include "proxy/inspect/cert_error_page.hpp"
 #include "proxy/inspect/inspector.hpp"
 #include "proxy/inspect/stream_relay.hpp"
 #include "proxy/inspect/tls_client.hpp"
 #include "proxy/inspect/tls_upstream.hpp"
+#include "proxy/upstream/exchange.hpp"
 
 namespace edugate::proxy::inspect {
 

@@ -7,8 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "proxy/inspect/tls_contexts.hpp"
-#include "proxy/net/upstream_connect.hpp"
 #include "proxy/session/worker_context.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 
 namespace edugate::proxy::inspect {
 

@@ -6,7 +6,6 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/http/error_response.hpp"
-#include "proxy/http/forward.hpp"
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/inspect/inspect_connect.hpp"
 #include "proxy/net/lingering_close.hpp"
@@ -22,6 +21,7 @@
 #include "proxy/session/record.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/connect_tunnel.hpp"
+#include "proxy/upstream/forward_http.hpp"
 #include "rules/cidr.hpp"
 
 namespace edugate::proxy::server {

@@ -2,15 +2,15 @@
 
 #include <boost/beast/http.hpp>
 
-#include "proxy/http/forward.hpp"
 #include "proxy/net/destination_policy.hpp"
-#include "proxy/net/host_verification.hpp"
 #include "proxy/server/portal.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/pipeline.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/transparent/host_target.hpp"
+#include "proxy/upstream/forward_http.hpp"
+#include "proxy/upstream/host_verification.hpp"
 
 namespace edugate::proxy::transparent {
 

@@ -4,8 +4,6 @@
 #include <memory>
 #include <string>
 
-#include "proxy/net/host_verification.hpp"
-#include "proxy/net/upstream_connect.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
@@ -13,6 +11,8 @@
 #include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
+#include "proxy/upstream/host_verification.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 #include "reporting/hour_bucket.hpp"
 
 namespace edugate::proxy::transparent {

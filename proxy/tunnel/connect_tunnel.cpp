@@ -7,11 +7,11 @@
 #include <boost/beast/http/write.hpp>
 
 #include "proxy/http/error_response.hpp"
-#include "proxy/net/upstream_connect.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 
 namespace edugate::proxy::tunnel {
 

@@ -326,7 +326,7 @@ asio::awaitable<AfterExchange> pass_upgrade(server::WorkerContext& w, Client& cl
   co_return after;
 }
 
-/// forward_http() for any client and connector: see forward.hpp for the contract. The
+/// forward_http() for any client and connector: see forward_http.hpp for the contract. The
 /// connector is moved into the coroutine frame (no second frame for a wrapper).
 template <class Client, class Connector>
 asio::awaitable<AfterExchange> forward_with(server::WorkerContext& w, Client& client,

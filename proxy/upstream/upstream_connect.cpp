@@ -1,4 +1,4 @@
-#include "proxy/net/upstream_connect.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 
 #include <fmt/format.h>
 

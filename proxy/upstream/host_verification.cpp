@@ -1,11 +1,11 @@
-#include "proxy/net/host_verification.hpp"
+#include "proxy/upstream/host_verification.hpp"
 
 #include <algorithm>
 #include <string>
 
 #include "proxy/net/destination_policy.hpp"
-#include "proxy/net/upstream_connect.hpp"
 #include "proxy/session/worker_context.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 
 namespace edugate::proxy::net {
 

@@ -1,9 +1,9 @@
-#include "proxy/http/forward.hpp"
+#include "proxy/upstream/forward_http.hpp"
 
-#include "proxy/http/exchange.hpp"
 #include "proxy/net/byte_relay.hpp"
-#include "proxy/net/upstream_connect.hpp"
 #include "proxy/session/client_connection.hpp"
+#include "proxy/upstream/exchange.hpp"
+#include "proxy/upstream/upstream_connect.hpp"
 
 namespace edugate::proxy::http {
 
