@@ -12,8 +12,8 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
+#include "proxy/http/request_target.hpp"
 #include "proxy/policy/gate.hpp"
-#include "proxy/server/request_target.hpp"
 #include "proxy/server/startup.hpp"
 #include "rules/explain.hpp"
 #include "rules/load_rules.hpp"
@@ -88,18 +88,18 @@ ExplainTarget explain_target(const std::string& url) {
         authority.find(':', authority.rfind(']') == std::string::npos ? 0 : authority.rfind(']')) !=
         std::string::npos;
     if (!has_port) authority += ":443";
-    const auto c = proxy::server::parse_connect_target(authority);
+    const auto c = proxy::http::parse_connect_target(authority);
     if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
     t.host = c->host;
     t.port = c->port;
     const auto path = rest.find_first_of("/?");
-    const auto whole = proxy::server::parse_absolute_target(
+    const auto whole = proxy::http::parse_absolute_target(
         "http://" + t.host + (path == std::string::npos ? "/" : rest.substr(path)));
     const auto* f = std::get_if<proxy::http::ForwardTarget>(&whole);
     t.origin_form = f ? f->origin_form : "/";
     return t;
   }
-  const auto parsed = proxy::server::parse_absolute_target("http://" + rest);
+  const auto parsed = proxy::http::parse_absolute_target("http://" + rest);
   const auto* f = std::get_if<proxy::http::ForwardTarget>(&parsed);
   if (!f) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
   t.host = f->host;

@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "proxy/http/header_rewrite.hpp"
-#include "proxy/server/session_support.hpp"
+#include "proxy/session/session_support.hpp"
 
 namespace edugate::proxy::server {
 

@@ -7,18 +7,18 @@
 
 #include "proxy/http/error_response.hpp"
 #include "proxy/http/header_rewrite.hpp"
+#include "proxy/http/request_target.hpp"
 #include "proxy/inspect/inspect_connect.hpp"
 #include "proxy/net/lingering_close.hpp"
 #include "proxy/policy/gate.hpp"
 #include "proxy/policy/pac.hpp"
 #include "proxy/policy/responses.hpp"
-#include "proxy/server/portal.hpp"
-#include "proxy/server/request_target.hpp"
-#include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/client_group.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/portal.hpp"
 #include "proxy/session/record.hpp"
+#include "proxy/session/session_support.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/connect_tunnel.hpp"
 #include "proxy/upstream/forward_http.hpp"
@@ -58,7 +58,7 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
                                      const http::RequestParser& parser, ClientGroup& group) {
   const auto version = parser.get().version();
   bump(w.metrics.connect_requests);
-  auto target = parse_connect_target(parser.get().target());
+  auto target = http::parse_connect_target(parser.get().target());
   if (!target) {
     bump(w.metrics.requests_bad);
     co_await refuse(w, c, ProxyError::bad_request, version);
@@ -147,7 +147,7 @@ class ForwardKind {
       const bool keep = co_await serve_pac(w_, c_, parser);
       co_return keep ? session::Next::request : session::Next::stop;
     }
-    auto target = parse_absolute_target(req.target());
+    auto target = http::parse_absolute_target(req.target());
     if (const auto* e = std::get_if<ProxyError>(&target)) {
       co_return session::Refusal{*e, *e == ProxyError::not_a_proxy_request
                                          ? &w_.metrics.requests_not_proxy

@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "proxy/net/original_destination.hpp"
-#include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
+#include "proxy/session/session_support.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/transparent/transparent_http.hpp"
 #include "proxy/transparent/transparent_tls.hpp"

@@ -5,7 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <string>
 
-#include "proxy/server/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 
 namespace edugate::proxy::transparent {
 
@@ -37,7 +37,7 @@ std::variant<http::ForwardTarget, http::ProxyError> host_target(
   if (target.empty()) return ProxyError::bad_request;
   if (target.front() != '/') {
     // absolute-form (asterisk- and authority-form fail here too: no http scheme).
-    auto absolute = server::parse_absolute_target(target);
+    auto absolute = http::parse_absolute_target(target);
     if (std::holds_alternative<ProxyError>(absolute)) return ProxyError::bad_request;
     return absolute;
   }
@@ -50,7 +50,7 @@ std::variant<http::ForwardTarget, http::ProxyError> host_target(
   } else {
     return ProxyError::bad_request;
   }
-  return server::parse_absolute_target(fmt::format("http://{}{}", authority, target));
+  return http::parse_absolute_target(fmt::format("http://{}{}", authority, target));
 }
 
 }  // namespace edugate::proxy::transparent

@@ -3,10 +3,10 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/net/destination_policy.hpp"
-#include "proxy/server/portal.hpp"
-#include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/portal.hpp"
+#include "proxy/session/session_support.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/transparent/host_target.hpp"
 #include "proxy/upstream/forward_http.hpp"

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "proxy/policy/gate.hpp"
-#include "proxy/server/session_support.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/record.hpp"
+#include "proxy/session/session_support.hpp"
 #include "proxy/session/worker_context.hpp"
 #include "proxy/tunnel/client_hello_reader.hpp"
 #include "proxy/tunnel/relay_tunnel.hpp"

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "proxy/http/request_target.hpp"
+
 namespace edugate::proxy::server {
 struct WorkerContext;
 struct ClientConnection;
@@ -13,10 +15,7 @@ struct ClientConnection;
 
 namespace edugate::proxy::tunnel {
 
-struct ConnectTarget {
-  std::string host;  ///< lowercase name or IP literal (IPv6 without brackets)
-  std::uint16_t port = 443;
-};
+using http::ConnectTarget;
 
 /// Decides on the ClientHello's server name (empty when there was none); false closes the tunnel
 /// before a single client byte reaches the upstream.

@@ -280,7 +280,11 @@ TEST_F(FramingCorpus, EveryCaseIsRefusedOrForwardedInOneFraming) {
                                 "\r\nHost: " + origin.authority() + "\r\nConnection: close\r\n" +
                                 k.framing + "\r\n" + k.body;
     const auto r = raw_exchange(edugate.proxy(), request, milliseconds(4000));
-    const auto seen = origin.requests();
+    // A connection that closed without a byte is no request: it is the upstream connection of
+    // an earlier, refused case that edugate closed (after `origin.clear()`, on a busy machine).
+    std::vector<std::string> seen;
+    for (auto& s : origin.requests())
+      if (!s.empty()) seen.push_back(std::move(s));
     SCOPED_TRACE(k.name);
     // The fuzz oracle (tests/fuzz/proxy/strict_request.hpp) must read every case as expected
     // too: a forwarded one as that body, a refused one as malformed (bar edugate's own limits).

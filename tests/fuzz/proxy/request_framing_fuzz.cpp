@@ -30,7 +30,7 @@
 #include "proxy/http/body_relay.hpp"
 #include "proxy/http/message_shape.hpp"
 #include "proxy/http/request_checks.hpp"
-#include "proxy/server/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 #include "tests/fuzz/proxy/fuzz_checks.hpp"
 #include "tests/fuzz/proxy/strict_request.hpp"
 
@@ -130,7 +130,7 @@ asio::awaitable<void> edugate_path(MemoryStream& client, MemoryStream& origin, R
     run.outcome = Outcome::refused;
     co_return;
   }
-  const auto target = edugate::proxy::server::parse_absolute_target(parser.get().target());
+  const auto target = edugate::proxy::http::parse_absolute_target(parser.get().target());
   const auto* t = std::get_if<http::ForwardTarget>(&target);
   if (t == nullptr) {
     run.outcome = Outcome::refused;

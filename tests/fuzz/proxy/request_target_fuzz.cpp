@@ -1,4 +1,4 @@
-// libFuzzer target for the forward proxy's request-target parsers (proxy/server/request_target):
+// libFuzzer target for the forward proxy's request-target parsers (proxy/http/request_target):
 // the absolute-form target of a plain-HTTP request and the authority of a CONNECT. Besides "no
 // crash, no UB", on every input:
 //  - an accepted target is safe to write into the upstream request head (fuzz_checks.hpp);
@@ -11,13 +11,12 @@
 #include <string>
 #include <string_view>
 
-#include "proxy/server/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 #include "tests/fuzz/proxy/fuzz_checks.hpp"
 
 namespace {
 
 using edugate::fuzz::require;
-namespace server = edugate::proxy::server;
 
 bool ascii(std::string_view s) {
   for (unsigned char c : s)
@@ -30,23 +29,24 @@ bool ascii(std::string_view s) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 16 * 1024) return 0;
   const std::string_view target(reinterpret_cast<const char*>(data), size);
-  const auto parsed = server::parse_absolute_target(target);
+  const auto parsed = edugate::proxy::http::parse_absolute_target(target);
   if (const auto* t = std::get_if<edugate::proxy::http::ForwardTarget>(&parsed)) {
     edugate::fuzz::check_forward_target(*t);
     if (ascii(t->host)) {
-      const auto again = server::parse_absolute_target("http://" + t->authority + t->origin_form);
+      const auto again =
+          edugate::proxy::http::parse_absolute_target("http://" + t->authority + t->origin_form);
       const auto* u = std::get_if<edugate::proxy::http::ForwardTarget>(&again);
       require(u != nullptr);
       require(u->host == t->host && u->port == t->port && u->origin_form == t->origin_form);
     }
   }
-  if (const auto c = server::parse_connect_target(target)) {
+  if (const auto c = edugate::proxy::http::parse_connect_target(target)) {
     require(!c->host.empty() && c->port != 0);
     require(edugate::fuzz::header_safe(c->host));
     if (ascii(c->host)) {
       const bool v6 = c->host.find(':') != std::string::npos;
       const auto text = (v6 ? "[" + c->host + "]" : c->host) + ":" + std::to_string(c->port);
-      const auto again = server::parse_connect_target(text);
+      const auto again = edugate::proxy::http::parse_connect_target(text);
       require(again && again->host == c->host && again->port == c->port);
     }
   }

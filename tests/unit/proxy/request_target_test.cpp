@@ -1,8 +1,8 @@
-#include "proxy/server/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 
 #include <gtest/gtest.h>
 
-namespace edugate::proxy::server {
+namespace edugate::proxy::http {
 namespace {
 
 http::ForwardTarget ok(std::string_view target) {
@@ -99,4 +99,4 @@ TEST(RequestTarget, ConnectAuthority) {
 }
 
 }  // namespace
-}  // namespace edugate::proxy::server
+}  // namespace edugate::proxy::http

@@ -1,4 +1,4 @@
-#include "proxy/server/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <boost/url/url_view.hpp>
 #include <cctype>
 
-namespace edugate::proxy::server {
+namespace edugate::proxy::http {
 
 namespace urls = boost::urls;
 
@@ -113,13 +113,13 @@ std::variant<http::ForwardTarget, http::ProxyError> parse_absolute_target(std::s
   return t;
 }
 
-std::optional<tunnel::ConnectTarget> parse_connect_target(std::string_view target) {
+std::optional<ConnectTarget> parse_connect_target(std::string_view target) {
   auto parsed = urls::parse_authority(target);
   if (!parsed || parsed->has_userinfo() || !parsed->has_port()) return std::nullopt;
   auto host = host_of(*parsed);
   auto port = port_of(*parsed, 0);
   if (!host || !port) return std::nullopt;
-  return tunnel::ConnectTarget{std::move(*host), *port};
+  return ConnectTarget{std::move(*host), *port};
 }
 
-}  // namespace edugate::proxy::server
+}  // namespace edugate::proxy::http

@@ -1,4 +1,4 @@
-#include "proxy/server/session_support.hpp"
+#include "proxy/session/session_support.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>

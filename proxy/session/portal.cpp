@@ -1,4 +1,4 @@
-#include "proxy/server/portal.hpp"
+#include "proxy/session/portal.hpp"
 
 #include <spdlog/spdlog.h>
 
