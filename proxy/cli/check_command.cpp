@@ -4,7 +4,7 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
-#include "proxy/server/startup.hpp"
+#include "proxy/reload/startup.hpp"
 #include "rules/tools/summary.hpp"
 
 namespace edugate::cli {

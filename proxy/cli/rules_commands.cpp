@@ -14,7 +14,7 @@
 #include "proxy/config.hpp"
 #include "proxy/http/request_target.hpp"
 #include "proxy/policy/gate.hpp"
-#include "proxy/server/startup.hpp"
+#include "proxy/reload/startup.hpp"
 #include "rules/explain.hpp"
 #include "rules/load_rules.hpp"
 #include "rules/local_time.hpp"

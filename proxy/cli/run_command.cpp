@@ -4,8 +4,8 @@
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
+#include "proxy/reload/startup.hpp"
 #include "proxy/server/server.hpp"
-#include "proxy/server/startup.hpp"
 
 namespace edugate::cli {
 

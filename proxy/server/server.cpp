@@ -9,9 +9,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "proxy/admin/status_page.hpp"
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/policy/pac.hpp"
-#include "proxy/server/status_page.hpp"
 #include "rules/local_time.hpp"
 
 namespace edugate::proxy::server {

@@ -8,13 +8,13 @@
 #include <memory>
 #include <vector>
 
+#include "proxy/admin/admin_server.hpp"
+#include "proxy/admin/report_api.hpp"
 #include "proxy/config.hpp"
 #include "proxy/policy/services.hpp"
-#include "proxy/server/admin_server.hpp"
-#include "proxy/server/reloader.hpp"
-#include "proxy/server/report_api.hpp"
+#include "proxy/reload/reloader.hpp"
+#include "proxy/reload/rules_source.hpp"
 #include "proxy/server/reporting_hub.hpp"
-#include "proxy/server/rules_source.hpp"
 #include "proxy/server/worker.hpp"
 #include "proxy/session/shared_limits.hpp"
 

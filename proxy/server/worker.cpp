@@ -9,9 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "proxy/forward/client_session.hpp"
 #include "proxy/inspect/inspector.hpp"
-#include "proxy/server/client_session.hpp"
-#include "proxy/server/transparent_session.hpp"
+#include "proxy/transparent/transparent_session.hpp"
 
 namespace edugate::proxy::server {
 

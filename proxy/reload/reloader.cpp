@@ -1,10 +1,10 @@
-#include "proxy/server/reloader.hpp"
+#include "proxy/reload/reloader.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 
-#include "proxy/server/rules_source.hpp"
+#include "proxy/reload/rules_source.hpp"
 
 namespace edugate::proxy::server {
 

@@ -1,4 +1,4 @@
-#include "proxy/server/client_session.hpp"
+#include "proxy/forward/client_session.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>

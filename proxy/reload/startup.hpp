@@ -6,7 +6,7 @@
 
 #include "proxy/config.hpp"
 #include "proxy/policy/services.hpp"
-#include "proxy/server/rules_source.hpp"
+#include "proxy/reload/rules_source.hpp"
 #include "rules/diagnostic.hpp"
 
 namespace edugate::proxy::server {

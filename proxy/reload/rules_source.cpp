@@ -1,4 +1,4 @@
-#include "proxy/server/rules_source.hpp"
+#include "proxy/reload/rules_source.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/server/admin_server.hpp"
+#include "proxy/admin/admin_server.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>

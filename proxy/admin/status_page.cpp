@@ -1,4 +1,4 @@
-#include "proxy/server/status_page.hpp"
+#include "proxy/admin/status_page.hpp"
 
 #include <fmt/format.h>
 

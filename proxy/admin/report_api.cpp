@@ -1,4 +1,4 @@
-#include "proxy/server/report_api.hpp"
+#include "proxy/admin/report_api.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

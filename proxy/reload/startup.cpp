@@ -1,4 +1,4 @@
-#include "proxy/server/startup.hpp"
+#include "proxy/reload/startup.hpp"
 
 #include "proxy/inspect/ca_store.hpp"
 #include "proxy/inspect/tls_contexts.hpp"

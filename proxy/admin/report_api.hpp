@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "proxy/server/admin_server.hpp"
+#include "proxy/admin/admin_server.hpp"
 #include "reporting/settings.hpp"
 #include "reporting/token_bucket.hpp"
 

@@ -1,4 +1,4 @@
-#include "proxy/server/transparent_session.hpp"
+#include "proxy/transparent/transparent_session.hpp"
 
 #include <spdlog/spdlog.h>
 
