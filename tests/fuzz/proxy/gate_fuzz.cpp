@@ -18,13 +18,15 @@
 
 #include "proxy/policy/gate.hpp"
 #include "proxy/policy/warn_pass.hpp"
-#include "rules/load/file_provider.hpp"
-#include "rules/load_rules.hpp"
 #include "rules/rule_set.hpp"
+#include "tests/fuzz/proxy/fuzz_checks.hpp"
+#include "tests/fuzz/proxy/fuzz_rules.hpp"
 
 namespace {
 
 using namespace edugate;
+using fuzz::header_safe;
+using fuzz::require;
 using proxy::policy::HttpOutcome;
 using proxy::policy::WarnPass;
 
@@ -46,28 +48,9 @@ profiles:
 )";
 constexpr const char* kSchool = "default_group: {age: thcs}\n";
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-
 const rules::RuleSet& rule_set() {
-  static const auto loaded = [] {
-    const rules::load::MemoryFiles files(
-        {{"/fuzz/department.yaml", kDepartment}, {"/fuzz/school.yaml", kSchool}}, "no such file");
-    rules::RulesSettings settings;
-    settings.department = "/fuzz/department.yaml";
-    settings.school = "/fuzz/school.yaml";
-    auto r = rules::load_rules(settings, files);
-    require(r.rules != nullptr);
-    return r.rules;
-  }();
-  return *loaded;
-}
-
-bool header_safe(std::string_view s) {
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7f) return false;
-  return true;
+  static const auto rules = fuzz::load_rules_from(kDepartment, kSchool);
+  return *rules;
 }
 
 }  // namespace

@@ -23,9 +23,8 @@
 #include <string>
 
 #include "proxy/inspect/tunnel_judge.hpp"
-#include "rules/load/file_provider.hpp"
-#include "rules/load_rules.hpp"
 #include "rules/rule_set.hpp"
+#include "tests/fuzz/proxy/fuzz_rules.hpp"
 
 namespace {
 
@@ -71,17 +70,8 @@ void require(bool condition) {
 }
 
 const rules::RuleSet& rule_set() {
-  static const auto loaded = [] {
-    const rules::load::MemoryFiles files(
-        {{"/fuzz/department.yaml", kDepartment}, {"/fuzz/school.yaml", kSchool}}, "no such file");
-    rules::RulesSettings settings;
-    settings.department = "/fuzz/department.yaml";
-    settings.school = "/fuzz/school.yaml";
-    auto r = rules::load_rules(settings, files);
-    require(r.rules != nullptr);
-    return r.rules;
-  }();
-  return *loaded;
+  static const auto rules = fuzz::load_rules_from(kDepartment, kSchool);
+  return *rules;
 }
 
 }  // namespace
