@@ -27,17 +27,11 @@ constexpr const char* kSchool = "default_group: {age: thcs}\n";
 class GateNormalisation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    tree_ = new rules::testing::TempTree();
-    tree_->write("department.yaml", kDepartment);
-    tree_->write("school.yaml", kSchool);
-    auto loaded = rules::testing::load_tree(*tree_, "department.yaml", "school.yaml");
+    auto loaded = rules::testing::load_yaml(kDepartment, kSchool);
     ASSERT_TRUE(loaded.rules) << rules::testing::all(loaded.diagnostics);
     rules_ = loaded.rules;
   }
-  static void TearDownTestSuite() {
-    rules_.reset();
-    delete tree_;
-  }
+  static void TearDownTestSuite() { rules_.reset(); }
 
   static constexpr auto kNow =
       std::chrono::system_clock::time_point(std::chrono::seconds(1795392000));
@@ -71,7 +65,6 @@ class GateNormalisation : public ::testing::Test {
     return connect_decision(host, sni).action;
   }
 
-  static inline rules::testing::TempTree* tree_ = nullptr;
   static inline std::shared_ptr<const rules::RuleSet> rules_;
   static inline WarnPass passes_;
 };

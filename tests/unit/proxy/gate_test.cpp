@@ -36,17 +36,11 @@ constexpr const char* kSchool = "default_group: {age: thcs}\n";
 class Gate : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    tree_ = new rules::testing::TempTree();
-    tree_->write("department.yaml", kDepartment);
-    tree_->write("school.yaml", kSchool);
-    auto loaded = rules::testing::load_tree(*tree_, "department.yaml", "school.yaml");
+    auto loaded = rules::testing::load_yaml(kDepartment, kSchool);
     ASSERT_TRUE(loaded.rules) << rules::testing::all(loaded.diagnostics);
     rules_ = loaded.rules;
   }
-  static void TearDownTestSuite() {
-    rules_.reset();
-    delete tree_;
-  }
+  static void TearDownTestSuite() { rules_.reset(); }
 
   static constexpr auto kNow = std::chrono::system_clock::time_point(seconds(1795392000));
 
@@ -69,7 +63,6 @@ class Gate : public ::testing::Test {
     return v.continue_url.substr(t + 3, end - t - 3);
   }
 
-  static inline rules::testing::TempTree* tree_ = nullptr;
   static inline std::shared_ptr<const rules::RuleSet> rules_;
   const WarnPass passes_;
   const GateSettings settings_{"edugate.lan", minutes(10)};

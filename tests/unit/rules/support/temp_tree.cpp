@@ -37,6 +37,13 @@ LoadResult load_tree(const TempTree& tree, const std::string& department,
   return load_rules(s);
 }
 
+LoadResult load_yaml(std::string_view department, std::string_view school) {
+  const TempTree tree;
+  tree.write("department.yaml", department);
+  tree.write("school.yaml", school);
+  return load_tree(tree, "department.yaml", "school.yaml");
+}
+
 std::string all(const Diagnostics& diags) {
   std::string out;
   for (const auto& d : diags) out += format(d) + "\n";

@@ -31,6 +31,10 @@ class TempTree {
 LoadResult load_tree(const TempTree& tree, const std::string& department = "department.yaml",
                      const std::optional<std::string>& school = std::nullopt);
 
+/// Loads a rule set from the texts of a department file and a school file (written to a
+/// temporary tree that is gone afterwards).
+LoadResult load_yaml(std::string_view department, std::string_view school);
+
 /// Every diagnostic formatted, one per line (for assertion messages).
 std::string all(const Diagnostics& diags);
 
