@@ -82,29 +82,22 @@ ExplainTarget explain_target(const std::string& url) {
   t.tls = scheme == "https" || scheme == "wss";
   if (!t.tls && scheme != "http" && scheme != "ws")
     fail(fmt::format("'{}': only http, https, ws and wss URLs pass through the proxy", url));
-  if (t.tls) {
-    auto authority = rest.substr(0, rest.find_first_of("/?#"));
-    const bool has_port =
-        authority.find(':', authority.rfind(']') == std::string::npos ? 0 : authority.rfind(']')) !=
-        std::string::npos;
-    if (!has_port) authority += ":443";
-    const auto c = proxy::http::parse_connect_target(authority);
-    if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
-    t.host = c->host;
-    t.port = c->port;
-    const auto path = rest.find_first_of("/?");
-    const auto whole = proxy::http::parse_absolute_target(
-        "http://" + t.host + (path == std::string::npos ? "/" : rest.substr(path)));
-    const auto* f = std::get_if<proxy::http::ForwardTarget>(&whole);
-    t.origin_form = f ? f->origin_form : "/";
-    return t;
-  }
   const auto parsed = proxy::http::parse_absolute_target("http://" + rest);
   const auto* f = std::get_if<proxy::http::ForwardTarget>(&parsed);
   if (!f) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
   t.host = f->host;
   t.port = f->port;
   t.origin_form = f->origin_form;
+  if (t.tls) {
+    // What the CONNECT carries: the authority, read by the proxy's CONNECT parser (443 when
+    // the URL names no port).
+    const auto authority = rest.substr(0, rest.find_first_of("/?#"));
+    auto c = proxy::http::parse_connect_target(authority);
+    if (!c) c = proxy::http::parse_connect_target(authority + ":443");
+    if (!c) fail(fmt::format("'{}' is not a URL the proxy would accept (400)", url));
+    t.host = c->host;
+    t.port = c->port;
+  }
   return t;
 }
 
@@ -149,6 +142,17 @@ void run_explain(const ExplainArgs& a) {
   }
   // The facts are made by the functions the proxy decides with (proxy/policy/gate).
   const auto group = pick_group(*rules, a);
+  // A GET for the URL's path, as plain HTTP or inside an inspected tunnel.
+  const auto request_facts = [&](rules::Scheme scheme, std::string& path) {
+    proxy::policy::HttpGateInput in;
+    in.group = group;
+    in.method = rules::Method::get;
+    in.host = host;
+    in.port = target.port;
+    in.origin_form = target.origin_form;
+    in.scheme = scheme;
+    return proxy::policy::http_facts(in, host, at, path);
+  };
   std::string storage;
   rules::RequestFacts f;
   std::string shown;
@@ -161,13 +165,7 @@ void run_explain(const ExplainArgs& a) {
         "visible)",
         host, target.port, host, target.port, f.sni);
   } else {
-    proxy::policy::HttpGateInput in;
-    in.group = group;
-    in.method = rules::Method::get;
-    in.host = host;
-    in.port = target.port;
-    in.origin_form = target.origin_form;
-    f = proxy::policy::http_facts(in, host, at, storage);
+    f = request_facts(rules::Scheme::http, storage);
     shown =
         fmt::format("http://{}{}{}", host, target.port == 80 ? "" : fmt::format(":{}", target.port),
                     target.origin_form);
@@ -189,15 +187,8 @@ void run_explain(const ExplainArgs& a) {
   if (target.tls && config.inspection.enabled &&
       rules->group(group).inspect == rules::InspectMode::all &&
       !rules->inspect_exempt(group, host) && decision.decision.action != rules::Action::block) {
-    proxy::policy::HttpGateInput in;
-    in.group = group;
-    in.method = rules::Method::get;
-    in.host = host;
-    in.port = target.port;
-    in.origin_form = target.origin_form;
-    in.scheme = rules::Scheme::https;
     std::string path;
-    const auto inner = proxy::policy::http_facts(in, host, at, path);
+    const auto inner = request_facts(rules::Scheme::https, path);
     fmt::print("\ninside the inspected tunnel, the request itself (GET {}):\n", target.origin_form);
     fmt::print("{}", rules::format_explanation(*rules, inner, rules::explain(*rules, inner)));
   }

@@ -94,6 +94,7 @@ TEST(EdugateCheck, RefusesAnInspectionCaThatRunCannotLoad) {
   const CliRun check = edugate("check " + etc.path("edugate.yaml"));
   EXPECT_EQ(check.exit_code, 1) << check.output;
   EXPECT_TRUE(check.has("inspection: ")) << check.output;
+  EXPECT_TRUE(check.has("missing.pem") || check.has("missing.key")) << check.output;
   EXPECT_TRUE(check.has("edugate would refuse to start")) << check.output;
   // With a real CA (as `edugate ca init` makes it) the same config passes.
   EtcCopy good;
@@ -123,6 +124,16 @@ TEST(EdugateCheck, RefusesAnInspectionCaThatRunCannotLoad) {
   EXPECT_EQ(e.output.substr(e.output.find("decision:   "), 17), "decision:   ALLOW") << e.output;
   EXPECT_EQ(e.output.substr(e.output.find("decision:   ", inside), 17), "decision:   BLOCK")
       << e.output;
+  // With a port of its own: the CONNECT goes there (and is pointed out as outside
+  // connect_ports), the path inside is the URL's.
+  const CliRun port = edugate(
+      "explain https://kenh14.vn:8443/game/abc?x=1 --client-ip 127.0.0.1 "
+      "--at \"2026-11-23 10:00\" --config " +
+      good.path("edugate.yaml"));
+  EXPECT_EQ(port.exit_code, 0) << port.output;
+  EXPECT_TRUE(port.has("CONNECT kenh14.vn:8443")) << port.output;
+  EXPECT_TRUE(port.has("port 8443 is not in connect_ports")) << port.output;
+  EXPECT_TRUE(port.has("the request itself (GET /game/abc?x=1)")) << port.output;
 }
 
 TEST(EdugateCheck, SchoolAllowingAMandatoryCategoryFails) {
