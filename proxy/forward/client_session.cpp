@@ -16,6 +16,7 @@
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/client_group.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/plain_kind.hpp"
 #include "proxy/session/portal.hpp"
 #include "proxy/session/record.hpp"
 #include "proxy/session/session_support.hpp"
@@ -37,8 +38,8 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 /// Browsers fetch the proxy auto-config from the proxy itself (http://gateway:3128/proxy.pac).
-asio::awaitable<bool> serve_pac(WorkerContext& w, ClientConnection& c,
-                                const http::RequestParser& parser) {
+asio::awaitable<session::Next> serve_pac(WorkerContext& w, ClientConnection& c,
+                                         const http::RequestParser& parser) {
   bhttp::response<bhttp::string_body> res{bhttp::status::ok, parser.get().version()};
   res.set(bhttp::field::server, "edugate");
   res.set(bhttp::field::content_type, policy::kPacContentType);
@@ -48,9 +49,7 @@ asio::awaitable<bool> serve_pac(WorkerContext& w, ClientConnection& c,
   res.keep_alive(keep);
   res.prepare_payload();
   if (parser.get().method() == bhttp::verb::head) res.body().clear();
-  c.stream.expires_after(w.config.timeouts.body_idle);
-  auto [ec, n] = co_await bhttp::async_write(c.stream, res, kTuple);
-  co_return !ec && keep;
+  return session::answer(w, c, std::move(res), keep);
 }
 
 /// CONNECT: port allowed → decision on the host → tunnel (with a second decision on the SNI).
@@ -120,22 +119,13 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
 
 /// The forward proxy's connections: the client names the target in absolute form, asks for
 /// tunnels with CONNECT and fetches the PAC file from the proxy itself.
-class ForwardKind {
+class ForwardKind : public session::PlainKind {
  public:
-  ForwardKind(WorkerContext& w, ClientConnection& c, Admission& admission, SessionScope& scope)
-      : w_(w), c_(c), admission_(admission), scope_(scope) {}
+  using PlainKind::PlainKind;
 
-  ClientConnection& client() { return c_; }
-  asio::awaitable<bool> await_request(bool first) {
-    return wait_for_request(w_, c_, scope_.handle(), first);
-  }
-  void on_request() {}
   std::optional<session::Refusal> admit() const {
     if (admission_.allowed) return std::nullopt;
     return session::Refusal{ProxyError::forbidden_client, &w_.metrics.connections_refused_network};
-  }
-  asio::awaitable<void> refuse(ProxyError e, unsigned version) {
-    return server::refuse(w_, c_, e, version);
   }
   asio::awaitable<session::Targeted> target(http::RequestParser& parser) {
     const auto& req = parser.get();
@@ -143,10 +133,8 @@ class ForwardKind {
       co_await handle_connect(w_, c_, parser, admission_.group);
       co_return session::Next::stop;
     }
-    if (req.target() == "/proxy.pac" || req.target() == "/wpad.dat") {
-      const bool keep = co_await serve_pac(w_, c_, parser);
-      co_return keep ? session::Next::request : session::Next::stop;
-    }
+    if (req.target() == "/proxy.pac" || req.target() == "/wpad.dat")
+      co_return co_await serve_pac(w_, c_, parser);
     auto target = http::parse_absolute_target(req.target());
     if (const auto* e = std::get_if<ProxyError>(&target)) {
       co_return session::Refusal{*e, *e == ProxyError::not_a_proxy_request
@@ -155,24 +143,10 @@ class ForwardKind {
     }
     co_return std::get<http::ForwardTarget>(std::move(target));
   }
-  std::shared_ptr<const rules::RuleSet> rules() const { return w_.rules; }
-  rules::GroupId group(const rules::RuleSet& rules) { return admission_.group.in(rules); }
-  const ClientGroup& devices() const { return admission_.group; }
-  rules::Scheme scheme() const { return rules::Scheme::http; }
-  asio::awaitable<session::Next> portal(http::RequestParser& parser, const http::ForwardTarget&,
-                                        const rules::RuleSet& rules) {
-    return serve_portal(w_, c_, parser, rules, admission_.group);
-  }
   asio::awaitable<http::AfterExchange> forward(http::RequestParser& parser,
                                                http::ForwardTarget& target) {
     return http::forward_http(w_, c_, parser, target);
   }
-
- private:
-  WorkerContext& w_;
-  ClientConnection& c_;
-  Admission& admission_;
-  SessionScope& scope_;
 };
 
 }  // namespace

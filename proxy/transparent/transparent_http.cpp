@@ -5,6 +5,7 @@
 #include "proxy/net/destination_policy.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/pipeline.hpp"
+#include "proxy/session/plain_kind.hpp"
 #include "proxy/session/portal.hpp"
 #include "proxy/session/session_support.hpp"
 #include "proxy/session/worker_context.hpp"
@@ -43,18 +44,13 @@ std::variant<http::ForwardTarget, ProxyError> target_of(const http::RequestParse
 
 /// Redirected plain-HTTP connections: the target is the Host header, checked against where the
 /// client was connecting, and requests go to that address.
-class TransparentKind {
+class TransparentKind : public session::PlainKind {
  public:
   TransparentKind(server::WorkerContext& w, server::ClientConnection& c,
                   server::Admission& admission, server::SessionScope& scope,
                   const std::optional<tcp::endpoint>& destination)
-      : w_(w), c_(c), admission_(admission), scope_(scope), destination_(destination) {}
+      : PlainKind(w, c, admission, scope), destination_(destination) {}
 
-  server::ClientConnection& client() { return c_; }
-  asio::awaitable<bool> await_request(bool first) {
-    return server::wait_for_request(w_, c_, scope_.handle(), first);
-  }
-  void on_request() {}
   std::optional<session::Refusal> admit() const {
     if (!admission_.allowed)
       return session::Refusal{ProxyError::forbidden_client,
@@ -62,9 +58,6 @@ class TransparentKind {
     if (!destination_)
       return session::Refusal{ProxyError::loop_detected, &w_.metrics.requests_loop_refused};
     return std::nullopt;
-  }
-  asio::awaitable<void> refuse(ProxyError e, unsigned version) {
-    return server::refuse(w_, c_, e, version);
   }
   asio::awaitable<session::Targeted> target(http::RequestParser& parser) {
     auto target = target_of(parser, *destination_);
@@ -90,14 +83,6 @@ class TransparentKind {
     }
     co_return std::move(forward);
   }
-  std::shared_ptr<const rules::RuleSet> rules() const { return w_.rules; }
-  rules::GroupId group(const rules::RuleSet& rules) { return admission_.group.in(rules); }
-  const server::ClientGroup& devices() const { return admission_.group; }
-  rules::Scheme scheme() const { return rules::Scheme::http; }
-  asio::awaitable<session::Next> portal(http::RequestParser& parser, const http::ForwardTarget&,
-                                        const rules::RuleSet& rules) {
-    return server::serve_portal(w_, c_, parser, rules, admission_.group);
-  }
   asio::awaitable<http::AfterExchange> forward(http::RequestParser& parser,
                                                http::ForwardTarget& target) {
     // Decided on the Host name; connected to where the client was going. Resolving the name
@@ -109,10 +94,6 @@ class TransparentKind {
   }
 
  private:
-  server::WorkerContext& w_;
-  server::ClientConnection& c_;
-  server::Admission& admission_;
-  server::SessionScope& scope_;
   const std::optional<tcp::endpoint>& destination_;
 };
 
