@@ -127,17 +127,22 @@ boost::asio::awaitable<std::optional<Next>> apply_rules(server::WorkerContext& w
   co_return std::nullopt;
 }
 
-/// One request, from its head to its answer or forwarded response.
+/// Answers a request refused before the rules saw it, counted under its counter.
+template <class Kind>
+boost::asio::awaitable<Next> answer_refusal(Kind& kind, const Refusal& r, unsigned version) {
+  bump(*r.counter);
+  co_await kind.refuse(r.error, version);
+  co_return Next::stop;
+}
+
+/// One request, from its head to its answer or forwarded response. Whether the connection then
+/// carries another is this request's say; draining is the caller's (serve_requests).
 template <class Kind>
 boost::asio::awaitable<Next> serve_request(server::WorkerContext& w, Kind& kind) {
   http::RequestParser parser;
   if (!co_await read_head(w, kind, parser)) co_return Next::stop;
   const unsigned version = parser.get().version();
-  if (const auto refused = kind.admit()) {
-    bump(*refused->counter);
-    co_await kind.refuse(refused->error, version);
-    co_return Next::stop;
-  }
+  if (const auto refused = kind.admit()) co_return co_await answer_refusal(kind, *refused, version);
   const auto& l = w.config.limits;
   if (const auto e = http::check_request_head(
           parser, {l.max_url_length, l.max_header_bytes, l.max_header_fields},
@@ -147,20 +152,16 @@ boost::asio::awaitable<Next> serve_request(server::WorkerContext& w, Kind& kind)
     co_return Next::stop;
   }
   auto targeted = co_await kind.target(parser);
-  if (const auto* refused = std::get_if<Refusal>(&targeted)) {
-    bump(*refused->counter);
-    co_await kind.refuse(refused->error, version);
-    co_return Next::stop;
-  }
-  if (const auto* answered = std::get_if<Next>(&targeted))
-    co_return *answered == Next::request && !w.draining ? Next::request : Next::stop;
+  if (const auto* refused = std::get_if<Refusal>(&targeted))
+    co_return co_await answer_refusal(kind, *refused, version);
+  if (const auto* answered = std::get_if<Next>(&targeted)) co_return *answered;
   auto& target = std::get<http::ForwardTarget>(targeted);
   if (const auto rules = kind.rules()) {  // this request's snapshot, whatever reloads meanwhile
-    const auto answered = co_await apply_rules(w, kind, parser, target, *rules);
-    if (answered) co_return *answered == Next::request && !w.draining ? Next::request : Next::stop;
+    if (const auto answered = co_await apply_rules(w, kind, parser, target, *rules))
+      co_return *answered;
   }
   const auto after = co_await kind.forward(parser, target);
-  co_return after == http::AfterExchange::keep_alive && !w.draining ? Next::request : Next::stop;
+  co_return after == http::AfterExchange::keep_alive ? Next::request : Next::stop;
 }
 
 /// Serves requests on one client connection until it closes, idles out, a response ends it, or
