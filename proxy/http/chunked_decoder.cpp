@@ -57,6 +57,18 @@ bool ChunkedDecoder::expect(unsigned char c, char want, State next) {
   return true;
 }
 
+bool ChunkedDecoder::after_size_or_value(unsigned char c) {
+  if (c == ';')
+    state_ = State::ext_name_bws;
+  else if (is_ws(c))
+    state_ = State::ext_bws;
+  else if (c == '\r')
+    state_ = State::size_lf;
+  else
+    return false;
+  return true;
+}
+
 bool ChunkedDecoder::framing_byte(char ch) {
   const auto c = static_cast<unsigned char>(ch);
   if (state_ <= State::size_lf) {
@@ -80,15 +92,7 @@ bool ChunkedDecoder::framing_byte(char ch) {
         remaining_ = remaining_ << 4 | static_cast<std::uint64_t>(v);
         return true;
       }
-      if (c == ';')
-        state_ = State::ext_name_bws;
-      else if (is_ws(c))
-        state_ = State::ext_bws;
-      else if (c == '\r')
-        state_ = State::size_lf;
-      else
-        return false;
-      return true;
+      return after_size_or_value(c);
     }
     case State::ext_bws:  // BWS must lead to ';' (a size or value followed by blanks and CR is not
                           // in the grammar)
@@ -136,15 +140,7 @@ bool ChunkedDecoder::framing_byte(char ch) {
       if (is_tchar(c)) return true;
       [[fallthrough]];
     case State::ext_after_value:
-      if (c == ';')
-        state_ = State::ext_name_bws;
-      else if (is_ws(c))
-        state_ = State::ext_bws;
-      else if (c == '\r')
-        state_ = State::size_lf;
-      else
-        return false;
-      return true;
+      return after_size_or_value(c);
     case State::ext_quoted:
       if (c == '"')
         state_ = State::ext_after_value;

@@ -74,6 +74,9 @@ class ChunkedDecoder {
   };
   /// Feeds one framing byte; false when it breaks the grammar.
   bool framing_byte(char c);
+  /// After a chunk size or an extension's value: ';' (another extension), whitespace before
+  /// one, or the CR that ends the line.
+  bool after_size_or_value(unsigned char c);
   /// `c` must be `want`; then the state becomes `next`.
   bool expect(unsigned char c, char want, State next);
 
