@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "reporting/html_escape.hpp"
+
 namespace edugate::reporting {
 
 namespace {
@@ -14,33 +16,6 @@ constexpr int kRow = 26;
 constexpr int kBarMax = kWidth - kLabelWidth - 90;
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string svg_bar_chart(const std::vector<Bar>& bars, const std::string& title) {
   const int height = std::max<int>(1, static_cast<int>(bars.size())) * kRow + 10;

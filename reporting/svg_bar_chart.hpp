@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "reporting/html_escape.hpp"
+
 namespace edugate::reporting {
 
 struct Bar {
@@ -11,9 +13,6 @@ struct Bar {
   std::uint64_t value = 0;
   bool partial = false;  ///< some of it is suppressed: drawn hatched, value shown as "≥ n"
 };
-
-/// Escapes &, <, >, " and ' for HTML/SVG text and attributes. Pure.
-std::string html_escape(std::string_view text);
 
 /// A horizontal bar chart as an inline <svg> element (no scripts, no external resources), with
 /// `title` as its accessible name. An empty `bars` draws a "no data" note. Pure.

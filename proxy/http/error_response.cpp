@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "reporting/html_escape.hpp"
+
 namespace edugate::proxy::http {
 
 namespace {
@@ -65,39 +67,13 @@ Text text_of(ProxyError e) {
 
 bhttp::status status_of(ProxyError e) { return text_of(e).status; }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 bhttp::response<bhttp::string_body> make_error_response(ProxyError e, std::string_view detail,
                                                         unsigned version, bool keep_alive) {
   const auto t = text_of(e);
   const auto code = static_cast<unsigned>(t.status);
   const std::string detail_html =
-      detail.empty() ? std::string() : fmt::format("<p><code>{}</code></p>", html_escape(detail));
+      detail.empty() ? std::string()
+                     : fmt::format("<p><code>{}</code></p>", reporting::html_escape(detail));
   bhttp::response<bhttp::string_body> res{t.status, version};
   res.set(bhttp::field::server, "edugate");
   res.set(bhttp::field::content_type, "text/html; charset=utf-8");

@@ -35,7 +35,4 @@ bhttp::status status_of(ProxyError e);
 bhttp::response<bhttp::string_body> make_error_response(ProxyError e, std::string_view detail,
                                                         unsigned version, bool keep_alive);
 
-/// Escapes &, <, >, " and ' for HTML text and attribute values.
-std::string html_escape(std::string_view text);
-
 }  // namespace edugate::proxy::http

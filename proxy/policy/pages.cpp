@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "proxy/http/error_response.hpp"
 #include "proxy/policy/builtin_pages.hpp"
+#include "reporting/html_escape.hpp"
 
 namespace edugate::proxy::policy {
 
@@ -54,7 +54,7 @@ std::string render(std::string_view tmpl, std::span<const PageValue> values) {
     const auto name = tmpl.substr(open + 2, close - open - 2);
     for (const auto& v : values) {
       if (v.name != name) continue;
-      out += v.raw ? std::string(v.value) : http::html_escape(v.value);
+      out += v.raw ? std::string(v.value) : reporting::html_escape(v.value);
       break;
     }
     pos = close + 2;
