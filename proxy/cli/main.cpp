@@ -14,6 +14,7 @@ std::string default_config_path() {
 int main(int argc, char** argv) {
   CLI::App app{"edugate: content-filtering forward proxy for school networks"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "edugate " EDUGATE_VERSION);
   edugate::cli::add_run_command(app);
   edugate::cli::add_check_command(app);
   edugate::cli::add_version_command(app);
