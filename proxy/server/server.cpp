@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "proxy/admin/status_page.hpp"
+#include "proxy/inspect/certificate_expiry.hpp"
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/policy/pac.hpp"
 #include "rules/local_time.hpp"
@@ -132,6 +133,12 @@ void Server::bind() {
     }
   }
   refresh_destinations();
+  const std::pair<const char*, const std::string*> certificates[] = {
+      {"inspection_ca", &config_.inspection.ca_cert}, {"admin_tls", &config_.admin.tls_cert}};
+  for (const auto& [label, file] : certificates)
+    if (!file->empty())
+      if (const auto not_after = inspect::certificate_not_after(*file))
+        certificate_expiry_.emplace_back(label, *not_after);
 }
 
 void Server::refresh_destinations() {
@@ -180,6 +187,15 @@ std::string Server::render_metrics() const {
                    "# HELP edugate_rules_last_reload_ok 1 if the last reload succeeded\n"
                    "# TYPE edugate_rules_last_reload_ok gauge\nedugate_rules_last_reload_ok {}\n",
                    reloader_->reloads(), reloader_->failures(), reloader_->last_ok() ? 1 : 0);
+  }
+  if (!certificate_expiry_.empty()) {
+    out +=
+        "# HELP edugate_certificate_expiry_timestamp_seconds When a certificate edugate uses "
+        "expires (Unix time)\n# TYPE edugate_certificate_expiry_timestamp_seconds gauge\n";
+    for (const auto& [label, not_after] : certificate_expiry_)
+      fmt::format_to(std::back_inserter(out),
+                     "edugate_certificate_expiry_timestamp_seconds{{certificate=\"{}\"}} {}\n",
+                     label, not_after);
   }
   return out;
 }

@@ -78,6 +78,9 @@ class Server {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;
   bool draining_ = false;
+  /// notAfter (Unix time) of the certificates edugate uses, by label: "inspection_ca",
+  /// "admin_tls". Read once at start (neither is reloaded).
+  std::vector<std::pair<std::string, std::int64_t>> certificate_expiry_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

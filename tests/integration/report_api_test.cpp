@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/integration/enforcement_fixture.hpp"
@@ -126,6 +130,60 @@ TEST_F(ReportApi, NeverReachableFromOutsideTheAdminNetworks) {
   EXPECT_TRUE(r.out.ends_with("HTTP 000")) << r.out;
   r = api(edugate, {"--interface", "127.0.0.2", "-H", "Authorization: Bearer not-it"});
   EXPECT_TRUE(r.out.ends_with("HTTP 401")) << r.out;
+}
+
+// The alerts shipped in etc/prometheus/ (tests/prometheus/ tests their logic) read metrics by
+// name: an alert on a name edugate does not export could never fire. Every edugate_* name they
+// use is scraped here from a running appliance with the admin listener on TLS.
+TEST_F(ReportApi, EveryMetricTheShippedAlertsReadIsExported) {
+  EdugateProcess edugate{config(""), setup.options()};
+  const auto scraped =
+      curl({"--cacert", pki.ca_cert.string(), "-s",
+            "https://localhost:" + std::to_string(edugate.admin().port) + "/metrics"});
+  ASSERT_EQ(scraped.exit_code, 0) << scraped.err;
+  std::ifstream file(EDUGATE_SOURCE_DIR "/etc/prometheus/edugate-alerts.yml");
+  ASSERT_TRUE(file) << "etc/prometheus/edugate-alerts.yml";
+  std::stringstream alerts;
+  alerts << file.rdbuf();
+  const std::string text = alerts.str();
+  std::set<std::string> names;
+  const std::regex name_re("edugate_[a-z0-9_]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name_re);
+       it != std::sregex_iterator(); ++it)
+    names.insert(it->str());
+  EXPECT_GE(names.size(), 12u);  // the file was read, and holds the alerts it should
+  for (const auto& name : names) {
+    const bool found = scraped.out.find("\n" + name + " ") != std::string::npos ||
+                       scraped.out.find("\n" + name + "{") != std::string::npos;
+    EXPECT_TRUE(found) << name << " is read by an alert but not exported";
+  }
+}
+
+// edugate_certificate_expiry_timestamp_seconds{certificate="admin_tls"} is the certificate's
+// notAfter: openssl's own reading of the file brackets it to the minute.
+TEST_F(ReportApi, MetricsExportWhenTheAdminCertificateExpires) {
+  EdugateProcess edugate{config(""), setup.options()};
+  const auto scraped =
+      curl({"--cacert", pki.ca_cert.string(), "-s",
+            "https://localhost:" + std::to_string(edugate.admin().port) + "/metrics"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      scraped.out, m,
+      std::regex("\nedugate_certificate_expiry_timestamp_seconds\\{certificate=\"admin_tls\"\\} "
+                 "(\\d+)\n")))
+      << scraped.out;
+  const long long left = std::stoll(m[1]) - static_cast<long long>(std::time(nullptr));
+  ASSERT_GT(left, 3600);
+  auto expires_within = [&](long long seconds) {
+    return run_command({"openssl", "x509", "-in", pki.server_cert.string(), "-noout", "-checkend",
+                        std::to_string(seconds)},
+                       milliseconds(10000))
+               .exit_code == 1;
+  };
+  EXPECT_FALSE(expires_within(left - 120));
+  EXPECT_TRUE(expires_within(left + 120));
+  // No inspection configured: no CA line.
+  EXPECT_EQ(scraped.out.find("inspection_ca"), std::string::npos);
 }
 
 }  // namespace
