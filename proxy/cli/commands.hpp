@@ -13,6 +13,7 @@ void add_rules_commands(CLI::App& app);        // explain, import, rules sign/ve
 void add_report_commands(CLI::App& app);       // report weekly/verify/merge/keygen/token
 void add_report_fetch_command(CLI::App& app);  // report fetch (needs Asio: lives in proxy)
 void add_ca_command(CLI::App& app);            // ca init (school CA for HTTPS inspection)
+void add_store_commands(CLI::App& app);        // backup, restore (the report store)
 
 /// The config path used when none is given: $EDUGATE_CONFIG, else /etc/edugate/edugate.yaml.
 std::string default_config_path();

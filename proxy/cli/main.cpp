@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   edugate::cli::add_report_commands(app);
   edugate::cli::add_report_fetch_command(app);
   edugate::cli::add_ca_command(app);
+  edugate::cli::add_store_commands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "proxy/cli/commands.hpp"
+#include "proxy/cli/reporting_settings.hpp"
 #include "proxy/config.hpp"
 #include "reporting/bearer_token.hpp"
 #include "reporting/calendar.hpp"
@@ -85,19 +86,6 @@ std::string format_of(const std::string& requested, const std::string& out_path)
   return "json";
 }
 
-rep::ReportingSettings load_settings(const std::string& config_path) {
-  rules::Diagnostics diags;
-  const auto config = proxy::load_config(config_path, diags);
-  std::optional<rep::ReportingSettings> settings;
-  if (config) {
-    rules::YamlReader reader(config->file, diags);
-    settings = rep::parse_reporting_settings(config->reporting_section, reader, config->base_dir);
-  }
-  for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
-  if (!settings) fail(fmt::format("{}: the configuration has errors", config_path));
-  return *settings;
-}
-
 rep::DayRange period_of(const std::string& week, const std::string& from, const std::string& to) {
   if (!week.empty()) {
     if (!from.empty() || !to.empty()) fail("give either --week or --from/--to, not both");
@@ -130,7 +118,7 @@ struct WeeklyArgs {
 };
 
 void run_weekly(const WeeklyArgs& a) {
-  const auto settings = load_settings(a.config);
+  const auto settings = load_reporting_settings(a.config, "report");
   if (settings.school_id.empty()) fail(a.config + ": set reporting.school_id to build reports");
   const auto period = period_of(a.week, a.from, a.to);
   const auto format = format_of(a.format, a.out);

@@ -6,6 +6,7 @@
 #include "proxy/config.hpp"
 #include "proxy/reload/startup.hpp"
 #include "proxy/server/server.hpp"
+#include "reporting/store_lock.hpp"
 
 namespace edugate::cli {
 
@@ -52,6 +53,19 @@ int run(const RunOptions& o) {
   auto reporting = proxy::server::ReportingHub::create(*config, diags);
   print(diags);
   if (!reporting) return 1;
+  // Held shared for the whole run: `edugate restore` (exclusive) refuses while edugate runs,
+  // and edugate does not start while a restore swaps the store.
+  reporting::StoreLock::Failure why;
+  const auto store_lock = reporting::StoreLock::try_lock(reporting->settings().store,
+                                                         reporting::StoreLock::Mode::shared, &why);
+  if (!store_lock.held()) {
+    if (why.busy) {
+      fmt::print(stderr, "edugate: not starting: {} is being restored (edugate restore)\n",
+                 reporting->settings().store);
+      return 1;
+    }
+    spdlog::warn("reporting: {}; edugate restore cannot tell that edugate runs", why.message);
+  }
   try {
     proxy::server::Server server(std::move(*config), std::move(startup.services), std::move(rules),
                                  std::move(reporting));

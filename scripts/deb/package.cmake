@@ -10,7 +10,10 @@ endif()
 find_program(EDUGATE_HELP2MAN help2man REQUIRED)
 find_program(EDUGATE_DPKG_SHLIBDEPS dpkg-shlibdeps REQUIRED)
 
-set(EDUGATE_PACKAGE_VERSION ${PROJECT_VERSION} CACHE STRING "Debian package version")
+set(EDUGATE_PACKAGE_VERSION "" CACHE STRING "Debian package version (empty: the project's)")
+if(EDUGATE_PACKAGE_VERSION STREQUAL "")
+  set(EDUGATE_PACKAGE_VERSION ${PROJECT_VERSION})
+endif()
 set(EDUGATE_MAINTAINER "edugate maintainers <edugate@edugate.example>")
 set(deb_dir ${CMAKE_BINARY_DIR}/deb)
 

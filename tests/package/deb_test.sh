@@ -2,7 +2,8 @@
 # The Debian package, tried as a school admin would use it, in a fresh Debian 12 root
 # (debootstrap --variant=minbase): install pulls only Debian packages; `edugate check` passes on
 # the installed config; the binary runs as the edugate user from /etc/edugate and proxies a
-# local request (and blocks a listed site); an upgrade to a newer build keeps an edited
+# local request (and blocks a listed site); a backup that root restores stays edugate's store; an
+# upgrade to a newer build keeps an edited
 # /etc/edugate/edugate.yaml; remove keeps config and store; purge leaves nothing of ours.
 #
 # Usage: tests/package/deb_test.sh   (root; builds both packages with scripts/package)
@@ -152,6 +153,10 @@ ids=$2
 ip link set lo up
 python3 -m http.server --bind 127.0.0.2 --directory "$root/tmp/www" 8080 >/dev/null 2>&1 &
 origin=$!
+for _ in $(seq 100); do
+  curl -s -o /dev/null http://127.0.0.2:8080/hello.txt && break
+  sleep 0.1
+done
 chroot --userspec="$ids" "$root" env -i STATE_DIRECTORY=/var/lib/edugate \
   /usr/sbin/edugate run --config /etc/edugate/edugate.yaml >"$root/tmp/run.log" 2>&1 &
 proxy=$!
@@ -178,6 +183,25 @@ expect "stops cleanly on SIGTERM" grep -qx 'exit=0' <<<"$result"
 expect "report store in /var/lib/edugate, owned by edugate" \
   test "$(stat -c %u:%g "$root/var/lib/edugate/edugate.db" 2>/dev/null)" = "$ids"
 [[ $failures -eq 0 ]] || cat "$root/tmp/run.log"
+
+# --- backup and restore as root; the restored store stays edugate's ---
+echo "== edugate backup / restore (as root, the service stopped)"
+expect "edugate backup --out /root/edugate-backup.db" \
+  sh -c "chroot '$root' edugate backup --out /root/edugate-backup.db >'$root/tmp/backup.log' 2>&1"
+before=$(stat -c '%u:%g %a' "$root/var/lib/edugate/edugate.db")
+expect "edugate restore /root/edugate-backup.db" \
+  sh -c "chroot '$root' edugate restore /root/edugate-backup.db >'$root/tmp/restore.log' 2>&1"
+expect "the restored store keeps the owner and mode edugate's had ($before)" \
+  test "$(stat -c '%u:%g %a' "$root/var/lib/edugate/edugate.db")" = "$before"
+expect "... which is the edugate account's" test "${before% *}" = "$ids"
+rm -f "$root/root/edugate-backup.db"  # the admin's file: purge would rightly leave it
+result=$(run_proxy)
+if grep -qx 'blocked=403' <<<"$result" && grep -qx 'exit=0' <<<"$result"; then
+  ok "edugate runs on the restored store (blocks, stops cleanly)"
+else
+  fail "edugate runs on the restored store (blocks, stops cleanly)"
+fi
+[[ $failures -eq 0 ]] || tail -n 20 "$root/tmp/run.log" "$root/tmp/backup.log" "$root/tmp/restore.log"
 
 # --- upgrade to a newer build ---
 echo "== apt-get install ./edugate_${new_version}_amd64.deb (upgrade)"

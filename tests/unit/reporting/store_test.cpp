@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "fixtures.hpp"
 #include "reporting/schema.hpp"
 #include "test_support.hpp"
 
@@ -11,24 +12,10 @@ namespace {
 
 using testing::TempDir;
 
-constexpr LocalDay kDay = 20'400;
+using testing::batch;
+using testing::total;
 
-FlushBatch batch(std::uint64_t n, std::uint64_t devices, LocalDay day = kDay, int hour = 8) {
-  FlushBatch b;
-  b.counts[{HourBucket{day, static_cast<std::uint8_t>(hour)}.index(), "thcs", "gambling", "block",
-            "bet.example"}] = n;
-  b.devices[{day, "thcs", "gambling", "block", "*"}] = devices;
-  b.versions.emplace(day, "v1");
-  b.categories["gambling"] = {"gambling", "Cờ bạc", "Gambling"};
-  b.groups["thcs"] = {"thcs", "THCS"};
-  return b;
-}
-
-std::uint64_t total(const StoreExtract& x) {
-  std::uint64_t t = 0;
-  for (const auto& c : x.counts) t += c.requests;
-  return t;
-}
+constexpr LocalDay kDay = testing::kStoreDay;
 
 TEST(Store, FlushAddsCountsAndKeepsMaxDevicesAcrossReopen) {
   TempDir dir;
