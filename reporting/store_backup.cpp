@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "reporting/schema.hpp"
 
@@ -122,56 +123,66 @@ std::optional<StoreError> backup_store(const std::string& store_path, const std:
 std::optional<StoreError> restore_store(const std::string& backup_path,
                                         const std::string& store_path, BackupInfo* info) {
   if (auto bad = inspect_backup(backup_path, info)) return bad;
-  const std::string tmp = store_path + ".restoring";
-  std::error_code ec;
-  fs::remove(tmp, ec);
+  // restore runs as root in a directory the edugate account can write. Nothing here follows a
+  // name that account could have swapped: the store is looked at with lstat, and the new file
+  // is created O_EXCL|O_NOFOLLOW and then only written, chowned and chmodded through its own
+  // descriptor (a chown by name would follow a symbolic link planted there to any file).
+  struct stat like {};
+  const bool had_store = ::lstat(store_path.c_str(), &like) == 0;
+  if (had_store && !S_ISREG(like.st_mode))
+    return StoreError{SQLITE_CANTOPEN, store_path + " is not a regular file"};
+  if (!had_store && ::stat(parent_of(store_path).c_str(), &like) != 0)
+    return os_error(parent_of(store_path));
+  const mode_t mode = had_store ? (like.st_mode & 0777) : 0640;
+
+  // The backup as SQLite reads it (a -wal beside it included), copied into memory with the
+  // backup API and serialized: one self-contained database image, no journal.
   StoreError error;
-  {
-    auto source = open_db(backup_path, SQLITE_OPEN_READONLY, &error);
-    if (!source) return error;
-    auto target = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error);
-    if (!target) return error;
-    sqlite3_backup* copy = sqlite3_backup_init(target->get(), "main", source->get(), "main");
-    if (!copy) return last_error(target->get(), "copying " + backup_path);
-    const int stepped = sqlite3_backup_step(copy, -1);
-    const int finished = sqlite3_backup_finish(copy);
-    // A self-contained file (no -wal beside it); edugate turns WAL on again when it opens it.
-    if (stepped != SQLITE_DONE || finished != SQLITE_OK ||
-        !exec(target->get(), "PRAGMA journal_mode = DELETE", &error)) {
-      auto failed = stepped != SQLITE_DONE || finished != SQLITE_OK
-                        ? last_error(target->get(), "copying " + backup_path)
-                        : error;
-      target.reset();
-      fs::remove(tmp, ec);
-      return failed;
-    }
+  auto source = open_db(backup_path, SQLITE_OPEN_READONLY, &error);
+  if (!source) return error;
+  auto image = open_db(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, &error);
+  if (!image) return error;
+  sqlite3_backup* copy = sqlite3_backup_init(image->get(), "main", source->get(), "main");
+  if (!copy) return last_error(image->get(), "copying " + backup_path);
+  const int stepped = sqlite3_backup_step(copy, -1);
+  if (sqlite3_backup_finish(copy) != SQLITE_OK || stepped != SQLITE_DONE)
+    return last_error(image->get(), "copying " + backup_path);
+  sqlite3_int64 size = 0;
+  const std::unique_ptr<unsigned char, decltype(&sqlite3_free)> serialized(
+      sqlite3_serialize(image->get(), "main", &size, 0), &sqlite3_free);
+  if (!serialized || size <= 0) return StoreError{SQLITE_NOMEM, "copying " + backup_path};
+  const unsigned char* bytes = serialized.get();
+
+  const std::string tmp = store_path + ".restoring";
+  ::unlink(tmp.c_str());  // a leftover of an interrupted restore (unlink never follows a link)
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return os_error("creating " + tmp);
+  bool ok = true;
+  for (sqlite3_int64 done = 0; ok && done < size;) {
+    const auto n = ::write(fd, bytes + done, static_cast<std::size_t>(size - done));
+    ok = n > 0;
+    done += ok ? n : 0;
   }
   // The owner and mode edugate's store had (restore runs as root, edugate as its own user).
-  struct stat like {};
-  const bool had_store = ::stat(store_path.c_str(), &like) == 0;
-  if (!had_store && ::stat(parent_of(store_path).c_str(), &like) != 0) {
-    auto failed = os_error(parent_of(store_path));
-    fs::remove(tmp, ec);
-    return failed;
-  }
-  const mode_t mode = had_store ? (like.st_mode & 0777) : 0640;
   const bool owner_ok = (like.st_uid == ::geteuid() && like.st_gid == ::getegid()) ||
-                        ::chown(tmp.c_str(), like.st_uid, like.st_gid) == 0;
-  if (!owner_ok || ::chmod(tmp.c_str(), mode) != 0 || !sync_path(tmp, false)) {
-    auto failed = os_error("preparing " + tmp);
-    fs::remove(tmp, ec);
+                        ::fchown(fd, like.st_uid, like.st_gid) == 0;
+  ok = ok && owner_ok && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  auto failed = ok ? std::optional<StoreError>() : os_error("writing " + tmp);
+  ::close(fd);
+  if (failed) {
+    ::unlink(tmp.c_str());
     return failed;
   }
   for (const char* suffix : {"-wal", "-shm"}) {
     if (::unlink((store_path + suffix).c_str()) != 0 && errno != ENOENT) {
-      auto failed = os_error("removing " + store_path + suffix);
-      fs::remove(tmp, ec);
+      failed = os_error("removing " + store_path + suffix);
+      ::unlink(tmp.c_str());
       return failed;
     }
   }
   if (::rename(tmp.c_str(), store_path.c_str()) != 0) {
-    auto failed = os_error("renaming " + tmp + " to " + store_path);
-    fs::remove(tmp, ec);
+    failed = os_error("renaming " + tmp + " to " + store_path);
+    ::unlink(tmp.c_str());
     return failed;
   }
   sync_path(parent_of(store_path), true);

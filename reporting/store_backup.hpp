@@ -31,11 +31,13 @@ std::optional<StoreError> backup_store(const std::string& store_path, const std:
 std::optional<StoreError> inspect_backup(const std::string& path, BackupInfo* info);
 
 /// Replaces the store at `store_path` with the backup at `backup_path`. Nothing may have the
-/// store open: hold StoreLock exclusive. The backup is checked, copied beside the store with
-/// SQLite's backup API (so a backup that still has its own -wal is copied whole), given the old
-/// store's owner and mode (else the directory's owner and 0640), synced, and renamed over the
-/// store after the old store's -wal and -shm are deleted: a stale WAL must never be replayed
-/// into the restored file. Until the rename, a failure leaves the old store as it was.
+/// store open: hold StoreLock exclusive. The backup is checked, read whole through SQLite (so a
+/// backup that still has its own -wal is copied whole; it is held in memory once, at most
+/// reporting.max_store_size), written beside the store with the old store's owner and mode (else
+/// the directory's owner and 0640), synced, and renamed over the store after the old store's
+/// -wal and -shm are deleted: a stale WAL must never be replayed into the restored file. Until
+/// the rename, a failure leaves the old store as it was. Safe as root in a directory the edugate
+/// account can write: no name that account could swap is followed.
 std::optional<StoreError> restore_store(const std::string& backup_path,
                                         const std::string& store_path, BackupInfo* info);
 

@@ -13,7 +13,9 @@ namespace edugate::reporting {
 StoreLock StoreLock::try_lock(const std::string& store_path, Mode mode, Failure* why) {
   const auto path = path_for(store_path);
   // Read-only is enough for flock, so a lock file root created first still serves edugate.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  // Never through a link, and never blocked by a FIFO someone put there.
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0) {
     if (why) *why = {false, fmt::format("cannot open {}: {}", path, std::strerror(errno))};
     return {};

@@ -203,5 +203,32 @@ TEST(StoreBackup, RefusesADamagedBackup) {
   EXPECT_EQ(stored_total(store), 1u);
 }
 
+// restore runs as root in a directory the edugate account can write: a store that is a symbolic
+// link (to /etc/shadow, say) is refused, and neither the link's target nor a link left at the
+// temporary name is written through.
+TEST(StoreBackup, RestoreFollowsNoLinkInTheStoreDirectory) {
+  TempDir dir;
+  const auto real = dir.file("real.db"), copy = dir.file("backup.db");
+  write(real, 5);
+  ASSERT_FALSE(backup_store(real, copy, nullptr));
+  const auto victim = dir.file("victim");
+  std::ofstream(victim) << "precious";
+  const auto store = dir.file("edugate.db");
+  fs::create_symlink(victim, store);
+  const auto error = restore_store(copy, store, nullptr);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("not a regular file"), std::string::npos) << error->message;
+  fs::remove(store);
+  write(store, 9);
+  fs::create_symlink(victim, store + ".restoring");
+  ASSERT_FALSE(restore_store(copy, store, nullptr));
+  EXPECT_EQ(stored_total(store), 5u);
+  std::ifstream in(victim);
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "precious");
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(store)));
+}
+
 }  // namespace
 }  // namespace edugate::reporting

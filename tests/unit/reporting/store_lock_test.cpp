@@ -4,6 +4,10 @@
 #include "reporting/store_lock.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "test_support.hpp"
 
@@ -50,6 +54,23 @@ TEST(StoreLock, AnUnwritableDirectoryIsAFailureNotBusy) {
   EXPECT_FALSE(lock.held());
   EXPECT_FALSE(why.busy);
   EXPECT_NE(why.message.find("/nonexistent-dir/edugate.db.lock"), std::string::npos);
+}
+
+// Whoever can write the store's directory cannot make edugate or a restore hang on the lock
+// (a FIFO at its name) or lock through a link.
+TEST(StoreLock, AFifoOrALinkAtTheLockNameNeverBlocks) {
+  TempDir dir;
+  const auto store = dir.file("edugate.db");
+  ASSERT_EQ(::mkfifo(StoreLock::path_for(store).c_str(), 0600), 0);
+  StoreLock::Failure why;
+  auto lock = StoreLock::try_lock(store, Mode::exclusive, &why);  // returns at once
+  lock = StoreLock();
+  const auto other = dir.file("other.db");
+  ASSERT_EQ(::symlink(dir.file("elsewhere").c_str(), StoreLock::path_for(other).c_str()), 0);
+  lock = StoreLock::try_lock(other, Mode::shared, &why);
+  EXPECT_FALSE(lock.held());
+  EXPECT_FALSE(why.busy);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("elsewhere")));
 }
 
 }  // namespace
