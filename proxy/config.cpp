@@ -316,6 +316,8 @@ void read_enforcement(YamlReader& r, const YAML::Node& root, Config& c) {
   if (const auto n = root["school_name"])
     if (auto s = r.string(n, "school_name")) c.enforcement.school_name = *s;
   read_duration(r, root, "warn_pass_ttl", c.enforcement.warn_pass_ttl);
+  if (const auto n = root["warn_pass_key_file"])
+    if (auto s = r.string(n, "warn_pass_key_file")) c.enforcement.warn_pass_key_file = *s;
   if (const auto n = root["reload"]) read_reload(r, n, c.reload);
   if (const auto n = root["pac"]) read_pac(r, n, c);
   if (const auto n = root["inspection"]) read_inspection(r, n, c.inspection);
@@ -333,7 +335,7 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
                     "via",           "log_level",     "rules",
                     "reporting",     "pages",         "portal",
                     "school_name",   "warn_pass_ttl", "reload",
-                    "pac",           "inspection"}))
+                    "pac",           "inspection",    "warn_pass_key_file"}))
     return std::nullopt;
   if (const auto n = root["listeners"])
     read_listeners(r, n, c);
@@ -378,8 +380,9 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
                       ? fmt::format("[{}]:{}", l.address, l.port)
                       : fmt::format("{}:{}", l.address, l.port);
   }
-  for (auto* path : {&c.admin.tls_cert, &c.admin.tls_key, &c.inspection.ca_cert,
-                     &c.inspection.ca_key, &c.inspection.upstream_ca})
+  for (auto* path :
+       {&c.admin.tls_cert, &c.admin.tls_key, &c.inspection.ca_cert, &c.inspection.ca_key,
+        &c.inspection.upstream_ca, &c.enforcement.warn_pass_key_file})
     if (!path->empty() && path->front() != '/') *path = c.base_dir + "/" + *path;
   if (c.admin.allowed_networks.empty()) {
     c.admin.allowed_networks.push_back(*rules::Cidr::parse("127.0.0.0/8"));

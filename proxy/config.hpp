@@ -77,6 +77,8 @@ struct EnforcementConfig {
   std::string review_url;                   ///< school's review form; empty = the portal's form
   std::string school_name;                  ///< shown in page footers
   milliseconds warn_pass_ttl{std::chrono::minutes(10)};
+  /// The warn-pass HMAC key, shared by the nodes of a school; empty = a random key per process.
+  std::string warn_pass_key_file;
 };
 
 /// The proxy auto-config file (/proxy.pac, /wpad.dat).

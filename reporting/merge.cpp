@@ -21,18 +21,38 @@ constexpr std::string_view kMergeNote =
     "complementary suppression. A cell a school suppressed adds nothing (see suppressed_schools), "
     "so merged values are lower bounds there; no suppressed value can be derived from this report.";
 
+constexpr std::string_view kNodesNote =
+    "Several appliances (nodes) of one school behind a load balancer are added up: their "
+    "published counts are summed. Each node counts the distinct devices it saw, so a device that "
+    "moved between nodes (a failover) is counted once on each; a school's distinct devices across "
+    "its nodes are taken as the largest node's (a lower bound, as across restarts), and each node "
+    "applied small-cell suppression to its own cells.";
+
 struct Accumulator {
   Report out;
   std::map<EntryKey, ReportEntry> entries;
   std::map<DomainKey, DomainEntry> domains;
-  std::map<std::string, std::vector<DayRange>> covered;  // school id → periods merged
+  struct Covered {
+    DayRange period;
+    std::vector<std::string> nodes;
+  };
+  std::map<std::string, std::vector<Covered>> covered;  // school id → what is merged of it
 
+  /// A second report for days already merged is refused unless it comes from another node of
+  /// that school (reports without a node id cannot be told apart, so they always conflict).
   std::optional<std::string> conflict(const Report& r) const {
-    const auto it = covered.find(r.schools.front().id);
+    const auto& school = r.schools.front();
+    const auto it = covered.find(school.id);
     if (it == covered.end()) return std::nullopt;
-    for (const auto& p : it->second)
-      if (p.from <= r.period.to && r.period.from <= p.to)
+    for (const auto& c : it->second) {
+      if (!(c.period.from <= r.period.to && r.period.from <= c.period.to)) continue;
+      if (c.nodes.empty() || school.nodes.empty())
         return fmt::format("school {} is already merged for overlapping days", it->first);
+      for (const auto& node : school.nodes)
+        if (std::find(c.nodes.begin(), c.nodes.end(), node) != c.nodes.end())
+          return fmt::format("school {} node {} is already merged for overlapping days", it->first,
+                             node);
+    }
     return std::nullopt;
   }
 
@@ -52,7 +72,7 @@ struct Accumulator {
   }
 
   void absorb(Report&& r) {
-    covered[r.schools.front().id].push_back(r.period);
+    covered[r.schools.front().id].push_back({r.period, r.schools.front().nodes});
     for (const auto& e : r.entries) add(entries, EntryKey{e.day, e.action, e.category, e.group}, e);
     for (const auto& d : r.top_domains) add(domains, DomainKey{d.domain, d.category, d.action}, d);
     out.categories.merge(r.categories);
@@ -67,8 +87,22 @@ struct Accumulator {
                                   std::max(out.period.to, r.period.to)};
     out.privacy.k = first ? r.privacy.k : std::min(out.privacy.k, r.privacy.k);
     out.privacy.noise = out.privacy.noise || r.privacy.noise;
-    out.schools.push_back(std::move(r.schools.front()));
+    auto& school = r.schools.front();
+    const auto same = std::find_if(out.schools.begin(), out.schools.end(),
+                                   [&](const SchoolInfo& s) { return s.id == school.id; });
+    if (same == out.schools.end()) {
+      out.schools.push_back(std::move(school));
+      return;
+    }
+    for (auto& node : school.nodes)  // another node of a school already merged
+      if (std::find(same->nodes.begin(), same->nodes.end(), node) == same->nodes.end())
+        same->nodes.push_back(std::move(node));
+    same->privacy.k = std::min(same->privacy.k, school.privacy.k);
+    same->privacy.noise = same->privacy.noise || school.privacy.noise;
+    several_nodes = true;
   }
+
+  bool several_nodes = false;
 };
 
 std::optional<std::string> check(const MergeInput& in, const KeyDirectory& keys, Report& report) {
@@ -113,6 +147,7 @@ MergeOutcome merge_reports(const std::vector<MergeInput>& inputs, const KeyDirec
   if (out.top_domains.size() > static_cast<std::size_t>(options.top_domains))
     out.top_domains.resize(static_cast<std::size_t>(options.top_domains));
   out.notes.emplace_back(kMergeNote);
+  if (acc.several_nodes) out.notes.emplace_back(kNodesNote);
   for (const auto& r : outcome.refused) out.notes.push_back("Refused and left out: " + r);
   outcome.report = std::move(out);
   return outcome;

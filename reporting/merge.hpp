@@ -29,7 +29,10 @@ struct MergeOutcome {
 
 /// Sums signed school reports into a district/province view. Each input must be a school report
 /// signed by the key `keys` holds for its school id; a report whose signature fails, whose
-/// school has no trusted key, or that repeats a school for overlapping days is refused.
+/// school has no trusted key, or that repeats a school for overlapping days is refused, unless
+/// it comes from another node of that school (reporting.node_id): several appliances of one
+/// school behind a load balancer are added up and the school is listed once, with its nodes
+/// (suppressed_schools then counts each node that withheld the cell).
 /// Only published numbers are summed: a cell a school suppressed adds nothing and is counted in
 /// suppressed_schools. The merge is therefore a function of already-protected values and cannot
 /// reveal a suppressed cell; merged values are lower bounds wherever suppressed_schools > 0.

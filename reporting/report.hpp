@@ -49,6 +49,9 @@ struct SchoolInfo {
   std::string id, name;
   std::string public_key;  ///< base64 Ed25519 key that signed its report ("" if unsigned)
   PrivacyInfo privacy;     ///< merged reports: that school's parameters
+  /// The appliances whose counts the report holds (reporting.node_id): one in a school report,
+  /// every node merged for that school in a merged one; empty in reports from before nodes.
+  std::vector<std::string> nodes;
 };
 
 /// A weekly (or any date range) report of one school, or a merge of several.

@@ -15,6 +15,7 @@ struct ReportRequest {
   int top_domains = 20;
   std::string school_id;
   std::string school_name;
+  std::string node_id;  ///< the appliance that counted; "" when unknown
   std::string generator = "edugate";
 };
 

@@ -56,6 +56,7 @@ json report_to_json(const Report& r) {
   for (const auto& s : r.schools)
     schools.push_back({{"id", s.id},
                        {"name", s.name},
+                       {"nodes", s.nodes},
                        {"public_key", s.public_key},
                        {"privacy", privacy_json(s.privacy)}});
   json cells = json::array();

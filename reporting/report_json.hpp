@@ -11,6 +11,8 @@ namespace edugate::reporting {
 
 /// Largest report file read for verify/merge (a school's year is a few MB).
 inline constexpr std::size_t kMaxReportBytes = 64u << 20;
+/// Appliances one school may run behind a load balancer, as far as a report names them.
+inline constexpr std::size_t kMaxNodesPerSchool = 64;
 
 /// The report as JSON (schema_version kReportSchemaVersion), without a "signature" member.
 /// Keys are sorted (nlohmann::json objects are ordered maps), dates are "YYYY-MM-DD", suppressed

@@ -8,6 +8,7 @@
 #include "reporting/calendar.hpp"
 #include "reporting/distinct_counter.hpp"
 #include "reporting/report_json.hpp"
+#include "reporting/school_id.hpp"
 
 namespace edugate::reporting {
 
@@ -129,8 +130,14 @@ Report read_report(const json& j) {
   std::size_t i = 0;
   for (const auto& s : j.at("schools"))
     within("schools", i++, [&] {
+      auto nodes = s.value("nodes", std::vector<std::string>{});
+      if (nodes.size() > kMaxNodesPerSchool) throw SchemaError{"too many nodes"};
+      for (const auto& node : nodes)
+        if (!valid_school_id(node))
+          throw SchemaError{"a node id is 1-64 letters, digits, '.', '_' or '-'"};
       r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
-                           s.value("public_key", ""), read_privacy(s.at("privacy"))});
+                           s.value("public_key", ""), read_privacy(s.at("privacy")),
+                           std::move(nodes)});
     });
   r.rule_set_versions = j.at("rule_set_versions").get<std::vector<std::string>>();
   r.privacy = read_privacy(j.at("privacy"));  // an error without a place is about the top level

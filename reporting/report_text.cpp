@@ -1,6 +1,7 @@
 #include "reporting/report_text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "reporting/tallied.hpp"
 
@@ -57,6 +58,7 @@ std::string schools_text(const Report& r) {
   for (const auto& s : r.schools) {
     if (!out.empty()) out += "; ";
     out += s.name.empty() ? s.id : fmt::format("{} ({})", s.name, s.id);
+    if (s.nodes.size() > 1) out += fmt::format(" [{}]", fmt::join(s.nodes, ", "));
   }
   return out;
 }

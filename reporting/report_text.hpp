@@ -18,7 +18,7 @@ std::string action_vi(const std::string& key);
 std::string action_en(const std::string& key);
 /// "none" or "Laplace, ε = 1 per week, sensitivity 7, scale b = 7".
 std::string noise_text(const PrivacyInfo& p);
-/// School ids and names, "; "-joined.
+/// School ids and names, "; "-joined; a school merged from several nodes lists them in brackets.
 std::string schools_text(const Report& r);
 
 }  // namespace edugate::reporting

@@ -20,6 +20,7 @@ std::optional<RenderedReport> render_school_report(const ReportingSettings& sett
   request.top_domains = settings.top_domains;
   request.school_id = settings.school_id;
   request.school_name = settings.school_name;
+  request.node_id = settings.node_id;
   request.generator = std::string(generator);
   StoreError store_error;
   auto store = Store::open({settings.store, 0, true}, &store_error);

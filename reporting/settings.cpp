@@ -1,6 +1,7 @@
 #include "reporting/settings.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -83,6 +84,14 @@ void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
   }
   if (const auto v = n["school_name"])
     if (auto x = r.string(v, "reporting.school_name")) s.school_name = *x;
+  if (const auto v = n["node_id"]) {
+    if (auto x = r.string(v, "reporting.node_id")) {
+      if (valid_school_id(*x))
+        s.node_id = *x;
+      else
+        r.error(v, "reporting.node_id must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+  }
   if (const auto v = n["signing_key"])
     if (auto x = r.string(v, "reporting.signing_key")) s.signing_key = resolve(base_dir, *x);
 }
@@ -118,15 +127,24 @@ void read_numbers(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
 
 }  // namespace
 
+std::string default_node_id() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "node";
+  std::string host(name);
+  host = host.substr(0, host.find('.'));
+  return valid_school_id(host) ? host : "node";
+}
+
 std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node,
                                                           YamlReader& reader,
                                                           const std::string& base_dir) {
   ReportingSettings s;
   if (!node.IsDefined() || node.IsNull()) return s;
   const auto before = reader.diagnostics().size();
-  if (!reader.check_map(node, "reporting",
-                        {"store", "flush_interval", "k", "epsilon", "school_id", "school_name",
-                         "signing_key", "retention_weeks", "max_store_size", "top_domains", "api"}))
+  if (!reader.check_map(
+          node, "reporting",
+          {"store", "flush_interval", "k", "epsilon", "school_id", "school_name", "node_id",
+           "signing_key", "retention_weeks", "max_store_size", "top_domains", "api"}))
     return std::nullopt;
   read_strings(node, reader, s, base_dir);
   read_numbers(node, reader, s);

@@ -13,6 +13,9 @@
 
 namespace edugate::reporting {
 
+/// This machine's host name (up to its first dot) when it is a valid node id, else "node".
+std::string default_node_id();
+
 /// The `reporting:` section of the appliance config (etc/edugate.yaml).
 struct ReportingSettings {
   /// Resolved against the config's directory; a leading `$STATE_DIRECTORY` is replaced by that
@@ -23,6 +26,9 @@ struct ReportingSettings {
   std::optional<double> epsilon;  ///< Laplace noise budget per week; nullopt = off
   std::string school_id;          ///< required to build reports: [A-Za-z0-9._-]{1,64}
   std::string school_name;
+  /// Which appliance of the school made a report, when a school runs several behind a load
+  /// balancer: [A-Za-z0-9._-]{1,64}; default_node_id() when the config names none.
+  std::string node_id = default_node_id();
   std::string signing_key;  ///< Ed25519 private key (PEM) path; empty = unsigned
   int retention_weeks = 8;  ///< hourly rows older than this become daily rows
   /// bytes; 0 = no cap. A year of an ordinary school's counts takes a few tens of MiB; the cap

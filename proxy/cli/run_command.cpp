@@ -44,7 +44,7 @@ int run(const RunOptions& o) {
   print(rules.diagnostics);
   if (!startup.ok()) {
     fmt::print(stderr, "edugate: not starting: {} (see above)\n",
-               !startup.services        ? "the pages or the PAC file fail"
+               !startup.services        ? "the pages, the PAC file or the warn pass key fail"
                : !startup.inspection_ok ? "the inspection CA or trust store fail"
                                         : "the rule set has errors");
     return 1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "proxy/config.hpp"
@@ -14,11 +15,14 @@ namespace edugate::proxy::policy {
 /// What every worker needs to enforce decisions, built once at start and shared read-only by
 /// all workers (thread-safe: nothing in it changes after construction).
 struct Services {
+  /// `warn_pass_key`: the key shared by a school's nodes (warn_pass_key_file); nullopt = a
+  /// random one for this process.
   Services(const Config& config, std::unique_ptr<Clock> clock_in, PageTemplates pages_in,
-           std::string pac_in)
+           std::string pac_in, std::optional<WarnPass::Key> warn_pass_key = std::nullopt)
       : clock(std::move(clock_in)),
         pages(std::move(pages_in)),
         pac(std::move(pac_in)),
+        passes(warn_pass_key ? WarnPass(*warn_pass_key) : WarnPass()),
         gate{config.enforcement.portal_host, config.enforcement.warn_pass_ttl},
         review_url(config.enforcement.review_url),
         school_name(config.enforcement.school_name),

@@ -1,18 +1,61 @@
 #include "proxy/policy/warn_pass.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 namespace edugate::proxy::policy {
 
 namespace {
 constexpr std::size_t kMacHexDigits = 32;  // 128 bits of the SHA-256 HMAC
+}
+
+std::optional<WarnPass::Key> WarnPass::read_key_file(const std::string& path, std::string& error) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    error = fmt::format("warn_pass_key_file {}: {}", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  struct stat st {};
+  char text[80] = {};
+  const bool is_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  const auto n = is_file ? ::read(fd, text, sizeof text) : -1;
+  ::close(fd);
+  if (!is_file) {
+    error = fmt::format("warn_pass_key_file {}: not a regular file", path);
+    return std::nullopt;
+  }
+  if ((st.st_mode & 0037) != 0) {
+    error = fmt::format(
+        "warn_pass_key_file {}: mode {:o} lets others read or change the key that forges warn "
+        "passes: chmod 600 (or 640, group edugate)",
+        path, st.st_mode & 0777);
+    return std::nullopt;
+  }
+  std::string_view hex(text, n > 0 ? static_cast<std::size_t>(n) : 0);
+  if (!hex.empty() && hex.back() == '\n') hex.remove_suffix(1);
+  Key key{};
+  bool ok = hex.size() == key.size() * 2;
+  for (std::size_t i = 0; ok && i < key.size(); ++i)
+    ok = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, key[i], 16).ptr ==
+         hex.data() + 2 * i + 2;
+  if (!ok) {
+    error = fmt::format(
+        "warn_pass_key_file {}: must hold 64 hex digits (make it with: openssl rand -hex 32)",
+        path);
+    return std::nullopt;
+  }
+  return key;
 }
 
 WarnPass::WarnPass() {

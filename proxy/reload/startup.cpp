@@ -21,9 +21,17 @@ std::unique_ptr<policy::Services> make_services(const Config& config, const std:
                    ? std::optional(policy::builtin_pages())
                    : policy::load_pages(config.enforcement.pages_dir, diags);
   auto pac = policy::build_pac(config.pac, diags);
-  if (!pages || !pac) return nullptr;
+  std::optional<policy::WarnPass::Key> key;
+  bool key_ok = true;
+  if (!config.enforcement.warn_pass_key_file.empty()) {
+    std::string error;
+    key = policy::WarnPass::read_key_file(config.enforcement.warn_pass_key_file, error);
+    if (!key) diags.push_back({config.file, 0, 0, error});
+    key_ok = key.has_value();
+  }
+  if (!pages || !pac || !key_ok) return nullptr;
   return std::make_unique<policy::Services>(config, std::move(clock), std::move(*pages),
-                                            std::move(*pac));
+                                            std::move(*pac), key);
 }
 
 /// HTTPS inspection's school CA (certificate, key, validity now) and upstream trust store, read

@@ -19,7 +19,8 @@ namespace edugate::proxy::server {
 /// enforces. Reload reads the rules through the same load_configured_rules().
 struct Startup {
   std::optional<Config> config;
-  std::unique_ptr<policy::Services> services;  ///< null when the pages or the PAC file fail
+  std::unique_ptr<policy::Services>
+      services;                ///< null when the pages, the PAC file or the warn-pass key fail
   bool inspection_ok = false;  ///< inspection is off, or its CA and trust store load
   RulesLoad rules;
   rules::Diagnostics diagnostics;  ///< of the config, pages and PAC file (the rules' own are in

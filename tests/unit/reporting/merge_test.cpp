@@ -16,11 +16,12 @@ struct School {
   nlohmann::json report;
 };
 
-School make_school(const std::string& id) {
+School make_school(const std::string& id, const std::string& node = "") {
   School s;
   s.id = id;
   auto req = testing::sample_request();
   req.school_id = id;
+  req.node_id = node;
   s.report = report_to_json(build_report(testing::sample_week(), req));
   EXPECT_TRUE(sign_report(s.report, s.key.get(), nullptr));
   return s;
@@ -83,6 +84,71 @@ TEST(Merge, UnknownSchoolKeyAndDuplicatesAreRefused) {
   out = merge_reports({{"a.json", a.report}, {"a-again.json", a.report}}, keys, {});
   ASSERT_EQ(out.refused.size(), 1u);
   EXPECT_NE(out.refused[0].find("overlapping"), std::string::npos);
+}
+
+/// Node `node` of `school`: the same school id and signing key, its own counts.
+School another_node(const School& school, const std::string& node) {
+  School s;
+  s.id = school.id;
+  s.key = EvpPkey(EVP_PKEY_dup(school.key.get()));
+  auto req = testing::sample_request();
+  req.school_id = school.id;
+  req.node_id = node;
+  s.report = report_to_json(build_report(testing::sample_week(), req));
+  EXPECT_TRUE(sign_report(s.report, s.key.get(), nullptr));
+  return s;
+}
+
+// Two gateways of one school behind HAProxy: both weekly reports are accepted, their published
+// counts add up, the school is listed once with both nodes, and the notes say how devices
+// combine across nodes.
+TEST(Merge, NodesOfOneSchoolAreAddedUp) {
+  auto gw1 = make_school("school-a", "gw1");
+  auto gw2 = another_node(gw1, "gw2");
+  const auto keys = trust({&gw1});
+  const auto out = merge_reports({{"gw1.json", gw1.report}, {"gw2.json", gw2.report}}, keys, {});
+  ASSERT_TRUE(out.report) << (out.refused.empty() ? "" : out.refused[0]);
+  const auto& m = *out.report;
+  ASSERT_EQ(m.schools.size(), 1u);
+  EXPECT_EQ(m.schools[0].nodes, (std::vector<std::string>{"gw1", "gw2"}));
+  const auto* cell = testing::find_entry(m, m.period.from, "block", "games", "thpt");
+  ASSERT_TRUE(cell);
+  EXPECT_EQ(cell->requests, 240u);  // 120 on each node
+  bool said = false;
+  for (const auto& n : m.notes) said = said || n.find("largest node's") != std::string::npos;
+  EXPECT_TRUE(said);
+  // The nodes survive the JSON round trip.
+  const auto back = report_from_json(report_to_json(m), nullptr);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->schools[0].nodes, m.schools[0].nodes);
+}
+
+TEST(Merge, TheSameNodeTwiceOrAReportWithoutANodeIsStillADuplicate) {
+  auto gw1 = make_school("school-a", "gw1");
+  auto old = make_school("school-a");
+  old.key = EvpPkey(EVP_PKEY_dup(gw1.key.get()));
+  old.report = report_to_json(build_report(testing::sample_week(), [] {
+    auto req = testing::sample_request();
+    req.school_id = "school-a";
+    return req;
+  }()));
+  ASSERT_TRUE(sign_report(old.report, old.key.get(), nullptr));
+  const auto keys = trust({&gw1});
+  auto out = merge_reports({{"gw1.json", gw1.report}, {"again.json", gw1.report}}, keys, {});
+  ASSERT_EQ(out.refused.size(), 1u);
+  EXPECT_NE(out.refused[0].find("node gw1 is already merged"), std::string::npos) << out.refused[0];
+  out = merge_reports({{"gw1.json", gw1.report}, {"old.json", old.report}}, keys, {});
+  ASSERT_EQ(out.refused.size(), 1u);
+  EXPECT_NE(out.refused[0].find("overlapping"), std::string::npos);
+}
+
+TEST(Merge, ANodeIdIsCheckedLikeASchoolId) {
+  auto gw1 = make_school("school-a", "gw1");
+  auto forged = gw1.report;
+  forged["schools"][0]["nodes"] = {"gw1", "<script>"};
+  std::string error;
+  EXPECT_FALSE(report_from_json(forged, &error));
+  EXPECT_NE(error.find("node id"), std::string::npos) << error;
 }
 
 }  // namespace
