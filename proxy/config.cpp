@@ -65,13 +65,30 @@ bool split_host_port(std::string_view text, std::string& host, std::uint16_t& po
   return true;
 }
 
+void read_cidr_list(YamlReader& r, const YAML::Node& node, const char* what,
+                    std::vector<rules::Cidr>& out) {
+  if (!node.IsSequence()) {
+    r.error(node, fmt::format("{} must be a list of CIDR networks", what));
+    return;
+  }
+  for (const auto& item : node) {
+    auto s = r.string(item, what);
+    if (!s) continue;
+    std::string why;
+    if (auto cidr = rules::Cidr::parse(*s, &why))
+      out.push_back(*cidr);
+    else
+      r.error(item, fmt::format("'{}' is not a network: {}", *s, why));
+  }
+}
+
 void read_listeners(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsSequence() || node.size() == 0) {
     r.error(node, "listeners must be a non-empty list");
     return;
   }
   for (const auto& item : node) {
-    if (!r.check_map(item, "a listener", {"address", "mode"})) continue;
+    if (!r.check_map(item, "a listener", {"address", "mode", "proxy_protocol_from"})) continue;
     ListenerConfig l;
     const auto addr = item["address"];
     if (!addr) {
@@ -91,6 +108,13 @@ void read_listeners(YamlReader& r, const YAML::Node& node, Config& c) {
         else
           r.error(m, fmt::format("mode '{}' is not one of: forward, transparent", *s));
       }
+    }
+    if (const auto from = item["proxy_protocol_from"]) {
+      read_cidr_list(r, from, "proxy_protocol_from", l.proxy_protocol_from);
+      if (from.IsSequence() && from.size() == 0)
+        r.error(from, "proxy_protocol_from must name the load balancers that send the header");
+      if (l.mode == ListenerConfig::Mode::transparent)
+        r.error(from, "proxy_protocol_from is for forward listeners (behind a TCP load balancer)");
     }
     c.listeners.push_back(std::move(l));
   }
@@ -121,23 +145,6 @@ void read_connect_ports(YamlReader& r, const YAML::Node& node, Config& c) {
   for (const auto& item : node)
     if (auto v = r.integer(item, "a CONNECT port", 1, 65535))
       c.connect_ports.push_back(static_cast<std::uint16_t>(*v));
-}
-
-void read_cidr_list(YamlReader& r, const YAML::Node& node, const char* what,
-                    std::vector<rules::Cidr>& out) {
-  if (!node.IsSequence()) {
-    r.error(node, fmt::format("{} must be a list of CIDR networks", what));
-    return;
-  }
-  for (const auto& item : node) {
-    auto s = r.string(item, what);
-    if (!s) continue;
-    std::string why;
-    if (auto cidr = rules::Cidr::parse(*s, &why))
-      out.push_back(*cidr);
-    else
-      r.error(item, fmt::format("'{}' is not a network: {}", *s, why));
-  }
 }
 
 void read_destinations(YamlReader& r, const YAML::Node& n, DestinationConfig& d) {

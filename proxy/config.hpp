@@ -21,6 +21,10 @@ struct ListenerConfig {
   std::string address;  ///< IPv4 or IPv6 literal
   std::uint16_t port = 0;
   Mode mode = Mode::forward;
+  /// Non-empty: the listener sits behind TCP load balancers (HAProxy `send-proxy-v2`). Only
+  /// these peers may connect, and each connection must start with a PROXY protocol v2 header
+  /// naming the device, which then counts as the client (networks, groups, limits, devices).
+  std::vector<rules::Cidr> proxy_protocol_from;
 };
 
 /// The `destinations:` section: where pupils may never go through the proxy beyond the built-in

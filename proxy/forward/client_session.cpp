@@ -151,9 +151,9 @@ class ForwardKind : public session::PlainKind {
 
 }  // namespace
 
-asio::awaitable<void> serve_client(WorkerContext& w, tcp::socket socket) {
+asio::awaitable<void> serve_client(WorkerContext& w, tcp::socket socket, rules::IpBytes client) {
   bump(w.metrics.connections_accepted);
-  auto admission = admit(w, socket);
+  auto admission = admit(w, client);
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   ClientConnection c(beast::tcp_stream(std::move(socket)),

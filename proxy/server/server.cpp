@@ -78,7 +78,7 @@ void Server::bind() {
     tcp::endpoint ep(asio::ip::make_address(l.address), l.port);
     try {
       for (auto& w : workers_) {
-        const auto bound = w->listen(ep, l.mode);
+        const auto bound = w->listen(ep, l);
         ep.port(bound.port());  // port 0: every worker joins the port the first one got
       }
     } catch (const boost::system::system_error& e) {

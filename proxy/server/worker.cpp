@@ -3,19 +3,25 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include "proxy/forward/client_session.hpp"
 #include "proxy/inspect/inspector.hpp"
+#include "proxy/net/proxy_protocol.hpp"
 #include "proxy/transparent/transparent_session.hpp"
 
 namespace edugate::proxy::server {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 using asio::ip::tcp;
 
 namespace {
@@ -35,16 +41,50 @@ void log_if_failed(std::exception_ptr e) {
 
 /// A session that holds its client's slot until it ends.
 asio::awaitable<void> serve_holding(WorkerContext& w, tcp::socket socket, ListenerConfig::Mode mode,
-                                    net::ClientSlots::Slot slot) {
+                                    rules::IpBytes client, net::ClientSlots::Slot slot) {
   if (mode == ListenerConfig::Mode::transparent)
     co_await serve_transparent(w, std::move(socket));
   else
-    co_await serve_client(w, std::move(socket));
+    co_await serve_client(w, std::move(socket), client);
   slot.reset();
 }
 
+/// A connection from a trusted load balancer: its PROXY v2 header, read whole within
+/// timeouts.request_head, names the device, which is then the client for everything (client
+/// networks, groups, per-client limits, distinct devices). A connection without a valid header
+/// is closed without an answer.
+asio::awaitable<void> serve_behind_balancer(WorkerContext& w, tcp::socket socket,
+                                            rules::IpBytes peer) {
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(w.config.timeouts.request_head);
+  std::array<std::uint8_t, net::kProxyV2PrefixSize> prefix{};
+  std::array<std::uint8_t, net::kProxyV2MaxBlock> block{};
+  std::optional<net::ProxyV2Header> header;
+  auto [ec, n] = co_await asio::async_read(stream, asio::buffer(prefix), kTuple);
+  const auto length = ec ? std::nullopt : net::proxy_v2_block_length(prefix);
+  if (length) {
+    auto [block_ec, got] =
+        co_await asio::async_read(stream, asio::buffer(block.data(), *length), kTuple);
+    if (!block_ec) header = net::parse_proxy_v2(prefix, std::span(block.data(), *length));
+  }
+  if (!header) {
+    w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    bump(w.metrics.connections_refused_proxy_protocol);
+    co_return;
+  }
+  stream.expires_never();
+  const auto client = header->source.value_or(peer);
+  auto slot = w.client_slots.acquire(client);
+  if (!slot) {
+    w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    bump(w.metrics.connections_refused_client_limit);
+    co_return;
+  }
+  co_await serve_client(w, stream.release_socket(), client);
+}
+
 asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
-                                  ListenerConfig::Mode mode) {
+                                  const ListenerConfig& listener) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -63,13 +103,31 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
     }
     boost::system::error_code pec;
     const auto peer = socket.remote_endpoint(pec);
-    auto slot = pec ? std::nullopt : w.client_slots.acquire(net::to_ip_bytes(peer.address()));
+    if (pec) {
+      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      continue;  // already gone
+    }
+    const auto peer_ip = net::to_ip_bytes(peer.address());
+    const auto& balancers = listener.proxy_protocol_from;
+    if (!balancers.empty()) {
+      // Only the load balancers may name a client; anyone else could claim any address.
+      if (std::none_of(balancers.begin(), balancers.end(),
+                       [&](const rules::Cidr& n) { return n.contains(peer_ip); })) {
+        w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+        bump(w.metrics.connections_refused_proxy_protocol);
+        continue;
+      }
+      asio::co_spawn(w.io, serve_behind_balancer(w, std::move(socket), peer_ip), log_if_failed);
+      continue;
+    }
+    auto slot = w.client_slots.acquire(peer_ip);
     if (!slot) {
       w.open_connections.fetch_sub(1, std::memory_order_relaxed);
       bump(w.metrics.connections_refused_client_limit);
       continue;  // closed: this device already holds max_connections_per_client
     }
-    asio::co_spawn(w.io, serve_holding(w, std::move(socket), mode, std::move(*slot)),
+    asio::co_spawn(w.io,
+                   serve_holding(w, std::move(socket), listener.mode, peer_ip, std::move(*slot)),
                    log_if_failed);
   }
 }
@@ -108,7 +166,7 @@ void Worker::install_destinations(std::shared_ptr<const net::DestinationPolicy> 
 
 Worker::~Worker() { stop(); }
 
-tcp::endpoint Worker::listen(const tcp::endpoint& endpoint, ListenerConfig::Mode mode) {
+tcp::endpoint Worker::listen(const tcp::endpoint& endpoint, const ListenerConfig& listener) {
   tcp::acceptor acceptor(io_);
   acceptor.open(endpoint.protocol());
   acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -119,13 +177,13 @@ tcp::endpoint Worker::listen(const tcp::endpoint& endpoint, ListenerConfig::Mode
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   auto bound = acceptor.local_endpoint();
-  acceptors_.push_back(Listening{std::move(acceptor), mode});
+  acceptors_.push_back(Listening{std::move(acceptor), &listener});
   return bound;
 }
 
 void Worker::start() {
   for (auto& l : acceptors_)
-    asio::co_spawn(io_, accept_loop(ctx_, l.acceptor, l.mode), log_if_failed);
+    asio::co_spawn(io_, accept_loop(ctx_, l.acceptor, *l.listener), log_if_failed);
   schedule_sweep();
   thread_ = std::thread([this] { io_.run(); });
 }

@@ -28,9 +28,10 @@ class Worker {
 
   /// Binds an acceptor on `endpoint` with SO_REUSEPORT (call before start(), from the owning
   /// thread). Throws boost::system::system_error with the reason when the bind fails. Returns
-  /// the bound endpoint (the chosen port when `endpoint` has port 0).
+  /// the bound endpoint (the chosen port when `endpoint` has port 0). `listener` says how its
+  /// connections are served (mode, PROXY protocol).
   boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint,
-                                        ListenerConfig::Mode mode);
+                                        const ListenerConfig& listener);
   /// Starts the thread that runs the accept loops and sessions.
   void start();
   /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
@@ -57,7 +58,7 @@ class Worker {
   WorkerContext ctx_;
   struct Listening {
     boost::asio::ip::tcp::acceptor acceptor;
-    ListenerConfig::Mode mode;
+    const ListenerConfig* listener;  ///< in the config, which outlives the workers
   };
   std::vector<Listening> acceptors_;
   boost::asio::steady_timer sweep_timer_;

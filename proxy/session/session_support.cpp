@@ -23,12 +23,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
-Admission admit(const WorkerContext& w, const tcp::socket& s) {
+Admission admit(const WorkerContext& w, const rules::IpBytes& ip) {
   Admission a;
-  boost::system::error_code ec;
-  const auto peer = s.remote_endpoint(ec);
-  if (ec) return a;
-  const auto ip = to_ip_bytes(peer.address());
   const auto& nets = w.config.client_networks;
   a.allowed =
       std::any_of(nets.begin(), nets.end(), [&](const rules::Cidr& n) { return n.contains(ip); });

@@ -29,7 +29,7 @@ struct Admission {
   bool allowed = false;
   ClientGroup group;
 };
-Admission admit(const WorkerContext& w, const boost::asio::ip::tcp::socket& s);
+Admission admit(const WorkerContext& w, const rules::IpBytes& client);
 
 /// Answers with edugate's error page for `e` and closes (lingering).
 boost::asio::awaitable<void> refuse(WorkerContext& w, ClientConnection& c, http::ProxyError e,

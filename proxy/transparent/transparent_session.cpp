@@ -50,7 +50,10 @@ bool starts_tls(const ClientConnection& c) {
 
 asio::awaitable<void> serve_transparent(WorkerContext& w, tcp::socket socket) {
   bump(w.metrics.connections_accepted);
-  auto admission = admit(w, socket);
+  boost::system::error_code pec;
+  const auto peer = socket.remote_endpoint(pec);
+  if (pec) co_return;
+  auto admission = admit(w, net::to_ip_bytes(peer.address()));
   const auto destination = redirected_destination(w, socket);
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);

@@ -19,7 +19,7 @@ using asio::ip::tcp;
 tcp::endpoint ep(const char* address, std::uint16_t port) { return {make_address(address), port}; }
 
 ListenerConfig listener(const char* address, std::uint16_t port) {
-  return {address, port, ListenerConfig::Mode::transparent};
+  return {address, port, ListenerConfig::Mode::transparent, {}};
 }
 
 /// A connected pair on loopback: nothing redirected it.
