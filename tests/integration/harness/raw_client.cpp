@@ -36,7 +36,7 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-int connect_to(const Endpoint& to) {
+int connect_to(const Endpoint& to, std::string_view source) {
   sockaddr_storage addr{};
   socklen_t size = 0;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
@@ -53,6 +53,15 @@ int connect_to(const Endpoint& to) {
     return -1;
   }
   const int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && !source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, std::string(source).c_str(), &from.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), size) != 0) {
     ::close(fd);
     return -1;
@@ -63,10 +72,10 @@ int connect_to(const Endpoint& to) {
 }  // namespace
 
 RawResult raw_exchange(const Endpoint& to, std::string_view request, milliseconds timeout,
-                       std::size_t max_bytes) {
+                       std::size_t max_bytes, std::string_view source) {
   RawResult result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const Fd fd(connect_to(to));  // loopback: connect is immediate
+  const Fd fd(connect_to(to, source));  // loopback: connect is immediate
   if (fd.get() < 0) return result;
   result.connected = true;
   // A peer that stops reading must not hold the send loop beyond the deadline.

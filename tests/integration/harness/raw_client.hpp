@@ -18,9 +18,10 @@ struct RawResult {
   bool timed_out = false;
 };
 
-/// Connects to `to`, writes `request`, then reads until the peer closes, `timeout` passes
-/// (counted from the connect) or `max_bytes` have arrived.
+/// Connects to `to` (from `source`, an IPv4 loopback address, when given: a test device), writes
+/// `request`, then reads until the peer closes, `timeout` passes (counted from the connect) or
+/// `max_bytes` have arrived.
 RawResult raw_exchange(const Endpoint& to, std::string_view request, milliseconds timeout,
-                       std::size_t max_bytes = 1 << 20);
+                       std::size_t max_bytes = 1 << 20, std::string_view source = {});
 
 }  // namespace edugate::itest
