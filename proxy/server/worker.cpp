@@ -28,6 +28,8 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kSweepEvery = std::chrono::seconds(5);
+/// How long, once draining, a keep-alive connection idle between requests may still bring one.
+constexpr std::chrono::milliseconds kIdleDrainGrace{1000};
 
 void log_if_failed(std::exception_ptr e) {
   if (!e) return;
@@ -83,6 +85,45 @@ asio::awaitable<void> serve_behind_balancer(WorkerContext& w, tcp::socket socket
   co_await serve_client(w, stream.release_socket(), client);
 }
 
+/// A connection the kernel has accepted: the limits (in total, per device), the PROXY header
+/// on a listener behind a load balancer, then its session.
+void take_connection(WorkerContext& w, tcp::socket socket, const ListenerConfig& listener) {
+  const auto open = w.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (open > w.config.limits.max_connections) {
+    w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    bump(w.metrics.connections_refused_limit);
+    return;  // the socket closes as it goes out of scope
+  }
+  boost::system::error_code pec;
+  const auto peer = socket.remote_endpoint(pec);
+  if (pec) {
+    w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    return;  // already gone
+  }
+  const auto peer_ip = net::to_ip_bytes(peer.address());
+  const auto& balancers = listener.proxy_protocol_from;
+  if (!balancers.empty()) {
+    // Only the load balancers may name a client; anyone else could claim any address.
+    if (std::none_of(balancers.begin(), balancers.end(),
+                     [&](const rules::Cidr& n) { return n.contains(peer_ip); })) {
+      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      bump(w.metrics.connections_refused_proxy_protocol);
+      return;
+    }
+    asio::co_spawn(w.io, serve_behind_balancer(w, std::move(socket), peer_ip), log_if_failed);
+    return;
+  }
+  auto slot = w.client_slots.acquire(peer_ip);
+  if (!slot) {
+    w.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    bump(w.metrics.connections_refused_client_limit);
+    return;  // closed: this device already holds max_connections_per_client
+  }
+  asio::co_spawn(w.io,
+                 serve_holding(w, std::move(socket), listener.mode, peer_ip, std::move(*slot)),
+                 log_if_failed);
+}
+
 asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
                                   const ListenerConfig& listener) {
   for (;;) {
@@ -95,40 +136,7 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
       co_await pause.async_wait(kTuple);
       continue;
     }
-    const auto open = w.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (open > w.config.limits.max_connections) {
-      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
-      bump(w.metrics.connections_refused_limit);
-      continue;  // the socket closes as it goes out of scope
-    }
-    boost::system::error_code pec;
-    const auto peer = socket.remote_endpoint(pec);
-    if (pec) {
-      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
-      continue;  // already gone
-    }
-    const auto peer_ip = net::to_ip_bytes(peer.address());
-    const auto& balancers = listener.proxy_protocol_from;
-    if (!balancers.empty()) {
-      // Only the load balancers may name a client; anyone else could claim any address.
-      if (std::none_of(balancers.begin(), balancers.end(),
-                       [&](const rules::Cidr& n) { return n.contains(peer_ip); })) {
-        w.open_connections.fetch_sub(1, std::memory_order_relaxed);
-        bump(w.metrics.connections_refused_proxy_protocol);
-        continue;
-      }
-      asio::co_spawn(w.io, serve_behind_balancer(w, std::move(socket), peer_ip), log_if_failed);
-      continue;
-    }
-    auto slot = w.client_slots.acquire(peer_ip);
-    if (!slot) {
-      w.open_connections.fetch_sub(1, std::memory_order_relaxed);
-      bump(w.metrics.connections_refused_client_limit);
-      continue;  // closed: this device already holds max_connections_per_client
-    }
-    asio::co_spawn(w.io,
-                   serve_holding(w, std::move(socket), listener.mode, peer_ip, std::move(*slot)),
-                   log_if_failed);
+    take_connection(w, std::move(socket), listener);
   }
 }
 
@@ -137,7 +145,9 @@ asio::awaitable<void> accept_loop(WorkerContext& w, tcp::acceptor& acceptor,
 Worker::Worker(const Config& config, const policy::Services& services,
                std::atomic<std::uint32_t>& open_connections, SharedLimits& shared,
                reporting::Recorder* recorder, const reporting::DeviceKeyring* keyring)
-    : ctx_(config, services, io_, open_connections, shared), sweep_timer_(io_) {
+    : ctx_(config, services, io_, open_connections, shared),
+      sweep_timer_(io_),
+      idle_close_timer_(io_) {
   ctx_.recorder = recorder;
   ctx_.keyring = keyring;
 }
@@ -203,11 +213,36 @@ void Worker::drain() {
   asio::post(io_, [this] {
     ctx_.draining = true;
     boost::system::error_code ignored;
-    for (auto& l : acceptors_) l.acceptor.close(ignored);
-    for (auto& s : ctx_.sessions)
-      if (s.idle && s.socket) s.socket->cancel(ignored);
+    // Connections the kernel has already completed (in the listen backlog) are taken, not reset
+    // by the close: their clients (or a load balancer, which would not retry a connection that
+    // was established) have sent or are sending a request. Each gets that one request answered,
+    // with Connection: close. A connection attempted after the close is refused, which a
+    // balancer retries on the other node.
+    for (auto& l : acceptors_) {
+      l.acceptor.non_blocking(true, ignored);
+      for (int taken = 0; taken < 4096; ++taken) {
+        tcp::socket socket(io_);
+        boost::system::error_code ec;
+        l.acceptor.accept(socket, ec);
+        if (ec) break;
+        take_connection(ctx_, std::move(socket), *l.listener);
+      }
+      l.acceptor.close(ignored);
+    }
     ctx_.pool.clear();
     sweep_timer_.cancel();
+    // A keep-alive connection idle between requests is not closed at once: a request its client
+    // has just sent would be lost (the client cannot know it raced the close). For a short grace
+    // its next request is served and answered with Connection: close (the request loop stops
+    // after it, as it does for every request once draining); then what is still idle is closed.
+    idle_close_timer_.expires_after(
+        std::min<std::chrono::milliseconds>(kIdleDrainGrace, ctx_.config.timeouts.drain / 2));
+    idle_close_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      boost::system::error_code cancelled;
+      for (auto& s : ctx_.sessions)
+        if (s.idle && s.socket) s.socket->cancel(cancelled);
+    });
   });
 }
 

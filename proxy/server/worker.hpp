@@ -34,7 +34,8 @@ class Worker {
                                         const ListenerConfig& listener);
   /// Starts the thread that runs the accept loops and sessions.
   void start();
-  /// Thread-safe: stops accepting, lets in-flight requests finish, closes idle connections.
+  /// Thread-safe: stops accepting, lets in-flight requests finish (each answered with
+  /// Connection: close), and closes keep-alive connections still idle after a short grace.
   void drain();
   /// Thread-safe: new requests use `rules` from now on; requests in flight finish on theirs.
   /// `labels` (the stable names of its ids) go to this worker's recorder at the same moment.
@@ -62,6 +63,7 @@ class Worker {
   };
   std::vector<Listening> acceptors_;
   boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer idle_close_timer_;  ///< closes idle keep-alive connections, draining
   std::thread thread_;
 };
 

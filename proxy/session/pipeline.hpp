@@ -164,11 +164,15 @@ boost::asio::awaitable<Next> serve_request(server::WorkerContext& w, Kind& kind)
   co_return after == http::AfterExchange::keep_alive ? Next::request : Next::stop;
 }
 
-/// Serves requests on one client connection until it closes, idles out, a response ends it, or
-/// the worker drains (the request in progress is finished first).
+/// Serves requests on one client connection until it closes, idles out, or a response ends it.
+/// Once the worker drains, every response says Connection: close and ends the connection; a
+/// response whose head went out (keep-alive) before the drain began does not, so its client
+/// may still send the one request it is entitled to, which is answered with close (the worker
+/// closes connections still idle after a short grace). Ending the loop at such a response
+/// instead lost the request the client had already sent after it.
 template <class Kind>
 boost::asio::awaitable<void> serve_requests(server::WorkerContext& w, Kind& kind) {
-  for (bool first = true; !w.draining || first; first = false) {
+  for (bool first = true;; first = false) {
     if (!co_await kind.await_request(first)) break;
     if (co_await serve_request(w, kind) == Next::stop) break;
   }

@@ -108,7 +108,8 @@ class TwoNodes : public ::testing::Test {
         "\n  default_backend nodes\n"
         "backend nodes\n  balance source\n  hash-type consistent\n"
         "  option httpchk GET /healthz\n  http-check expect status 200\n"
-        "  default-server inter 200ms fall 1 rise 2 "
+        "  default-server inter 200ms fall 1 rise 2 observe layer4 error-limit 1 on-error "
+        "mark-down "
         "send-proxy-v2\n";
     for (std::size_t i = 0; i < nodes.size(); ++i)
       c += "  server gw" + std::to_string(i + 1) + " " + nodes[i]->proxy().authority() +
@@ -218,7 +219,9 @@ TEST_F(TwoNodes, ANodeStoppedUnderLoadIsTakenOverAndReportsAddUp) {
       "timeout=%s)\n",
       m[1].str().c_str(), failed, m[2].str().c_str(), m[3].str().c_str(), m[4].str().c_str(),
       m[5].str().c_str(), m[6].str().c_str());
-  EXPECT_LE(failed, 8) << "at most the requests in flight on the stopped node";
+  // Measured: none (a stopping node answers its in-flight requests with Connection: close, takes
+  // the connections already in its backlog, and HAProxy retries a refused connect on the other).
+  EXPECT_LE(failed, 2) << "requests lost while a node stops";
   EXPECT_GT(metric(*nodes[other], "edugate_requests_total"), served_before + 100)
       << "the other node took the load";
   for (int i = 0; i < 10; ++i)
