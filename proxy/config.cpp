@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -382,10 +383,19 @@ std::optional<Config> build(YamlReader& r, const YAML::Node& root, const std::st
   if (!c.pac.template_file.empty() && c.pac.template_file.front() != '/')
     c.pac.template_file = c.base_dir + "/" + c.pac.template_file;
   if (c.pac.proxy.empty() && !c.listeners.empty()) {
-    const auto& l = c.listeners.front();
-    c.pac.proxy = l.address.find(':') != std::string::npos
-                      ? fmt::format("[{}]:{}", l.address, l.port)
-                      : fmt::format("{}:{}", l.address, l.port);
+    // Devices must be sent to a listener that takes them: not one behind a load balancer
+    // (PROXY protocol), which closes every connection but the balancer's.
+    const auto it =
+        std::find_if(c.listeners.begin(), c.listeners.end(),
+                     [](const ListenerConfig& l) { return l.proxy_protocol_from.empty(); });
+    if (it == c.listeners.end())
+      r.error(root,
+              "every listener is behind a load balancer (proxy_protocol_from): set "
+              "pac.proxy to the address devices use, the balancer's (e.g. 10.0.0.10:3128)");
+    else
+      c.pac.proxy = it->address.find(':') != std::string::npos
+                        ? fmt::format("[{}]:{}", it->address, it->port)
+                        : fmt::format("{}:{}", it->address, it->port);
   }
   for (auto* path :
        {&c.admin.tls_cert, &c.admin.tls_key, &c.inspection.ca_cert, &c.inspection.ca_key,

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "reporting/schema.hpp"
 
@@ -92,11 +93,26 @@ std::optional<StoreError> backup_store(const std::string& store_path, const std:
   std::error_code ec;
   if (!fs::is_regular_file(store_path, ec))
     return StoreError{SQLITE_CANTOPEN, store_path + ": no report store here"};
-  if (fs::symlink_status(out_path, ec).type() != fs::file_type::not_found)
-    return StoreError{SQLITE_CANTOPEN, out_path + " exists: a backup never overwrites a file"};
+  // The copy is created here, empty, never through a link (VACUUM INTO fills an empty file), and
+  // is then changed only through this descriptor.
+  const int out =
+      ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+  if (out < 0)
+    return StoreError{SQLITE_CANTOPEN, errno == EEXIST
+                                           ? out_path + " exists: a backup never overwrites a file"
+                                           : fmt::format("{}: {}", out_path, std::strerror(errno))};
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{out};
   StoreError error;
-  auto db = open_db(store_path, SQLITE_OPEN_READONLY, &error);
-  if (!db) return error;
+  // Root may run this in a directory the edugate account can write: the store is not followed
+  // through a link either.
+  auto db = open_db(store_path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, &error);
+  if (!db) {
+    fs::remove(out_path, ec);
+    return error;
+  }
   {
     Statement vacuum(db->get(), "VACUUM INTO ?1", &error);
     if (!vacuum.valid()) return error;
@@ -108,7 +124,7 @@ std::optional<StoreError> backup_store(const std::string& store_path, const std:
     }
   }
   db.reset();
-  if (::chmod(out_path.c_str(), 0640) != 0 || !sync_path(out_path, false)) {
+  if (::fchmod(out, 0640) != 0 || ::fsync(out) != 0) {
     auto failed = os_error(out_path);
     fs::remove(out_path, ec);
     return failed;
@@ -173,18 +189,32 @@ std::optional<StoreError> restore_store(const std::string& backup_path,
     ::unlink(tmp.c_str());
     return failed;
   }
+  // The old store's -wal and -shm are moved aside first (a stale WAL must never be replayed into
+  // the restored file), and deleted only once the restored file is in place: if the rename
+  // fails they are put back, and the old store is as it was, committed pages included.
+  std::vector<std::string> aside;
+  auto put_back = [&] {
+    for (const auto& suffix : aside)
+      ::rename((store_path + suffix + ".before-restore").c_str(), (store_path + suffix).c_str());
+  };
   for (const char* suffix : {"-wal", "-shm"}) {
-    if (::unlink((store_path + suffix).c_str()) != 0 && errno != ENOENT) {
-      failed = os_error("removing " + store_path + suffix);
+    const auto from = store_path + suffix, to = from + ".before-restore";
+    if (::rename(from.c_str(), to.c_str()) == 0) {
+      aside.emplace_back(suffix);
+    } else if (errno != ENOENT) {
+      failed = os_error("moving " + from + " aside");
+      put_back();
       ::unlink(tmp.c_str());
       return failed;
     }
   }
   if (::rename(tmp.c_str(), store_path.c_str()) != 0) {
     failed = os_error("renaming " + tmp + " to " + store_path);
+    put_back();
     ::unlink(tmp.c_str());
     return failed;
   }
+  for (const auto& suffix : aside) ::unlink((store_path + suffix + ".before-restore").c_str());
   sync_path(parent_of(store_path), true);
   return std::nullopt;
 }

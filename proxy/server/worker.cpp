@@ -45,7 +45,7 @@ void log_if_failed(std::exception_ptr e) {
 asio::awaitable<void> serve_holding(WorkerContext& w, tcp::socket socket, ListenerConfig::Mode mode,
                                     rules::IpBytes client, net::ClientSlots::Slot slot) {
   if (mode == ListenerConfig::Mode::transparent)
-    co_await serve_transparent(w, std::move(socket));
+    co_await serve_transparent(w, std::move(socket), client);
   else
     co_await serve_client(w, std::move(socket), client);
   slot.reset();

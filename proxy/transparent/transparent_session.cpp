@@ -48,12 +48,10 @@ bool starts_tls(const ClientConnection& c) {
 
 }  // namespace
 
-asio::awaitable<void> serve_transparent(WorkerContext& w, tcp::socket socket) {
+asio::awaitable<void> serve_transparent(WorkerContext& w, tcp::socket socket,
+                                        rules::IpBytes client) {
   bump(w.metrics.connections_accepted);
-  boost::system::error_code pec;
-  const auto peer = socket.remote_endpoint(pec);
-  if (pec) co_return;
-  auto admission = admit(w, net::to_ip_bytes(peer.address()));
+  auto admission = admit(w, client);
   const auto destination = redirected_destination(w, socket);
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);

@@ -3,6 +3,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "rules/cidr.hpp"
+
 namespace edugate::proxy::server {
 
 struct WorkerContext;
@@ -14,7 +16,11 @@ struct WorkerContext;
 /// traffic goes to the original destination. A connection that was not redirected (its original
 /// destination is edugate itself) is refused: 508 for HTTP, closed for TLS. Same admission, limits,
 /// counters and privacy as serve_client.
+/// `client`: the peer's address, as the accept loop read it (read once: a second read could
+/// fail on a connection reset in between, and return before the connection's slot is counted
+/// back).
 boost::asio::awaitable<void> serve_transparent(WorkerContext& w,
-                                               boost::asio::ip::tcp::socket socket);
+                                               boost::asio::ip::tcp::socket socket,
+                                               rules::IpBytes client);
 
 }  // namespace edugate::proxy::server

@@ -272,13 +272,18 @@ TEST(ShippedBalancerConfigs, PassHaproxyAndKeepalivedChecks) {
   const auto haproxy =
       run_command({"haproxy", "-c", "-f", etc + "haproxy/edugate.cfg"}, milliseconds(20000));
   EXPECT_EQ(haproxy.exit_code, 0) << haproxy.out << haproxy.err;
-  const auto keepalived = run_command(
-      {"keepalived", "-t", "-f", etc + "keepalived/keepalived.conf"}, milliseconds(20000));
+  // keepalived checks that the interfaces exist: in a network namespace of the test's own, with
+  // the sample's eth0 (pupils) and eth1 (cluster link) as the two ends of a veth pair.
+  const auto keepalived =
+      run_command({"unshare", "--net", "sh", "-c",
+                   "ip link add eth0 type veth peer name eth1 && keepalived -t -f " + etc +
+                       "keepalived/keepalived.conf"},
+                  milliseconds(20000));
   EXPECT_EQ(keepalived.exit_code, 0) << keepalived.out << keepalived.err;
   std::ifstream in(etc + "haproxy/edugate.cfg");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const char* needed : {"balance source", "send-proxy-v2", "GET /healthz", "mode tcp",
-                             "proxy_protocol_from", "warn_pass_key_file", "node_id"})
+                             "proxy_protocol_from", "warn_pass_key_file", "node_id", "pac:"})
     EXPECT_NE(text.find(needed), std::string::npos) << needed;
   EXPECT_EQ(text.find("option tcplog"), std::string::npos) << "no log of pupils' addresses";
 }

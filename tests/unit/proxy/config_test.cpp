@@ -130,5 +130,48 @@ TEST(Config, MissingFileIsAClearError) {
   EXPECT_EQ(rules::format(d[0]), "/nonexistent/edugate.yaml: cannot open file");
 }
 
+// Behind HAProxy: a listener takes the PROXY protocol only from the balancers named, is a
+// forward listener, and is never what the PAC file sends devices to (it would close them).
+TEST(Config, ProxyProtocolListeners) {
+  rules::Diagnostics d;
+  auto c = parse(
+      "listeners:\n"
+      "  - {address: 10.0.0.11:3128, proxy_protocol_from: [10.0.0.11/32, 10.0.0.12/32]}\n"
+      "  - {address: 192.168.1.1:3128}\n"
+      "client_networks: [10.0.0.0/8]\n",
+      d);
+  ASSERT_TRUE(c) << (d.empty() ? "" : rules::format(d[0]));
+  EXPECT_EQ(c->listeners[0].proxy_protocol_from.size(), 2u);
+  EXPECT_TRUE(c->listeners[1].proxy_protocol_from.empty());
+  EXPECT_EQ(c->pac.proxy, "192.168.1.1:3128");
+
+  d.clear();
+  EXPECT_FALSE(
+      parse("listeners: [{address: 10.0.0.11:3128, proxy_protocol_from: [10.0.0.1/32]}]\n"
+            "client_networks: [10.0.0.0/8]\n",
+            d));
+  ASSERT_FALSE(d.empty());
+  EXPECT_NE(d[0].message.find("set pac.proxy"), std::string::npos) << d[0].message;
+  d.clear();
+  c = parse(
+      "listeners: [{address: 10.0.0.11:3128, proxy_protocol_from: [10.0.0.1/32]}]\n"
+      "client_networks: [10.0.0.0/8]\npac: {proxy: \"10.0.0.10:3128\"}\n",
+      d);
+  ASSERT_TRUE(c) << (d.empty() ? "" : rules::format(d[0]));
+  EXPECT_EQ(c->pac.proxy, "10.0.0.10:3128");
+
+  for (const char* bad :
+       {"listeners: [{address: 10.0.0.1:80, mode: transparent, proxy_protocol_from: "
+        "[10.0.0.2/32]}]",
+        "listeners: [{address: 10.0.0.1:3128, proxy_protocol_from: []}]",
+        "listeners: [{address: 10.0.0.1:3128, proxy_protocol_from: [not-a-network]}]"}) {
+    d.clear();
+    EXPECT_FALSE(parse(std::string(bad) + "\nclient_networks: [10.0.0.0/8]\n"
+                                          "pac: {proxy: \"10.0.0.10:3128\"}\n",
+                       d))
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace edugate::proxy

@@ -228,6 +228,16 @@ TEST(StoreBackup, RestoreFollowsNoLinkInTheStoreDirectory) {
   std::getline(in, text);
   EXPECT_EQ(text, "precious");
   EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(store)));
+  // backup, as root, does not read a store that is a link either, nor write through a link.
+  const auto linked = dir.file("linked.db");
+  fs::create_symlink(store, linked);
+  EXPECT_TRUE(backup_store(linked, dir.file("b.db"), nullptr));
+  EXPECT_FALSE(fs::exists(dir.file("b.db")));
+  fs::create_symlink(victim, dir.file("out-link.db"));
+  EXPECT_TRUE(backup_store(store, dir.file("out-link.db"), nullptr));
+  std::ifstream again(victim);
+  std::getline(again, text);
+  EXPECT_EQ(text, "precious");
 }
 
 }  // namespace
