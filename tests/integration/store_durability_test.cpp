@@ -10,16 +10,10 @@
 #include "tests/integration/enforcement_fixture.hpp"
 #include "tests/integration/harness/process.hpp"
 #include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/wrk.hpp"
 
 namespace edugate::itest {
 namespace {
-
-constexpr const char* kWrkScript = R"(
-wrk.path = os.getenv("TARGET")
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d non2xx=%d\n", summary.requests, summary.errors.status))
-end
-)";
 
 long long stored_requests(const std::filesystem::path& db) {
   const auto r = run_command({"sqlite3", db.string(),
@@ -33,7 +27,7 @@ TEST(StoreDurability, KillNineLosesAtMostOneFlushIntervalAndNeverCorrupts) {
   EnforcementSetup setup;
   TestOrigin origin;
   const auto db = setup.dir.path() / "edugate.db";
-  const auto script = setup.dir.write("count.lua", kWrkScript);
+  const auto script = setup.dir.write("count.lua", kWrkProxyScript);
   long long sent = 0;
   for (int round = 0; round < 2; ++round) {
     EdugateProcess edugate{setup.config(origin), setup.options()};
@@ -43,10 +37,10 @@ TEST(StoreDurability, KillNineLosesAtMostOneFlushIntervalAndNeverCorrupts) {
          .cwd = {}});
     const auto result = wrk.wait_for_prefix(Stream::out, "RESULT", milliseconds(20000));
     ASSERT_TRUE(result);
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(*result, m, std::regex("requests=(\\d+) non2xx=(\\d+)")));
-    ASSERT_EQ(m[2], "0");
-    const long long now_sent = std::stoll(m[1]);
+    const auto counted = parse_wrk_result(*result);
+    ASSERT_TRUE(counted) << *result;
+    ASSERT_EQ(counted->non2xx, 0);
+    const long long now_sent = counted->requests;
     sent += now_sent;
     std::this_thread::sleep_for(milliseconds(200));
     edugate.process().kill();  // SIGKILL: no final flush

@@ -20,6 +20,7 @@
 #include "tests/integration/harness/process.hpp"
 #include "tests/integration/harness/raw_client.hpp"
 #include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/wrk.hpp"
 
 namespace edugate::itest {
 namespace {
@@ -39,15 +40,6 @@ groups:
     labels: {vi: "Học sinh", en: "Pupils"}
     age: thcs
     networks: [127.0.0.0/8]
-)";
-
-constexpr const char* kWrkScript = R"(
-wrk.path = os.getenv("TARGET")
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT requests=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, e.status, e.connect, e.read, e.write, e.timeout))
-end
 )";
 
 std::uint16_t free_port() {
@@ -191,7 +183,7 @@ TEST_F(TwoNodes, ADeviceMovedToTheOtherNodeKeepsItsWarnPass) {
 }
 
 TEST_F(TwoNodes, ANodeStoppedUnderLoadIsTakenOverAndReportsAddUp) {
-  const auto script = keys.write("count.lua", kWrkScript);
+  const auto script = keys.write("count.lua", kWrkProxyScript);
   Process wrk({.argv = {"wrk", "-t1", "-c8", "-d6s", "-s", script.string(),
                         "http://127.0.0.1:" + std::to_string(balancer_port)},
                .env = {"TARGET=http://allowed.test/bytes/64"},
@@ -206,19 +198,15 @@ TEST_F(TwoNodes, ANodeStoppedUnderLoadIsTakenOverAndReportsAddUp) {
   EXPECT_EQ(nodes[busy]->process().terminate(), 0);
   const auto result = wrk.wait_for_prefix(Stream::out, "RESULT", milliseconds(30000));
   ASSERT_TRUE(result);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(
-      *result, m,
-      std::regex(
-          "requests=(\\d+) non2xx=(\\d+) connect=(\\d+) read=(\\d+) write=(\\d+) timeout=(\\d+)")));
-  long long failed = 0;
-  for (int i = 2; i <= 6; ++i) failed += std::stoll(m[i]);
+  const auto counted = parse_wrk_result(*result);
+  ASSERT_TRUE(counted) << *result;
+  const long long failed = counted->failed();
   // The figure the README states: requests lost while a node stops under load (wrk -c8).
   std::printf(
-      "FAILOVER requests=%s failed=%lld (non2xx=%s connect=%s read=%s write=%s "
-      "timeout=%s)\n",
-      m[1].str().c_str(), failed, m[2].str().c_str(), m[3].str().c_str(), m[4].str().c_str(),
-      m[5].str().c_str(), m[6].str().c_str());
+      "FAILOVER requests=%lld failed=%lld (non2xx=%lld connect=%lld read=%lld write=%lld "
+      "timeout=%lld)\n",
+      counted->requests, failed, counted->non2xx, counted->connect, counted->read, counted->write,
+      counted->timeout);
   // Measured: none (a stopping node answers its in-flight requests with Connection: close, takes
   // the connections already in its backlog, and HAProxy retries a refused connect on the other).
   EXPECT_LE(failed, 2) << "requests lost while a node stops";

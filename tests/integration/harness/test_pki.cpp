@@ -10,6 +10,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "tests/integration/harness/run_command.hpp"
+
 namespace edugate::itest {
 namespace {
 
@@ -107,6 +109,13 @@ TestPki make_test_pki(const std::filesystem::path& dir,
   write_pem(pki.server_cert, leaf.get(), nullptr);
   write_pem(pki.server_key, nullptr, key.get());
   return pki;
+}
+
+bool certificate_expires_within(const std::filesystem::path& cert, long long seconds) {
+  return run_command({"openssl", "x509", "-in", cert.string(), "-noout", "-checkend",
+                      std::to_string(seconds)},
+                     milliseconds(10000))
+             .exit_code == 1;
 }
 
 }  // namespace edugate::itest

@@ -21,4 +21,8 @@ struct TestPki {
 TestPki make_test_pki(const std::filesystem::path& dir,
                       const std::vector<std::string>& extra_dns_names = {});
 
+/// True when the PEM certificate in `cert` expires within `seconds` from now, as
+/// `openssl x509 -checkend` reads it: an independent reading to check edugate's own against.
+bool certificate_expires_within(const std::filesystem::path& cert, long long seconds);
+
 }  // namespace edugate::itest
