@@ -70,28 +70,24 @@ void read_api(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
     if (auto x = r.integer(v, "reporting.api.burst", 1, 1000)) s.api_burst = static_cast<int>(*x);
 }
 
+/// A school or node id: [A-Za-z0-9._-]{1,64} (it names files and appears in reports).
+void read_id(const YAML::Node& v, YamlReader& r, const char* key, std::string& out) {
+  if (auto x = r.string(v, key)) {
+    if (valid_school_id(*x))
+      out = *x;
+    else
+      r.error(v, fmt::format("{} must be 1-64 letters, digits, '.', '_' or '-'", key));
+  }
+}
+
 void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
                   const std::string& base_dir) {
   if (const auto v = n["store"])
     if (auto x = r.string(v, "reporting.store")) s.store = resolve_store_path(base_dir, *x);
-  if (const auto v = n["school_id"]) {
-    if (auto x = r.string(v, "reporting.school_id")) {
-      if (valid_school_id(*x))
-        s.school_id = *x;
-      else
-        r.error(v, "reporting.school_id must be 1-64 letters, digits, '.', '_' or '-'");
-    }
-  }
+  if (const auto v = n["school_id"]) read_id(v, r, "reporting.school_id", s.school_id);
   if (const auto v = n["school_name"])
     if (auto x = r.string(v, "reporting.school_name")) s.school_name = *x;
-  if (const auto v = n["node_id"]) {
-    if (auto x = r.string(v, "reporting.node_id")) {
-      if (valid_school_id(*x))
-        s.node_id = *x;
-      else
-        r.error(v, "reporting.node_id must be 1-64 letters, digits, '.', '_' or '-'");
-    }
-  }
+  if (const auto v = n["node_id"]) read_id(v, r, "reporting.node_id", s.node_id);
   if (const auto v = n["signing_key"])
     if (auto x = r.string(v, "reporting.signing_key")) s.signing_key = resolve(base_dir, *x);
 }
