@@ -90,7 +90,10 @@ bool WarnPass::valid(Purpose purpose, std::string_view token, std::string_view h
   long long expiry = 0;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + dot, expiry);
   if (ec != std::errc{} || end != token.data() + dot) return false;
-  if (std::chrono::system_clock::time_point(std::chrono::seconds(expiry)) <= now) return false;
+  // Compared in seconds: the expiry comes from the pupil, and as a time_point (nanoseconds) a
+  // large one overflowed (undefined behaviour, found by gate_fuzz) before the MAC was checked.
+  if (expiry <= std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())
+    return false;
   const auto expected = mac(purpose, host, expiry);
   return CRYPTO_memcmp(expected.data(), token.data() + dot + 1, kMacHexDigits) == 0;
 }

@@ -80,5 +80,22 @@ TEST_F(WarnPassKeyFile, OnlyAWholeHexKeyIsAccepted) {
   EXPECT_FALSE(WarnPass::read_key_file(dir_.string(), error));  // a directory
 }
 
+// The expiry in a pass comes from the pupil. One too large for a time_point (nanoseconds)
+// overflowed before the MAC was checked: undefined behaviour any pupil could trigger with a
+// cookie (gate_fuzz found it; this aborts the UBSan build on the old code).
+TEST(WarnPassToken, AnExpiryBeyondAnyClockIsRefusedWithoutOverflow) {
+  const WarnPass passes;
+  const auto now = std::chrono::system_clock::now();
+  const std::string mac(32, '0');
+  for (const char* expiry : {"8000124759417562692", "9223372036854775807", "-9223372036854775808",
+                             "99999999999999999999"})
+    EXPECT_FALSE(passes.valid(WarnPass::Purpose::cookie, std::string(expiry) + "." + mac,
+                              "social.test", now))
+        << expiry;
+  // A genuine pass still works.
+  const auto pass = passes.issue(WarnPass::Purpose::cookie, "social.test", now + 10min);
+  EXPECT_TRUE(passes.valid(WarnPass::Purpose::cookie, pass, "social.test", now));
+}
+
 }  // namespace
 }  // namespace edugate::proxy::policy
