@@ -3,14 +3,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "reporting/openssl_handles.hpp"
 
 namespace edugate::reporting {
 
-/// Ed25519 keys and signatures through OpenSSL 3's EVP interface. All functions are pure
-/// apart from their arguments and thread-safe; failures return nullopt/false with `error` set.
+/// The school's Ed25519 report keys and signatures in the forms reports use (key files by path,
+/// raw public keys and signatures in base64), on the one Ed25519 module
+/// (rules/signing/ed25519.hpp). Thread-safe; failures return null/nullopt/false with `*error`
+/// set when `error` is given.
 
 /// A fresh Ed25519 key pair (OpenSSL's CSPRNG).
 EvpPkey generate_ed25519(std::string* error);
@@ -33,9 +34,5 @@ std::optional<std::string> sign_message(EVP_PKEY* private_key, std::string_view 
 /// True when `signature_base64` is a valid Ed25519 signature of `message` by `public_key`.
 bool verify_message(EVP_PKEY* public_key, std::string_view message,
                     std::string_view signature_base64);
-
-/// Standard base64 with padding, and its inverse (nullopt on bad input).
-std::string base64_encode(const std::vector<unsigned char>& bytes);
-std::optional<std::vector<unsigned char>> base64_decode(std::string_view text);
 
 }  // namespace edugate::reporting

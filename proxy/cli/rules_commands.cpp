@@ -261,12 +261,14 @@ void add_bundle_commands(CLI::App& app) {
   k->add_option("--out", keygen->first, "Directory for NAME.key.pem and NAME.pub.pem")->required();
   k->add_option("--name", keygen->second, "File name stem")->capture_default_str();
   k->callback([keygen] {
-    const auto keys = rules::signing::generate_ed25519();
+    std::string error;
+    const auto keys = rules::signing::generate_ed25519(error);
+    if (!keys) fail(error);
     std::filesystem::create_directories(keygen->first);
     const std::string stem = (std::filesystem::path(keygen->first) / keygen->second).string();
-    write_private(stem + ".key.pem", keys.private_pem);
+    write_private(stem + ".key.pem", keys->private_pem);
     std::ofstream pub(stem + ".pub.pem", std::ios::binary | std::ios::trunc);
-    if (!(pub << keys.public_pem)) fail(fmt::format("{}.pub.pem: cannot write", stem));
+    if (!(pub << keys->public_pem)) fail(fmt::format("{}.pub.pem: cannot write", stem));
     fmt::print("{}.key.pem (keep it secret) and {}.pub.pem written\n", stem, stem);
   });
 }

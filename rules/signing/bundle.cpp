@@ -114,8 +114,10 @@ bool sign_bundle(const std::string& dir, std::string_view private_key_pem, std::
   const auto files = read_bundle(dir, error);
   if (!files) return false;
   const std::string manifest = manifest_text(*files);
+  const auto signature = sign(key.get(), manifest, error);
+  if (!signature) return false;
   const std::string text =
-      manifest + std::string(kSignaturePrefix) + base64_encode(sign(key.get(), manifest)) + "\n";
+      manifest + std::string(kSignaturePrefix) + base64_encode(*signature) + "\n";
   const fs::path out = fs::path(dir) / kSignatureFile;
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   if (!(file << text) || !file.flush()) {

@@ -3,8 +3,6 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include <stdexcept>
-
 namespace edugate::rules::signing {
 
 namespace {
@@ -36,7 +34,7 @@ PkeyPtr require_ed25519(PkeyPtr key, std::string& error, const char* what) {
     error = std::string("not a PEM ") + what + ": " + openssl_error();
     return nullptr;
   }
-  if (EVP_PKEY_is_a(key.get(), "ED25519") != 1) {
+  if (!is_ed25519(key.get())) {
     error = std::string("the ") + what + " is not an Ed25519 key";
     return nullptr;
   }
@@ -45,16 +43,38 @@ PkeyPtr require_ed25519(PkeyPtr key, std::string& error, const char* what) {
 
 }  // namespace
 
-KeyPairPem generate_ed25519() {
+PkeyPtr generate_key(std::string& error) {
   PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-  if (!key) throw std::runtime_error("OpenSSL: Ed25519 key generation failed: " + openssl_error());
-  BioPtr priv(BIO_new(BIO_s_mem()));
-  BioPtr pub(BIO_new(BIO_s_mem()));
-  if (!priv || !pub ||
-      PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
-      PEM_write_bio_PUBKEY(pub.get(), key.get()) != 1)
-    throw std::runtime_error("OpenSSL: cannot write PEM keys: " + openssl_error());
-  return {bio_text(priv.get()), bio_text(pub.get())};
+  if (!key) error = "OpenSSL: Ed25519 key generation failed: " + openssl_error();
+  return key;
+}
+
+std::optional<std::string> private_key_pem(EVP_PKEY* key, std::string& error) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    error = "OpenSSL: cannot write the private key: " + openssl_error();
+    return std::nullopt;
+  }
+  return bio_text(bio.get());
+}
+
+std::optional<std::string> public_key_pem(EVP_PKEY* key, std::string& error) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1) {
+    error = "OpenSSL: cannot write the public key: " + openssl_error();
+    return std::nullopt;
+  }
+  return bio_text(bio.get());
+}
+
+std::optional<KeyPairPem> generate_ed25519(std::string& error) {
+  const auto key = generate_key(error);
+  if (!key) return std::nullopt;
+  auto private_pem = private_key_pem(key.get(), error);
+  auto public_pem = public_key_pem(key.get(), error);
+  if (!private_pem || !public_pem) return std::nullopt;
+  return KeyPairPem{std::move(*private_pem), std::move(*public_pem)};
 }
 
 PkeyPtr load_private_key(std::string_view pem, std::string& error) {
@@ -69,19 +89,41 @@ PkeyPtr load_public_key(std::string_view pem, std::string& error) {
   return require_ed25519(std::move(key), error, "public key");
 }
 
-std::string sign(EVP_PKEY* private_key, std::string_view message) {
+std::optional<std::string> raw_public_key(EVP_PKEY* key) {
+  std::string raw(32, '\0');
+  std::size_t size = raw.size();
+  if (!is_ed25519(key) ||
+      EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &size) != 1)
+    return std::nullopt;
+  raw.resize(size);
+  return raw;
+}
+
+PkeyPtr public_key_from_raw(std::string_view raw) {
+  if (raw.size() != 32) return nullptr;
+  return PkeyPtr(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw.data()), raw.size()));
+}
+
+bool is_ed25519(EVP_PKEY* key) { return key && EVP_PKEY_is_a(key, "ED25519") == 1; }
+
+std::optional<std::string> sign(EVP_PKEY* private_key, std::string_view message,
+                                std::string& error) {
   const MdCtxPtr ctx(EVP_MD_CTX_new());
   std::size_t size = 64;
   std::string signature(size, '\0');
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, private_key) != 1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
-                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1)
-    throw std::runtime_error("OpenSSL: Ed25519 signing failed: " + openssl_error());
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
+    error = "OpenSSL: Ed25519 signing failed: " + openssl_error();
+    return std::nullopt;
+  }
   signature.resize(size);
   return signature;
 }
 
 bool verify(EVP_PKEY* public_key, std::string_view message, std::string_view signature) {
+  if (!is_ed25519(public_key) || signature.size() != 64) return false;
   const MdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
       ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, public_key) == 1 &&
@@ -102,7 +144,8 @@ std::string base64_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  // Keys and signatures are short; 1 MiB bounds what an untrusted document can make us decode.
+  if (text.empty() || text.size() % 4 != 0 || text.size() > (1u << 20)) return std::nullopt;
   std::string out(3 * text.size() / 4, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(text.data()),

@@ -72,15 +72,5 @@ TEST(Signing, WrongKeyAndUnsignedAreRefused) {
   EXPECT_EQ(verify_report(j, key.get()).status, VerifyStatus::unsigned_report);
 }
 
-TEST(Signing, Base64RoundTrip) {
-  for (std::size_t n = 1; n < 10; ++n) {
-    std::vector<unsigned char> bytes;
-    for (std::size_t i = 0; i < n; ++i) bytes.push_back(static_cast<unsigned char>(i * 37 + n));
-    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes);
-  }
-  EXPECT_FALSE(base64_decode("abc"));
-  EXPECT_FALSE(base64_decode("!!!!"));
-}
-
 }  // namespace
 }  // namespace edugate::reporting

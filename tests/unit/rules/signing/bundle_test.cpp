@@ -23,7 +23,10 @@ constexpr std::string_view kCategories = R"(categories:
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    keys_ = generate_ed25519();
+    std::string error;
+    auto keys = generate_ed25519(error);
+    ASSERT_TRUE(keys) << error;
+    keys_ = std::move(*keys);
     tree_.write("bundle/categories.yaml", kCategories);
     tree_.write("bundle/lists/gambling.txt", "fb88.com\nw88.com\n");
     tree_.write("keys/department.key.pem", keys_.private_pem);
@@ -126,8 +129,10 @@ TEST_F(BundleTest, RemovedFileIsRefused) {
 
 TEST_F(BundleTest, WrongKeyIsRefused) {
   sign();
-  const auto other = generate_ed25519();
-  const auto v = verify_bundle(dir(), other.public_pem);
+  std::string error;
+  const auto other = generate_ed25519(error);
+  ASSERT_TRUE(other) << error;
+  const auto v = verify_bundle(dir(), other->public_pem);
   EXPECT_FALSE(v.files);
   EXPECT_NE(joined(v.problems).find("does not verify with the department public key"),
             std::string::npos)
@@ -181,8 +186,16 @@ TEST(Base64, RoundTripsAndRejectsJunk) {
     if (s.empty()) continue;
     EXPECT_EQ(base64_decode(base64_encode(s)), std::string(s));
   }
+  for (std::size_t n = 1; n < 10; ++n) {  // every length, every padding
+    std::string bytes;
+    for (std::size_t i = 0; i < n; ++i) bytes.push_back(static_cast<char>(i * 37 + n));
+    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes);
+  }
   EXPECT_FALSE(base64_decode("abc"));
   EXPECT_FALSE(base64_decode("ab!="));
+  EXPECT_FALSE(base64_decode("!!!!"));
+  EXPECT_FALSE(base64_decode("QQ=A"));                            // padding inside
+  EXPECT_FALSE(base64_decode(std::string((1u << 20) + 4, 'A')));  // beyond what a key needs
 }
 
 }  // namespace
