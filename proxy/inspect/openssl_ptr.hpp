@@ -1,30 +1,26 @@
 #pragma once
 
-// Every OpenSSL handle edugate holds lives in one of these unique_ptr aliases, each with its
-// free function, declared once here (never a manual X509_free chain). Header-only and light:
-// it includes OpenSSL's declarations, not Asio or Beast.
+// The OpenSSL handles of HTTPS inspection (certificates, TLS), each a unique_ptr with its free
+// function, built on the one deleter the rules library's signing module declares
+// (rules/signing/openssl_handles.hpp): edugate has one way to own an OpenSSL object, never a
+// manual X509_free chain. Header-only and light: OpenSSL's declarations, not Asio or Beast.
 
-#include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include <memory>
 
+#include "rules/signing/openssl_handles.hpp"
+
 namespace edugate::proxy::inspect {
 
-/// A stateless deleter calling `Free` (so the unique_ptr stays one pointer wide).
 template <auto Free>
-struct OpenSslDeleter {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Free(p);
-  }
-};
+using OpenSslDeleter = rules::signing::OpensslDeleter<Free>;
 
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY_free>>;
+using EvpPkeyPtr = rules::signing::PkeyPtr;
+using BioPtr = rules::signing::BioPtr;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslDeleter<EVP_PKEY_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME_free>>;
@@ -35,7 +31,6 @@ using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<GENERAL_NA
 using Asn1OctetStringPtr =
     std::unique_ptr<ASN1_OCTET_STRING, OpenSslDeleter<ASN1_OCTET_STRING_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, OpenSslDeleter<BN_free>>;
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;
 using SslCtxPtr = std::unique_ptr<SSL_CTX, OpenSslDeleter<SSL_CTX_free>>;
 using SslPtr = std::unique_ptr<SSL, OpenSslDeleter<SSL_free>>;
 using SslSessionPtr = std::unique_ptr<SSL_SESSION, OpenSslDeleter<SSL_SESSION_free>>;
