@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "reporting/bearer_token.hpp"
+#include "rules/settings.hpp"
 #include "reporting/distinct_counter.hpp"
 
 namespace edugate::reporting {
@@ -20,18 +21,6 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
-}
-
-constexpr std::string_view kStateVar = "$STATE_DIRECTORY";
-
-/// "$STATE_DIRECTORY/edugate.db": systemd's StateDirectory (the first one if several), or
-/// /var/lib/edugate when the variable is unset. Other paths resolve against the config's dir.
-std::string resolve_store_path(const std::string& base_dir, const std::string& path) {
-  if (!path.starts_with(kStateVar)) return resolve(base_dir, path);
-  const char* env = std::getenv("STATE_DIRECTORY");
-  std::string dir = env && *env ? env : "/var/lib/edugate";
-  if (const auto colon = dir.find(':'); colon != std::string::npos) dir.resize(colon);
-  return dir + path.substr(kStateVar.size());
 }
 
 void read_epsilon(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
@@ -83,7 +72,7 @@ void read_id(const YAML::Node& v, YamlReader& r, const char* key, std::string& o
 void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
                   const std::string& base_dir) {
   if (const auto v = n["store"])
-    if (auto x = r.string(v, "reporting.store")) s.store = resolve_store_path(base_dir, *x);
+    if (auto x = r.string(v, "reporting.store")) s.store = rules::resolve_state_path(base_dir, *x);
   if (const auto v = n["school_id"]) read_id(v, r, "reporting.school_id", s.school_id);
   if (const auto v = n["school_name"])
     if (auto x = r.string(v, "reporting.school_name")) s.school_name = *x;

@@ -135,9 +135,10 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
       if (unit == "s") return std::chrono::seconds(v);
       if (unit == "m") return std::chrono::minutes(v);
       if (unit == "h") return std::chrono::hours(v);
+      if (unit == "d") return std::chrono::hours(24 * v);
     }
   }
-  error(node, fmt::format("{} must be a duration such as 250ms, 30s, 5m or 2h", what));
+  error(node, fmt::format("{} must be a duration such as 250ms, 30s, 5m, 2h or 7d", what));
   return std::nullopt;
 }
 

@@ -86,6 +86,11 @@ std::string render_status_page(const rep::ReportingSettings& settings, const Sta
     problems +=
         fmt::format("<p class=\"warn\">Không đọc được kho số liệu · Store unreadable: {}</p>",
                     esc(charts.error));
+  if (!facts.department_problem.empty())
+    problems += fmt::format(
+        "<p class=\"warn\">Bộ quy tắc của Sở chưa được cập nhật · Department rules not updating: "
+        "{}</p>",
+        esc(facts.department_problem));
   if (!facts.store_error.empty())
     problems += fmt::format("<p class=\"warn\">Lỗi ghi số liệu · Store write error: {}</p>",
                             esc(facts.store_error));
@@ -96,7 +101,7 @@ std::string render_status_page(const rep::ReportingSettings& settings, const Sta
 h1{{margin-bottom:.2rem}} .facts{{color:#5b6775}} .warn{{background:#fdecea;padding:.6rem 1rem;border-radius:6px}}
 section{{margin:1.5rem 0}} .en{{color:#5b6775;font-weight:normal}}</style></head><body>
 <h1>edugate — {school}</h1>
-<p class="facts">Bộ quy tắc · Rule set: <code>{version}</code> · Hoạt động · Uptime: {uptime} · Tuần · Week: {week}</p>
+<p class="facts">Bộ quy tắc · Rule set: <code>{version}</code> · Quy tắc của Sở · Department rules: {department} · Hoạt động · Uptime: {uptime} · Tuần · Week: {week}</p>
 {problems}
 <p><strong>{blocked}</strong> lượt truy cập bị chặn trong tuần <span class="en">· requests blocked this week</span>
 (ô có ít hơn {k} thiết bị được ẩn <span class="en">· cells with fewer than {k} devices are hidden</span>)</p>
@@ -108,6 +113,7 @@ section{{margin:1.5rem 0}} .en{{color:#5b6775;font-weight:normal}}</style></head
       fmt::arg("school",
                esc(settings.school_name.empty() ? settings.school_id : settings.school_name)),
       fmt::arg("version", esc(facts.rules_version.empty() ? "-" : facts.rules_version)),
+      fmt::arg("department", esc(facts.department.empty() ? "-" : facts.department)),
       fmt::arg("uptime", uptime_text(facts.uptime)), fmt::arg("week", iso_week),
       fmt::arg("problems", problems), fmt::arg("blocked", charts.blocked),
       fmt::arg("k", settings.k),

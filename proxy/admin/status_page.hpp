@@ -13,6 +13,10 @@ struct StatusFacts {
   std::chrono::seconds uptime{0};
   std::int32_t today = 0;   ///< local day (days since 1970-01-01)
   std::string store_error;  ///< empty when the last flush worked
+  /// The department rules: "version 7 (fetched and verified, expires …)", "rules.department
+  /// (signed)"…; and why updates fail or the bundle is stale (empty when all is well).
+  std::string department;
+  std::string department_problem;
 };
 
 /// The admin listener's status page: this ISO week's blocked requests per day, per category and

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   edugate::cli::add_check_command(app);
   edugate::cli::add_version_command(app);
   edugate::cli::add_rules_commands(app);
+  edugate::cli::add_rules_publish_commands(app);
   edugate::cli::add_report_commands(app);
   edugate::cli::add_report_fetch_command(app);
   edugate::cli::add_ca_command(app);

@@ -34,6 +34,35 @@ void Reloader::request(std::string reason) {
   start_load();
 }
 
+void Reloader::submit(Job job, Done done) {
+  if (stopped_) return;
+  jobs_.emplace_back(std::move(job), std::move(done));
+  if (!loading_) start_next();
+}
+
+void Reloader::start_next() {
+  if (jobs_.empty()) {
+    if (pending_) {
+      pending_ = false;
+      start_load();
+    }
+    return;
+  }
+  auto [job, done] = std::move(jobs_.front());
+  jobs_.pop_front();
+  loading_ = true;
+  if (loader_.joinable()) loader_.join();
+  loader_ = std::thread([this, job = std::move(job), done = std::move(done)]() mutable {
+    auto result = std::make_shared<RulesLoad>(job());
+    asio::post(main_, [this, result, done = std::move(done)] {
+      loading_ = false;
+      if (stopped_) return;
+      done(std::move(*result));
+      start_next();
+    });
+  });
+}
+
 void Reloader::start_load() {
   loading_ = true;
   if (loader_.joinable()) loader_.join();
@@ -52,11 +81,13 @@ void Reloader::finish_load(RulesLoad&& result) {
     else
       spdlog::error("{}", rules::format(d));
   }
+  watched_ = std::move(result.watched);
+  fingerprint_ = fingerprint(watched_);
   if (result.rules) {
     ++reloads_;
     last_ok_ = true;
     spdlog::info("rules reloaded: version {}", result.rules->version());
-    install_(std::move(result.rules));
+    install_(std::move(result));
   } else if (!result.configured) {
     ++failures_;
     last_ok_ = false;
@@ -67,12 +98,7 @@ void Reloader::finish_load(RulesLoad&& result) {
     spdlog::error("reload failed with {} problem(s); the previous rules keep serving",
                   result.diagnostics.size());
   }
-  watched_ = std::move(result.watched);
-  fingerprint_ = fingerprint(watched_);
-  if (pending_) {
-    pending_ = false;
-    start_load();
-  }
+  start_next();
 }
 
 void Reloader::watch(std::chrono::milliseconds interval) {

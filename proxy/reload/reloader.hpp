@@ -3,12 +3,14 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "proxy/reload/rules_source.hpp"
 #include "rules/rule_set.hpp"
 
 namespace edugate::proxy::server {
@@ -20,13 +22,21 @@ namespace edugate::proxy::server {
 /// meanwhile runs once the current load ends. Main-thread object (not thread-safe).
 class Reloader {
  public:
-  using Install = std::function<void(std::shared_ptr<const rules::RuleSet>)>;
+  /// Receives a load that succeeded (its `rules` is set).
+  using Install = std::function<void(RulesLoad&&)>;
 
   Reloader(boost::asio::io_context& main, std::string config_path, std::vector<std::string> watched,
            Install install);
   ~Reloader();
 
   void request(std::string reason);
+  /// Runs `job` on the loader thread, never beside another load (a queued job goes before a
+  /// pending reload), and hands its result to `done` on the main thread. The bundle updater
+  /// (proxy/update) loads through here: a reload and an update never race to install, and a
+  /// reload that starts after an update sees the update's state.
+  using Job = std::function<RulesLoad()>;
+  using Done = std::function<void(RulesLoad&&)>;
+  void submit(Job job, Done done);
   /// Polls the watched files every `interval` and reloads when they change.
   void watch(std::chrono::milliseconds interval);
   void stop();
@@ -37,6 +47,7 @@ class Reloader {
 
  private:
   void start_load();
+  void start_next();
   void finish_load(struct RulesLoad&& result);
   void poll();
 
@@ -50,6 +61,7 @@ class Reloader {
   std::thread loader_;
   bool loading_ = false;
   bool pending_ = false;
+  std::deque<std::pair<Job, Done>> jobs_;
   bool stopped_ = false;
   std::uint64_t reloads_ = 0;
   std::uint64_t failures_ = 0;

@@ -37,14 +37,36 @@ class RecordingFiles final : public rules::load::FileProvider {
 
 }  // namespace
 
-RulesLoad load_configured_rules(const Config& config) {
+RulesLoad load_configured_rules(const Config& config,
+                                const std::optional<DepartmentOverride>& department) {
   RulesLoad out;
   out.watched.push_back(config.file);
   if (!config.has_rules) return out;
   out.configured = true;
   rules::YamlReader reader(config.file, out.diagnostics);
-  const auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
+  auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
   if (!settings) return out;
+  if (settings->department_pubkey) out.department_source = "signed";
+  if (department) {
+    settings->department = department->dir;
+    settings->department_pubkey.reset();  // verified through its signed metadata
+    out.bundle = department->bundle;
+    out.department_source = "update";
+  } else if (settings->update) {
+    std::string error;
+    const auto state = rules::update::read_trusted_state(settings->update->state_dir, error);
+    if (!state) {
+      // Never fall back to rules.department here: it may be older than what was accepted.
+      out.diagnostics.push_back({config.file, 0, 0, "rules.update: " + error});
+      return out;
+    }
+    if (state->active) {
+      settings->department = rules::resolve_path(settings->update->state_dir, state->active->dir);
+      settings->department_pubkey.reset();
+      out.bundle = state->active;
+      out.department_source = "update";
+    }
+  }
   out.watched.push_back(settings->department);
   if (settings->school) out.watched.push_back(*settings->school);
   rules::LoadResult loaded;
@@ -61,7 +83,8 @@ RulesLoad load_configured_rules(const Config& config) {
   return out;
 }
 
-RulesLoad reload_configured_rules(const std::string& config_path) {
+RulesLoad reload_configured_rules(const std::string& config_path,
+                                  const std::optional<DepartmentOverride>& department) {
   rules::Diagnostics diags;
   const auto config = load_config(config_path, diags);
   if (!config) {
@@ -71,7 +94,7 @@ RulesLoad reload_configured_rules(const std::string& config_path) {
     out.watched.push_back(config_path);
     return out;
   }
-  return load_configured_rules(*config);
+  return load_configured_rules(*config, department);
 }
 
 std::string fingerprint(const std::vector<std::string>& paths) {

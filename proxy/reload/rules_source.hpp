@@ -7,6 +7,7 @@
 #include "proxy/config.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/update/trusted_state.hpp"
 
 namespace edugate::proxy::server {
 
@@ -16,15 +17,32 @@ struct RulesLoad {
   std::shared_ptr<const rules::RuleSet> rules;  ///< null when not configured or on errors
   rules::Diagnostics diagnostics;               ///< errors and warnings, file:line:col
   std::vector<std::string> watched;  ///< files and directories whose changes mean "reload"
+  /// With rules.update: the accepted department bundle the rules were loaded from (none while
+  /// rules.department serves, before the first bundle is accepted).
+  std::optional<rules::update::AcceptedBundle> bundle;
+  /// Where the department rules came from: "update" (a fetched, verified bundle), "signed" (a
+  /// directory verified with rules.department_pubkey) or "local" (unverified).
+  std::string department_source = "local";
+};
+
+/// What the department rules load from instead of the config's choice: a fetched bundle being
+/// tried (unpacked in the state directory) and the bundle record it would become.
+struct DepartmentOverride {
+  std::string dir;
+  rules::update::AcceptedBundle bundle;
 };
 
 /// Parses the `rules:` section of `config` and loads what it names. Blocking (seconds for
 /// millions of entries): call it off the data plane. Thread-safe.
-RulesLoad load_configured_rules(const Config& config);
+/// With rules.update, the department rules are the last accepted bundle in the state directory
+/// (read from its state.json), or `department` when one is given.
+RulesLoad load_configured_rules(const Config& config,
+                                const std::optional<DepartmentOverride>& department = {});
 
 /// Re-reads the appliance config file and loads the rule set it names now (reload). Config
 /// errors come back as diagnostics; nothing else of the config is applied (that needs a restart).
-RulesLoad reload_configured_rules(const std::string& config_path);
+RulesLoad reload_configured_rules(const std::string& config_path,
+                                  const std::optional<DepartmentOverride>& department = {});
 
 /// A cheap fingerprint (paths, sizes, modification times) of `paths` (a directory counts by its
 /// own modification time: files added or removed), for change polling.

@@ -14,6 +14,8 @@
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/policy/pac.hpp"
 #include "rules/local_time.hpp"
+#include "rules/settings.hpp"
+#include "rules/yaml_reader.hpp"
 
 namespace edugate::proxy::server {
 
@@ -49,7 +51,9 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
       shared_(config_),
       admin_(main_io_),
       rules_(std::move(rules.rules)),
-      rules_configured_(rules.configured) {
+      rules_configured_(rules.configured),
+      bundle_(rules.bundle),
+      department_source_(rules.department_source) {
   for (unsigned i = 0; i < worker_count(config_); ++i) {
     auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
     const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
@@ -59,8 +63,44 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
   install_rules(rules_);
   if (rules_configured_) {
     reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
-                                           [this](auto r) { install_rules(std::move(r)); });
+                                           [this](RulesLoad&& r) { install_load(std::move(r)); });
+    rules::Diagnostics diags;
+    rules::YamlReader reader(config_.file, diags);
+    const auto settings =
+        rules::parse_rules_settings(config_.rules_section, reader, config_.base_dir);
+    if (settings && settings->update)
+      updater_ = std::make_unique<update::Updater>(
+          main_io_, config_.file, *settings->update, *reloader_,
+          [this](RulesLoad&& r) { install_load(std::move(r)); }, [this] { return rules_; });
   }
+}
+
+void Server::install_load(RulesLoad&& load) {
+  bundle_ = std::move(load.bundle);
+  department_source_ = std::move(load.department_source);
+  install_rules(std::move(load.rules));
+}
+
+std::pair<std::string, std::string> Server::department_facts() const {
+  std::string what;
+  if (bundle_)
+    what = fmt::format("version {} (fetched, signature verified; published {}, expires {})",
+                       bundle_->version, rules::update::format_utc(bundle_->created),
+                       rules::update::format_utc(bundle_->expires));
+  else if (department_source_ == "signed")
+    what = "rules.department (signature verified)";
+  else
+    what = "rules.department (not signed)";
+  std::string problem;
+  if (updater_) {
+    const auto& st = updater_->status();
+    if (st.stale)
+      problem = "STALE: " + (st.last_error.empty() ? std::string("the metadata has expired")
+                                                   : st.last_error);
+    else if (!st.last_error.empty())
+      problem = st.last_error;
+  }
+  return {what, problem};
 }
 
 void Server::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
@@ -112,6 +152,7 @@ void Server::bind() {
             std::chrono::steady_clock::now() - started_);
         facts.today = today();
         facts.store_error = reporting_->last_error();
+        std::tie(facts.department, facts.department_problem) = department_facts();
         return AdminResponse{
             200, "text/html; charset=utf-8", render_status_page(reporting_->settings(), facts), {}};
       });
@@ -188,6 +229,11 @@ std::string Server::render_metrics() const {
                    "# TYPE edugate_rules_last_reload_ok gauge\nedugate_rules_last_reload_ok {}\n",
                    reloader_->reloads(), reloader_->failures(), reloader_->last_ok() ? 1 : 0);
   }
+  if (updater_) {
+    out += updater_->metrics(std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+  }
   if (!certificate_expiry_.empty()) {
     out +=
         "# HELP edugate_certificate_expiry_timestamp_seconds When a certificate edugate uses "
@@ -240,6 +286,7 @@ int Server::run() {
   else
     spdlog::warn("no rules: section in {}: nothing is filtered", config_.file);
   if (reloader_ && config_.reload.watch) reloader_->watch(config_.reload.interval);
+  if (updater_) updater_->start();
   if (reporting_) {
     reporting_->start(main_io_, [this] { return today(); });
   }
@@ -280,6 +327,7 @@ void Server::watch_drain() {
 }
 
 void Server::finish() {
+  if (updater_) updater_->stop();
   if (reloader_) reloader_->stop();
   for (auto& w : workers_) w->stop();
   if (reporting_) reporting_->stop_and_flush();  // workers are stopped: every count is in

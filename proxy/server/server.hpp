@@ -16,6 +16,7 @@
 #include "proxy/reload/rules_source.hpp"
 #include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/worker.hpp"
+#include "proxy/update/updater.hpp"
 #include "proxy/session/shared_limits.hpp"
 
 namespace edugate::proxy::server {
@@ -50,6 +51,10 @@ class Server {
   void refresh_destinations();
   void schedule_address_check();
   void install_rules(std::shared_ptr<const rules::RuleSet> rules);
+  /// A reload or a bundle update that succeeded: its rules, and where the department's came from.
+  void install_load(RulesLoad&& load);
+  /// "version 7 (fetched, verified)" and the problem to show, for the status page.
+  std::pair<std::string, std::string> department_facts() const;
   void finish();
   void watch_drain();
   std::string render_metrics() const;
@@ -74,6 +79,9 @@ class Server {
   std::shared_ptr<const rules::RuleSet> rules_;
   bool rules_configured_ = false;
   std::unique_ptr<Reloader> reloader_;
+  std::unique_ptr<update::Updater> updater_;  ///< rules.update; after reloader_, which it uses
+  std::optional<rules::update::AcceptedBundle> bundle_;  ///< the fetched bundle in force
+  std::string department_source_;                        ///< RulesLoad::department_source
   std::unique_ptr<ReportApi> report_api_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;

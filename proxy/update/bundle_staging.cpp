@@ -1,0 +1,183 @@
+#include "proxy/update/bundle_staging.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "rules/signing/sha256.hpp"
+#include "rules/update/archive.hpp"
+#include "rules/update/self_test.hpp"
+
+namespace edugate::proxy::update {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+RulesLoad refused(std::string why) {
+  RulesLoad out;
+  out.configured = true;
+  out.diagnostics.push_back({"", 0, 0, std::move(why)});
+  return out;
+}
+
+void fsync_path(const fs::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+/// Writes `files` under `dir` (which must not exist), each file fsynced, then the directories.
+bool write_files(const fs::path& dir, const rules::signing::BundleFiles& files,
+                 std::string& error) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    error = fmt::format("{}: {}", dir.string(), ec.message());
+    return false;
+  }
+  std::vector<fs::path> dirs{dir};
+  for (const auto& [name, bytes] : files) {
+    const fs::path path = dir / name;  // unpack() allowed only clean relative names
+    if (path.parent_path() != dir) {
+      fs::create_directories(path.parent_path(), ec);
+      dirs.push_back(path.parent_path());
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0) {
+      error = fmt::format("{}: {}", path.string(), std::strerror(errno));
+      return false;
+    }
+    std::string_view rest = bytes;
+    bool ok = true;
+    while (ok && !rest.empty()) {
+      const ssize_t n = ::write(fd, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+      error = fmt::format("{}: {}", path.string(), std::strerror(errno));
+      return false;
+    }
+  }
+  for (const auto& d : dirs) fsync_path(d, O_RDONLY | O_DIRECTORY);
+  return true;
+}
+
+std::string bundle_name(const rules::update::Metadata& m) {
+  return fmt::format("{}-{}", m.version, m.archive_sha256.substr(0, 16));
+}
+
+}  // namespace
+
+bool tidy_state_dir(const std::string& state_dir, const rules::update::TrustedState& state,
+                    std::string& error) {
+  std::error_code ec;
+  fs::create_directories(state_dir, ec);
+  if (ec) {
+    error = fmt::format("{}: {}", state_dir, ec.message());
+    return false;
+  }
+  fs::permissions(state_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
+                  ec);
+  fs::remove_all(fs::path(state_dir) / "staging", ec);
+  const fs::path bundles = fs::path(state_dir) / "bundles";
+  for (auto it = fs::directory_iterator(bundles, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string rel = "bundles/" + it->path().filename().string();
+    const bool kept = (state.active && state.active->dir == rel) ||
+                      (state.previous && state.previous->dir == rel);
+    std::error_code rm;
+    if (!kept) fs::remove_all(it->path(), rm);
+  }
+  return true;
+}
+
+RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committed) {
+  const auto& m = c.metadata.metadata;
+  const auto& state_dir = c.settings.state_dir;
+  if (const auto hash = rules::signing::sha256_hex(c.archive); hash != m.archive_sha256)
+    return refused(fmt::format("{}: SHA-256 {} is not the {} that current.json signs (altered or "
+                               "mixed up with another version)",
+                               m.archive_name, hash.substr(0, 16), m.archive_sha256.substr(0, 16)));
+  std::string error;
+  rules::update::UnpackLimits limits;
+  limits.max_total_bytes = c.settings.max_size;
+  auto files = rules::update::unpack(c.archive, limits, error);
+  if (!files) return refused(fmt::format("{}: {}", m.archive_name, error));
+  if (files->empty()) return refused(fmt::format("{}: the archive holds no file", m.archive_name));
+
+  const std::string name = bundle_name(m);
+  const fs::path staging = fs::path(state_dir) / "staging" / name;
+  const fs::path final_dir = fs::path(state_dir) / "bundles" / name;
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  if (!write_files(staging, *files, error)) return refused("unpacking failed: " + error);
+  files.reset();  // the bytes are on disk now; free the memory before compiling
+  fs::create_directories(final_dir.parent_path(), ec);
+  fs::remove_all(final_dir, ec);  // a bundle of this name that never committed
+  fs::rename(staging, final_dir, ec);
+  if (ec) return refused(fmt::format("{}: {}", final_dir.string(), ec.message()));
+  fsync_path(final_dir.parent_path(), O_RDONLY | O_DIRECTORY);
+
+  rules::update::AcceptedBundle record;
+  record.version = m.version;
+  record.dir = "bundles/" + name;
+  record.archive_sha256 = m.archive_sha256;
+  record.entries = m.entries;
+  record.key_id = m.key_id;
+  record.created = m.created;
+  record.expires = m.expires;
+  record.accepted_at = c.now;
+  record.source = c.settings.url;
+  record.metadata = c.metadata_text;
+
+  const auto give_up = [&](RulesLoad out) {
+    std::error_code rm;
+    fs::remove_all(final_dir, rm);
+    out.rules.reset();
+    return out;
+  };
+  auto load = server::reload_configured_rules(c.config_path, DepartmentOverride{final_dir.string(), record});
+  if (!load.rules) {
+    auto out = refused(fmt::format("version {} does not load ({} problem(s); first: {})",
+                                   m.version, load.diagnostics.size(),
+                                   load.diagnostics.empty()
+                                       ? std::string("none given")
+                                       : rules::format(load.diagnostics.front())));
+    return give_up(std::move(out));
+  }
+  rules::update::SelfTestLimits self;
+  self.max_shrink = c.settings.max_shrink;
+  self.allow_shrink = m.allow_shrink;
+  if (const auto problems = rules::update::self_test(*load.rules, c.serving.get(), self);
+      !problems.empty()) {
+    std::string why = fmt::format("version {} fails the self-test:", m.version);
+    for (const auto& p : problems) why += " " + p + ";";
+    why.pop_back();
+    return give_up(refused(std::move(why)));
+  }
+
+  committed = c.state;
+  committed.pinned_key_id = c.trust.pinned_key_id;
+  committed.keys = rules::update::keys_after(c.metadata, c.trust);
+  committed.highest_version = m.version;
+  if (committed.active && committed.active->dir != record.dir)
+    committed.previous = committed.active;
+  committed.active = record;
+  if (!rules::update::write_trusted_state(state_dir, committed, error))
+    return give_up(refused("cannot record the new bundle: " + error));
+  tidy_state_dir(state_dir, committed, error);
+  return load;
+}
+
+}  // namespace edugate::proxy::update

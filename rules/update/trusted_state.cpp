@@ -1,0 +1,190 @@
+#include "rules/update/trusted_state.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "rules/signing/ed25519.hpp"
+
+namespace edugate::rules::update {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kStateFile = "state.json";
+
+json to_json(const AcceptedBundle& b) {
+  return {{"version", b.version},         {"dir", b.dir},
+          {"archive_sha256", b.archive_sha256}, {"entries", b.entries},
+          {"key_id", b.key_id},           {"created", b.created},
+          {"expires", b.expires},         {"accepted_at", b.accepted_at},
+          {"source", b.source},           {"metadata", b.metadata}};
+}
+
+AcceptedBundle bundle_from(const json& j) {
+  AcceptedBundle b;
+  b.version = j.at("version").get<std::uint64_t>();
+  b.dir = j.at("dir").get<std::string>();
+  b.archive_sha256 = j.at("archive_sha256").get<std::string>();
+  b.entries = j.at("entries").get<std::uint64_t>();
+  b.key_id = j.at("key_id").get<std::string>();
+  b.created = j.at("created").get<std::int64_t>();
+  b.expires = j.at("expires").get<std::int64_t>();
+  b.accepted_at = j.at("accepted_at").get<std::int64_t>();
+  b.source = j.at("source").get<std::string>();
+  b.metadata = j.at("metadata").get<std::string>();
+  // A bundle directory is always "bundles/<name>": nothing in the state file can point the
+  // loader elsewhere.
+  if (!b.dir.starts_with("bundles/") || b.dir.find("..") != std::string::npos ||
+      b.dir.find('/', 8) != std::string::npos)
+    throw std::runtime_error("bundle dir " + b.dir + " is not under bundles/");
+  return b;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<TrustedState> read_trusted_state(const std::string& state_dir, std::string& error) {
+  const fs::path path = fs::path(state_dir) / kStateFile;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!fs::exists(path, ec) && !ec) return TrustedState{};
+    error = fmt::format("{}: cannot read", path.string());
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    const json j = json::parse(ss.str());
+    TrustedState s;
+    s.pinned_key_id = j.at("pinned_key_id").get<std::string>();
+    for (const auto& k : j.at("keys")) {
+      auto raw = signing::base64_decode(k.get<std::string>());
+      if (!raw || raw->size() != 32) throw std::runtime_error("a key is not 32 base64 bytes");
+      s.keys.push_back(std::move(*raw));
+    }
+    s.highest_version = j.at("highest_version").get<std::uint64_t>();
+    if (j.contains("active")) s.active = bundle_from(j.at("active"));
+    if (j.contains("previous")) s.previous = bundle_from(j.at("previous"));
+    return s;
+  } catch (const std::exception& e) {
+    error = fmt::format("{}: corrupt ({}); move it away only if you mean to trust any version "
+                        "again",
+                        path.string(), e.what());
+    return std::nullopt;
+  }
+}
+
+bool write_trusted_state(const std::string& state_dir, const TrustedState& s, std::string& error) {
+  json j = {{"pinned_key_id", s.pinned_key_id},
+            {"keys", json::array()},
+            {"highest_version", s.highest_version}};
+  for (const auto& k : s.keys) j["keys"].push_back(signing::base64_encode(k));
+  if (s.active) j["active"] = to_json(*s.active);
+  if (s.previous) j["previous"] = to_json(*s.previous);
+  const std::string text = j.dump(2) + "\n";
+  const fs::path final_path = fs::path(state_dir) / kStateFile;
+  const fs::path tmp = fs::path(state_dir) / (std::string(kStateFile) + ".tmp");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    error = fmt::format("{}: {}", tmp.string(), std::strerror(errno));
+    return false;
+  }
+  const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    error = fmt::format("{}: {}", final_path.string(), std::strerror(ok ? errno : saved));
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  const int dir = ::open(state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return true;
+}
+
+Trust current_trust(const TrustedState& state, const std::string& pinned_raw) {
+  Trust t;
+  t.pinned_key_id = key_id(pinned_raw);
+  const bool held = std::find(state.keys.begin(), state.keys.end(), pinned_raw) != state.keys.end();
+  if (state.pinned_key_id == t.pinned_key_id || (held && !state.keys.empty())) {
+    // The same lineage: the admin's pin is the one it started from, or a key it rotated to.
+    t.keys = state.keys.empty() ? std::vector<std::string>{pinned_raw} : state.keys;
+    t.highest_version = state.highest_version;
+    return t;
+  }
+  t.keys = {pinned_raw};
+  t.highest_version = 0;
+  if (!state.pinned_key_id.empty())
+    t.note = fmt::format(
+        "rules.update.pubkey changed (key {} → {}): trusting only the new key, and versions "
+        "from 1 again (the highest accepted under the old key was {})",
+        state.pinned_key_id.substr(0, 16), t.pinned_key_id.substr(0, 16), state.highest_version);
+  return t;
+}
+
+Judgement judge(const SignedMetadata& m, const Trust& trust, std::int64_t now) {
+  Judgement j;
+  const std::string* signer = nullptr;
+  for (const auto& k : trust.keys)
+    if (key_id(k) == m.metadata.key_id) signer = &k;
+  if (!signer) {
+    j.why = fmt::format("signed by key {}, which this appliance does not trust",
+                        m.metadata.key_id.substr(0, 16));
+    return j;
+  }
+  const auto key = signing::public_key_from_raw(*signer);
+  if (!key || !verify(m, key.get())) {
+    j.why = fmt::format("the signature does not verify with key {}: current.json was altered",
+                        m.metadata.key_id.substr(0, 16));
+    return j;
+  }
+  if (m.metadata.version < trust.highest_version) {
+    j.why = fmt::format("version {} is older than version {} already accepted (rollback refused)",
+                        m.metadata.version, trust.highest_version);
+    return j;
+  }
+  if (now >= m.metadata.expires) {
+    j.expired = true;
+    j.why = fmt::format("version {} expired at {} (the department has not re-published: stale)",
+                        m.metadata.version, format_utc(m.metadata.expires));
+    return j;
+  }
+  j.verdict =
+      m.metadata.version == trust.highest_version ? Verdict::unchanged : Verdict::accept;
+  return j;
+}
+
+std::vector<std::string> keys_after(const SignedMetadata& m, const Trust& trust) {
+  std::vector<std::string> out;
+  for (const auto& k : trust.keys)
+    if (key_id(k) == m.metadata.key_id) out.push_back(k);
+  if (m.metadata.next_key && (out.empty() || out.front() != *m.metadata.next_key))
+    out.push_back(*m.metadata.next_key);
+  return out;
+}
+
+}  // namespace edugate::rules::update
