@@ -193,7 +193,7 @@ void run_status(const std::string& config_path) {
   if (!state) fail(error);
   const auto status = proxy::update::read_update_status(u.state_dir).value_or(proxy::update::UpdateStatus{});
   const auto now = unix_now();
-  fmt::print("site:           {}\nstate:          {}\n", u.url, u.state_dir);
+  fmt::print("site:           {}\nstate dir:      {}\n", u.url, u.state_dir);
   if (state->active) {
     const auto& b = *state->active;
     fmt::print("in force:       version {} (signature verified), {} entries\n"
