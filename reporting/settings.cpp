@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "reporting/bearer_token.hpp"
-#include "rules/settings.hpp"
 #include "reporting/distinct_counter.hpp"
+#include "rules/settings.hpp"
 
 namespace edugate::reporting {
 

@@ -42,8 +42,8 @@ std::optional<std::string> read_path(YamlReader& r, const YAML::Node& n, const c
 }
 
 std::optional<std::chrono::milliseconds> read_duration(YamlReader& r, const YAML::Node& n,
-                                                      const char* key,
-                                                      std::chrono::milliseconds min) {
+                                                       const char* key,
+                                                       std::chrono::milliseconds min) {
   const auto d = r.duration(n, key);
   if (d && *d < min) {
     r.error(n, fmt::format("rules.update.{} must be at least {}s", key,
@@ -56,8 +56,8 @@ std::optional<std::chrono::milliseconds> read_duration(YamlReader& r, const YAML
 std::optional<UpdateSettings> parse_update(const YAML::Node& section, YamlReader& r,
                                            const std::string& base_dir) {
   bool good = r.check_map(section, "rules.update",
-                          {"url", "pubkey", "interval", "ca", "state_dir", "stale_after",
-                           "timeout", "max_size", "max_shrink"});
+                          {"url", "pubkey", "interval", "ca", "state_dir", "stale_after", "timeout",
+                           "max_size", "max_shrink"});
   if (!section.IsMap()) return std::nullopt;
   UpdateSettings u;
   if (const auto n = section["url"]) {
@@ -157,7 +157,8 @@ std::optional<UpdateSettings> parse_update(const YAML::Node& section, YamlReader
 std::optional<RulesSettings> parse_rules_settings(const YAML::Node& section, YamlReader& r,
                                                   const std::string& base_dir) {
   bool good = r.check_map(
-      section, "rules", {"department", "school", "timezone", "department_pubkey", "regex_memory", "update"});
+      section, "rules",
+      {"department", "school", "timezone", "department_pubkey", "regex_memory", "update"});
   if (!section.IsMap()) return std::nullopt;
   RulesSettings s;
   if (const auto n = section["department"]) {

@@ -39,7 +39,7 @@ struct UpdateSettings {
   /// Updates failing (or the metadata expired) for longer than this: the bundle is stale.
   std::chrono::milliseconds stale_after{std::chrono::hours(24)};
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};  ///< one whole fetch
-  std::uint64_t max_size = std::uint64_t{256} << 20;  ///< archive, and unpacked bundle
+  std::uint64_t max_size = std::uint64_t{256} << 20;            ///< archive, and unpacked bundle
   double max_shrink = 0.5;  ///< share of entries a new bundle may lose (see self_test.hpp)
 };
 

@@ -39,7 +39,8 @@ class YamlReader {
   std::optional<bool> boolean(const YAML::Node& node, std::string_view what);
   std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,
                                       std::int64_t min, std::int64_t max);
-  /// A duration written as `250ms`, `30s`, `5m`, `2h`, `7d` (a bare number is an error: units matter).
+  /// A duration written as `250ms`, `30s`, `5m`, `2h`, `7d` (a bare number is an error: units
+  /// matter).
   std::optional<std::chrono::milliseconds> duration(const YAML::Node& node, std::string_view what);
   /// A size written as `64KiB`, `8MiB`, `1GiB` or a plain number of bytes.
   std::optional<std::uint64_t> byte_size(const YAML::Node& node, std::string_view what);

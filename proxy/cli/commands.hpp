@@ -9,12 +9,12 @@ namespace edugate::cli {
 void add_run_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_version_command(CLI::App& app);
-void add_rules_commands(CLI::App& app);        // explain, import, rules sign/verify
-void add_report_commands(CLI::App& app);       // report weekly/verify/merge/keygen/token
+void add_rules_commands(CLI::App& app);          // explain, import, rules sign/verify
+void add_report_commands(CLI::App& app);         // report weekly/verify/merge/keygen/token
 void add_rules_publish_commands(CLI::App& app);  // rules publish, rules status
-void add_report_fetch_command(CLI::App& app);  // report fetch (needs Asio: lives in proxy)
-void add_ca_command(CLI::App& app);            // ca init (school CA for HTTPS inspection)
-void add_store_commands(CLI::App& app);        // backup, restore (the report store)
+void add_report_fetch_command(CLI::App& app);    // report fetch (needs Asio: lives in proxy)
+void add_ca_command(CLI::App& app);              // ca init (school CA for HTTPS inspection)
+void add_store_commands(CLI::App& app);          // backup, restore (the report store)
 
 /// The config path used when none is given: $EDUGATE_CONFIG, else /etc/edugate/edugate.yaml.
 std::string default_config_path();

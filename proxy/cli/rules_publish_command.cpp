@@ -96,7 +96,8 @@ std::int64_t unix_now() {
 void run_publish(const PublishArgs& a) {
   if (a.version == 0) fail("--version must be 1 or more");
   const auto lifetime = parse_seconds(a.expires);
-  if (!lifetime) fail(fmt::format("--expires {}: give a duration such as 30d, 12h or 90m", a.expires));
+  if (!lifetime)
+    fail(fmt::format("--expires {}: give a duration such as 30d, 12h or 90m", a.expires));
   std::string error;
   const auto key = rules::signing::load_private_key(read_file(a.key), error);
   if (!key) fail(fmt::format("{}: {}", a.key, error));
@@ -109,11 +110,13 @@ void run_publish(const PublishArgs& a) {
   std::error_code ec;
   if (fs::exists(current, ec)) {
     const auto old = upd::parse_metadata(read_file(current.string()), error);
-    if (!old) fail(fmt::format("{}: {} (move it away to start a new site)", current.string(), error));
+    if (!old)
+      fail(fmt::format("{}: {} (move it away to start a new site)", current.string(), error));
     if (old->metadata.version >= a.version)
-      fail(fmt::format("version {} is not above version {} already published in {}: versions "
-                       "only grow (appliances refuse anything older than what they hold)",
-                       a.version, old->metadata.version, current.string()));
+      fail(
+          fmt::format("version {} is not above version {} already published in {}: versions "
+                      "only grow (appliances refuse anything older than what they hold)",
+                      a.version, old->metadata.version, current.string()));
   }
 
   // The bundle must load as an appliance will load it: publish nothing a school would refuse.
@@ -157,12 +160,13 @@ void run_publish(const PublishArgs& a) {
   // The archive first: current.json never names a file that is not there yet.
   write_atomically(site / m.archive_name, *archive);
   write_atomically(current, *text);
-  fmt::print("published version {} in {}: {} ({} bytes, {} files, {} entries), current.json "
-             "signed by key {}, expires {}{}\n",
-             m.version, a.site, m.archive_name, m.archive_size, files->size(), m.entries,
-             m.key_id.substr(0, 16), upd::format_utc(m.expires),
-             m.next_key ? fmt::format("; names the next key {}", upd::key_id(*m.next_key).substr(0, 16))
-                        : "");
+  fmt::print(
+      "published version {} in {}: {} ({} bytes, {} files, {} entries), current.json "
+      "signed by key {}, expires {}{}\n",
+      m.version, a.site, m.archive_name, m.archive_size, files->size(), m.entries,
+      m.key_id.substr(0, 16), upd::format_utc(m.expires),
+      m.next_key ? fmt::format("; names the next key {}", upd::key_id(*m.next_key).substr(0, 16))
+                 : "");
 }
 
 std::string when(std::int64_t t, std::int64_t now) {
@@ -177,7 +181,8 @@ void run_status(const std::string& config_path) {
   if (!config) fail(fmt::format("{}: cannot read the config", config_path));
   if (!config->has_rules) fail(fmt::format("{}: no rules: section", config_path));
   rules::YamlReader reader(config->file, diags);
-  const auto settings = rules::parse_rules_settings(config->rules_section, reader, config->base_dir);
+  const auto settings =
+      rules::parse_rules_settings(config->rules_section, reader, config->base_dir);
   for (const auto& d : diags) fmt::print(stderr, "{}\n", rules::format(d));
   if (!settings) fail(fmt::format("{}: the rules: section has errors", config_path));
   if (!settings->update) {
@@ -191,17 +196,19 @@ void run_status(const std::string& config_path) {
   std::string error;
   const auto state = upd::read_trusted_state(u.state_dir, error);
   if (!state) fail(error);
-  const auto status = proxy::update::read_update_status(u.state_dir).value_or(proxy::update::UpdateStatus{});
+  const auto status =
+      proxy::update::read_update_status(u.state_dir).value_or(proxy::update::UpdateStatus{});
   const auto now = unix_now();
   fmt::print("site:           {}\nstate dir:      {}\n", u.url, u.state_dir);
   if (state->active) {
     const auto& b = *state->active;
-    fmt::print("in force:       version {} (signature verified), {} entries\n"
-               "  from:         {}\n  published:    {}\n  accepted:     {}\n  expires:      {}{}\n"
-               "  directory:    {}/{}\n  signed by:    key {}\n",
-               b.version, b.entries, b.source, upd::format_utc(b.created), when(b.accepted_at, now),
-               upd::format_utc(b.expires), now >= b.expires ? "  (EXPIRED)" : "", u.state_dir,
-               b.dir, b.key_id.substr(0, 16));
+    fmt::print(
+        "in force:       version {} (signature verified), {} entries\n"
+        "  from:         {}\n  published:    {}\n  accepted:     {}\n  expires:      {}{}\n"
+        "  directory:    {}/{}\n  signed by:    key {}\n",
+        b.version, b.entries, b.source, upd::format_utc(b.created), when(b.accepted_at, now),
+        upd::format_utc(b.expires), now >= b.expires ? "  (EXPIRED)" : "", u.state_dir, b.dir,
+        b.key_id.substr(0, 16));
   } else {
     fmt::print("in force:       {} (no bundle accepted yet)\n", settings->department);
   }
@@ -214,9 +221,10 @@ void run_status(const std::string& config_path) {
   if (!status.last_error.empty())
     fmt::print("last attempt FAILED: {}\n  failures in a row: {} since {}\n", status.last_error,
                status.consecutive_failures, upd::format_utc(status.failing_since));
-  const bool stale = proxy::update::is_stale(state->active, status, u.stale_after, now) || status.stale;
-  fmt::print("state:          {}\n", stale ? "STALE (filtering goes on with the bundle in force)"
-                                           : "current");
+  const bool stale =
+      proxy::update::is_stale(state->active, status, u.stale_after, now) || status.stale;
+  fmt::print("state:          {}\n",
+             stale ? "STALE (filtering goes on with the bundle in force)" : "current");
 }
 
 }  // namespace

@@ -87,8 +87,9 @@ asio::awaitable<HttpsResponse> https_request(asio::ssl::context& tls, HttpsReque
   beast::get_lowest_layer(stream).expires_at(deadline);
   // The certificate must name the host: a DNS name (and SNI), or an IP address SAN.
   SSL* ssl = stream.native_handle();
-  if (ip_literal ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str())
-                 : (!SSL_set_tlsext_host_name(ssl, host.c_str()) || !SSL_set1_host(ssl, host.c_str()))) {
+  if (ip_literal
+          ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str())
+          : (!SSL_set_tlsext_host_name(ssl, host.c_str()) || !SSL_set1_host(ssl, host.c_str()))) {
     out.error = "cannot set the server name for TLS";
     co_return out;
   }
@@ -99,9 +100,10 @@ asio::awaitable<HttpsResponse> https_request(asio::ssl::context& tls, HttpsReque
   }
   auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, kTuple);
   if (hec) {
-    out.error = fmt::format("TLS handshake with {} failed (certificate not trusted or for "
-                            "another name?): {}",
-                            host, hec.message());
+    out.error = fmt::format(
+        "TLS handshake with {} failed (certificate not trusted or for "
+        "another name?): {}",
+        host, hec.message());
     co_return out;
   }
   const auto verb = bhttp::string_to_verb(r.method);
@@ -128,11 +130,11 @@ asio::awaitable<HttpsResponse> https_request(asio::ssl::context& tls, HttpsReque
     co_return out;
   }
   if (rdec) {
-    out.error = rdec == beast::error::timeout
-                    ? fmt::format("no complete response within {} s",
-                                  std::chrono::duration_cast<std::chrono::seconds>(r.deadline)
-                                      .count())
-                    : fmt::format("reading the response failed: {}", rdec.message());
+    out.error =
+        rdec == beast::error::timeout
+            ? fmt::format("no complete response within {} s",
+                          std::chrono::duration_cast<std::chrono::seconds>(r.deadline).count())
+            : fmt::format("reading the response failed: {}", rdec.message());
     co_return out;
   }
   out.status = parser.get().result_int();

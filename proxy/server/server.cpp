@@ -95,8 +95,8 @@ std::pair<std::string, std::string> Server::department_facts() const {
   if (updater_) {
     const auto& st = updater_->status();
     if (st.stale)
-      problem = "STALE: " + (st.last_error.empty() ? std::string("the metadata has expired")
-                                                   : st.last_error);
+      problem = "STALE: " +
+                (st.last_error.empty() ? std::string("the metadata has expired") : st.last_error);
     else if (!st.last_error.empty())
       problem = st.last_error;
   }

@@ -16,8 +16,8 @@
 #include "proxy/reload/rules_source.hpp"
 #include "proxy/server/reporting_hub.hpp"
 #include "proxy/server/worker.hpp"
-#include "proxy/update/updater.hpp"
 #include "proxy/session/shared_limits.hpp"
+#include "proxy/update/updater.hpp"
 
 namespace edugate::proxy::server {
 

@@ -106,9 +106,10 @@ RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committ
   const auto& m = c.metadata.metadata;
   const auto& state_dir = c.settings.state_dir;
   if (const auto hash = rules::signing::sha256_hex(c.archive); hash != m.archive_sha256)
-    return refused(fmt::format("{}: SHA-256 {} is not the {} that current.json signs (altered or "
-                               "mixed up with another version)",
-                               m.archive_name, hash.substr(0, 16), m.archive_sha256.substr(0, 16)));
+    return refused(
+        fmt::format("{}: SHA-256 {} is not the {} that current.json signs (altered or "
+                    "mixed up with another version)",
+                    m.archive_name, hash.substr(0, 16), m.archive_sha256.substr(0, 16)));
   std::string error;
   rules::update::UnpackLimits limits;
   limits.max_total_bytes = c.settings.max_size;
@@ -147,13 +148,13 @@ RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committ
     out.rules.reset();
     return out;
   };
-  auto load = server::reload_configured_rules(c.config_path, DepartmentOverride{final_dir.string(), record});
+  auto load = server::reload_configured_rules(c.config_path,
+                                              DepartmentOverride{final_dir.string(), record});
   if (!load.rules) {
-    auto out = refused(fmt::format("version {} does not load ({} problem(s); first: {})",
-                                   m.version, load.diagnostics.size(),
-                                   load.diagnostics.empty()
-                                       ? std::string("none given")
-                                       : rules::format(load.diagnostics.front())));
+    auto out = refused(fmt::format(
+        "version {} does not load ({} problem(s); first: {})", m.version, load.diagnostics.size(),
+        load.diagnostics.empty() ? std::string("none given")
+                                 : rules::format(load.diagnostics.front())));
     return give_up(std::move(out));
   }
   rules::update::SelfTestLimits self;

@@ -174,9 +174,9 @@ asio::awaitable<void> Updater::check() {
   client::HttpsRequest arch_req;
   arch_req.url = settings_.url + m.archive_name;
   arch_req.max_body = m.archive_size;  // endless data stops here
-  arch_req.deadline = std::max(
-      milliseconds(1), settings_.timeout - std::chrono::duration_cast<milliseconds>(
-                                               std::chrono::steady_clock::now() - started));
+  arch_req.deadline = std::max(milliseconds(1),
+                               settings_.timeout - std::chrono::duration_cast<milliseconds>(
+                                                       std::chrono::steady_clock::now() - started));
   arch_req.user_agent = "edugate-rules-update";
   auto arch = co_await client::https_request(*tls, std::move(arch_req));
   if (stopped_) co_return;
@@ -203,25 +203,24 @@ asio::awaitable<void> Updater::check() {
   const auto version = candidate->metadata.metadata.version;
   spdlog::info("rules.update: trying department bundle version {} ({} bytes)", version,
                candidate->archive.size());
-  reloader_.submit([candidate, committed] { return try_candidate(*candidate, *committed); },
-                   [this, committed, version](RulesLoad&& load) {
-                     if (stopped_) return;
-                     if (!load.rules) {
-                       failed(load.diagnostics.empty()
-                                  ? fmt::format("version {} refused", version)
-                                  : load.diagnostics.front().message);
-                       return;
-                     }
-                     state_ = *committed;
-                     const auto& a = *state_.active;
-                     const auto rules_version = load.rules->version();
-                     install_(std::move(load));
-                     succeeded(fmt::format(
-                         "department bundle version {} accepted from {} and in force ({} "
-                         "entries, rules version {}, expires {})",
-                         a.version, a.source, a.entries, rules_version,
-                         rules::update::format_utc(a.expires)));
-                   });
+  reloader_.submit(
+      [candidate, committed] { return try_candidate(*candidate, *committed); },
+      [this, committed, version](RulesLoad&& load) {
+        if (stopped_) return;
+        if (!load.rules) {
+          failed(load.diagnostics.empty() ? fmt::format("version {} refused", version)
+                                          : load.diagnostics.front().message);
+          return;
+        }
+        state_ = *committed;
+        const auto& a = *state_.active;
+        const auto rules_version = load.rules->version();
+        install_(std::move(load));
+        succeeded(fmt::format(
+            "department bundle version {} accepted from {} and in force ({} "
+            "entries, rules version {}, expires {})",
+            a.version, a.source, a.entries, rules_version, rules::update::format_utc(a.expires)));
+      });
 }
 
 void Updater::succeeded(std::string note) {

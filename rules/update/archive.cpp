@@ -113,9 +113,10 @@ std::optional<signing::BundleFiles> unpack(std::string_view bytes, const UnpackL
     const std::string shown = raw ? raw : "(no name)";
     const auto name = safe_name(shown);
     if (!name) {
-      error = fmt::format("{}: refused: an absolute name, a '..' or empty component, or a control "
-                          "character (the bundle must stay inside its directory)",
-                          shown);
+      error = fmt::format(
+          "{}: refused: an absolute name, a '..' or empty component, or a control "
+          "character (the bundle must stay inside its directory)",
+          shown);
       return std::nullopt;
     }
     const auto type = archive_entry_filetype(e);

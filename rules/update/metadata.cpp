@@ -35,8 +35,8 @@ json signed_json(const Metadata& m) {
             {"version", m.version},
             {"created", format_utc(m.created)},
             {"expires", format_utc(m.expires)},
-            {"archive", {{"name", m.archive_name}, {"sha256", m.archive_sha256},
-                         {"size", m.archive_size}}},
+            {"archive",
+             {{"name", m.archive_name}, {"sha256", m.archive_sha256}, {"size", m.archive_size}}},
             {"entries", m.entries},
             {"key_id", m.key_id}};
   if (m.next_key) s["next_key"] = signing::base64_encode(*m.next_key);
@@ -146,9 +146,7 @@ std::optional<std::int64_t> parse_utc(std::string_view s) {
   return static_cast<std::int64_t>(t);
 }
 
-std::string key_id(std::string_view raw_public_key) {
-  return signing::sha256_hex(raw_public_key);
-}
+std::string key_id(std::string_view raw_public_key) { return signing::sha256_hex(raw_public_key); }
 
 std::string signed_bytes(const Metadata& m) {
   std::string out(kSignedPrefix);

@@ -25,14 +25,14 @@ namespace edugate::rules::update {
 /// `signed` (keys sorted, no spaces, integers only, ASCII strings): what is verified is exactly
 /// what is read, whatever the spacing or key order of the file.
 struct Metadata {
-  std::uint64_t version = 0;  ///< grows with every publication
-  std::int64_t created = 0;   ///< Unix seconds
-  std::int64_t expires = 0;   ///< Unix seconds; past it the bundle is stale (kept, reported)
-  std::string archive_name;   ///< "<sha256>.tar.gz", beside current.json
+  std::uint64_t version = 0;   ///< grows with every publication
+  std::int64_t created = 0;    ///< Unix seconds
+  std::int64_t expires = 0;    ///< Unix seconds; past it the bundle is stale (kept, reported)
+  std::string archive_name;    ///< "<sha256>.tar.gz", beside current.json
   std::string archive_sha256;  ///< 64 lowercase hex digits
   std::uint64_t archive_size = 0;
-  std::uint64_t entries = 0;  ///< domain, URL, regex and keyword entries of the bundle
-  std::string key_id;         ///< key_id() of the signing key
+  std::uint64_t entries = 0;            ///< domain, URL, regex and keyword entries of the bundle
+  std::string key_id;                   ///< key_id() of the signing key
   std::optional<std::string> next_key;  ///< raw 32 bytes of the key that signs later versions
   bool allow_shrink = false;            ///< the department cut its lists on purpose
 };

@@ -67,9 +67,10 @@ std::vector<std::string> self_test(const RuleSet& candidate, const RuleSet* serv
       f.at = monday_10;
       const auto d = decide(candidate, f);
       if (d.action != Action::block) {
-        problems.push_back(fmt::format("mandatory category {} does not block its own entry {} in "
-                                       "group {}",
-                                       cat.id, samples[c], candidate.group(g).id));
+        problems.push_back(
+            fmt::format("mandatory category {} does not block its own entry {} in "
+                        "group {}",
+                        cat.id, samples[c], candidate.group(g).id));
         break;
       }
     }

@@ -24,11 +24,16 @@ namespace fs = std::filesystem;
 constexpr const char* kStateFile = "state.json";
 
 json to_json(const AcceptedBundle& b) {
-  return {{"version", b.version},         {"dir", b.dir},
-          {"archive_sha256", b.archive_sha256}, {"entries", b.entries},
-          {"key_id", b.key_id},           {"created", b.created},
-          {"expires", b.expires},         {"accepted_at", b.accepted_at},
-          {"source", b.source},           {"metadata", b.metadata}};
+  return {{"version", b.version},
+          {"dir", b.dir},
+          {"archive_sha256", b.archive_sha256},
+          {"entries", b.entries},
+          {"key_id", b.key_id},
+          {"created", b.created},
+          {"expires", b.expires},
+          {"accepted_at", b.accepted_at},
+          {"source", b.source},
+          {"metadata", b.metadata}};
 }
 
 AcceptedBundle bundle_from(const json& j) {
@@ -88,9 +93,10 @@ std::optional<TrustedState> read_trusted_state(const std::string& state_dir, std
     if (j.contains("previous")) s.previous = bundle_from(j.at("previous"));
     return s;
   } catch (const std::exception& e) {
-    error = fmt::format("{}: corrupt ({}); move it away only if you mean to trust any version "
-                        "again",
-                        path.string(), e.what());
+    error = fmt::format(
+        "{}: corrupt ({}); move it away only if you mean to trust any version "
+        "again",
+        path.string(), e.what());
     return std::nullopt;
   }
 }
@@ -173,8 +179,7 @@ Judgement judge(const SignedMetadata& m, const Trust& trust, std::int64_t now) {
                         m.metadata.version, format_utc(m.metadata.expires));
     return j;
   }
-  j.verdict =
-      m.metadata.version == trust.highest_version ? Verdict::unchanged : Verdict::accept;
+  j.verdict = m.metadata.version == trust.highest_version ? Verdict::unchanged : Verdict::accept;
   return j;
 }
 

@@ -34,7 +34,7 @@ struct TrustedState {
   /// Raw keys that may sign the next version: the pinned key, then whatever a verified
   /// metadata named as next_key. The version ratchet is per lineage.
   std::vector<std::string> keys;
-  std::uint64_t highest_version = 0;  ///< never goes down
+  std::uint64_t highest_version = 0;       ///< never goes down
   std::optional<AcceptedBundle> active;    ///< what `run` loads at start
   std::optional<AcceptedBundle> previous;  ///< the one before, kept on disk
 };
