@@ -11,6 +11,7 @@ void FlushBatch::absorb(FlushBatch&& later) {
     mine = std::max(mine, n);
   }
   versions.merge(later.versions);
+  bundles.merge(later.bundles);
   for (auto& [key, label] : later.categories) categories[key] = std::move(label);
   for (auto& [key, label] : later.groups) groups[key] = std::move(label);
   later = FlushBatch{};

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "reporting/department_bundle.hpp"
 #include "reporting/hour_bucket.hpp"
 #include "reporting/labels.hpp"
 
@@ -41,6 +42,7 @@ struct FlushBatch {
   std::map<CountCell, std::uint64_t> counts;
   std::map<DeviceCell, std::uint64_t> devices;
   std::set<std::pair<LocalDay, std::string>> versions;
+  std::set<std::pair<LocalDay, DepartmentBundle>> bundles;  ///< in force on that day
   std::map<std::string, CategoryLabel> categories;  ///< by key
   std::map<std::string, GroupLabel> groups;         ///< by key
 
@@ -48,7 +50,8 @@ struct FlushBatch {
   /// take the later text): used to keep a batch the store refused for the next attempt.
   void absorb(FlushBatch&& later);
   std::size_t rows() const noexcept {
-    return counts.size() + devices.size() + versions.size() + categories.size() + groups.size();
+    return counts.size() + devices.size() + versions.size() + bundles.size() + categories.size() +
+           groups.size();
   }
   bool empty() const noexcept { return rows() == 0; }
 };

@@ -25,6 +25,7 @@ std::optional<StoreError> Flusher::ensure_store() {
 
 FlushOutcome Flusher::flush(LocalDay today) {
   pending_.absorb(aggregator_.collect(today));
+  if (bundle_) pending_.bundles.emplace(today, *bundle_);
   FlushOutcome outcome;
   outcome.error = ensure_store();
   if (!outcome.error) outcome.error = store_->write(pending_);

@@ -55,6 +55,8 @@ class Flusher {
   /// older than retention_weeks into daily rows. `today` is the current local day (injected).
   FlushOutcome flush(LocalDay today);
   FlushMetrics metrics() const;
+  /// The department bundle in force from now on: each flush records it for its day.
+  void note_bundle(DepartmentBundle bundle) { bundle_ = std::move(bundle); }
 
  private:
   std::optional<StoreError> ensure_store();
@@ -66,6 +68,7 @@ class Flusher {
   std::unique_ptr<Store> store_;
   FlushBatch pending_;
   std::optional<LocalDay> rolled_up_on_;
+  std::optional<DepartmentBundle> bundle_;
   mutable std::mutex metrics_mutex_;
   FlushMetrics metrics_;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <tuple>
 
@@ -97,6 +98,20 @@ struct Accumulator {
     for (auto& node : school.nodes)  // another node of a school already merged
       if (std::find(same->nodes.begin(), same->nodes.end(), node) == same->nodes.end())
         same->nodes.push_back(std::move(node));
+    for (auto& b : school.department_bundles) {  // the same bundle on two nodes: one span
+      const auto it = std::find_if(same->department_bundles.begin(), same->department_bundles.end(),
+                                   [&](const BundleInForce& x) { return x.bundle == b.bundle; });
+      if (it == same->department_bundles.end()) {
+        same->department_bundles.push_back(std::move(b));
+      } else {
+        it->first_day = std::min(it->first_day, b.first_day);
+        it->last_day = std::max(it->last_day, b.last_day);
+      }
+    }
+    std::sort(same->department_bundles.begin(), same->department_bundles.end(),
+              [](const BundleInForce& a, const BundleInForce& b) {
+                return std::tie(a.first_day, a.last_day) < std::tie(b.first_day, b.last_day);
+              });
     same->privacy.k = std::min(same->privacy.k, school.privacy.k);
     same->privacy.noise = same->privacy.noise || school.privacy.noise;
     several_nodes = true;
@@ -104,6 +119,47 @@ struct Accumulator {
 
   bool several_nodes = false;
 };
+
+std::uint64_t bundle_number(const DepartmentBundle& b) {
+  std::uint64_t n = 0;
+  const auto& v = b.version;
+  if (b.source != "update" || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc{})
+    return 0;
+  return n;
+}
+
+/// The schools whose appliances last enforced something other than the newest verified bundle
+/// any school reported: the department's list of who to chase. Nullopt when all are on it (or
+/// no report says which bundle ran).
+std::optional<std::string> old_bundle_note(const Report& merged) {
+  std::uint64_t newest = 0;
+  for (const auto& s : merged.schools)
+    for (const auto& b : s.department_bundles)
+      if (b.bundle.verified) newest = std::max(newest, bundle_number(b.bundle));
+  if (newest == 0) return std::nullopt;
+  std::string behind;
+  for (const auto& s : merged.schools) {
+    if (s.department_bundles.empty()) continue;
+    const auto last = std::max_element(
+        s.department_bundles.begin(), s.department_bundles.end(),
+        [](const BundleInForce& a, const BundleInForce& b) {
+          return std::make_pair(a.last_day, bundle_number(a.bundle)) <
+                 std::make_pair(b.last_day, bundle_number(b.bundle));
+        });
+    if (last->bundle.verified && bundle_number(last->bundle) == newest) continue;
+    if (!behind.empty()) behind += ", ";
+    behind += fmt::format(
+        "{} ({}{})", s.id,
+        last->bundle.source == "update" ? "v" + last->bundle.version
+                                        : "rules.department " + last->bundle.source,
+        last->bundle.verified ? "" : ", not verified");
+  }
+  if (behind.empty()) return std::nullopt;
+  return fmt::format(
+      "Trường chưa dùng bộ quy tắc mới nhất của Sở (v{0}) · Schools not on the department's "
+      "newest bundle (v{0}) at the end of the period: {1}",
+      newest, behind);
+}
 
 std::optional<std::string> check(const MergeInput& in, const KeyDirectory& keys, Report& report) {
   std::string error;
@@ -148,6 +204,7 @@ MergeOutcome merge_reports(const std::vector<MergeInput>& inputs, const KeyDirec
     out.top_domains.resize(static_cast<std::size_t>(options.top_domains));
   out.notes.emplace_back(kMergeNote);
   if (acc.several_nodes) out.notes.emplace_back(kNodesNote);
+  if (auto note = old_bundle_note(out)) out.notes.push_back(std::move(*note));
   for (const auto& r : outcome.refused) out.notes.push_back("Refused and left out: " + r);
   outcome.report = std::move(out);
   return outcome;

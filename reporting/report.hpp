@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reporting/calendar.hpp"
+#include "reporting/department_bundle.hpp"
 #include "reporting/hour_bucket.hpp"
 #include "reporting/labels.hpp"
 
@@ -52,6 +53,8 @@ struct SchoolInfo {
   /// The appliances whose counts the report holds (reporting.node_id): one in a school report,
   /// every node merged for that school in a merged one; empty in reports from before nodes.
   std::vector<std::string> nodes;
+  /// The department bundles this school's appliances enforced in the period, first day first.
+  std::vector<BundleInForce> department_bundles;
 };
 
 /// A weekly (or any date range) report of one school, or a merge of several.

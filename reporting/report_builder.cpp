@@ -88,8 +88,9 @@ Report build_report(const StoreExtract& data, const ReportRequest& request,
                     SuppressionStats* stats) {
   Report r;
   r.kind = "school";
-  r.schools.push_back({request.school_id, request.school_name, "", {}, {}});
+  r.schools.push_back({request.school_id, request.school_name, "", {}, {}, {}});
   if (!request.node_id.empty()) r.schools.front().nodes.push_back(request.node_id);
+  r.schools.front().department_bundles = data.bundles;
   r.period = request.period;
   if (const auto week = iso_week_of(request.period.from);
       request.period.to == request.period.from + 6 && iso_weekday(request.period.from) == 1)

@@ -42,6 +42,7 @@ void metadata(std::string& out, const Report& r) {
   row(out, {"Đến ngày / To", format_date(r.period.to)});
   if (!r.iso_week.empty()) row(out, {"Tuần ISO / ISO week", r.iso_week});
   row(out, {"Phiên bản bộ quy tắc / Rule-set versions", versions_text(r)});
+  row(out, {"Bộ quy tắc của Sở / Department bundles", bundles_text(r)});
   row(out, {"k (số thiết bị tối thiểu / minimum distinct devices)", std::to_string(r.privacy.k)});
   row(out, {"Nhiễu / Noise", noise_text(r.privacy)});
   for (const auto& n : r.notes) row(out, {"Ghi chú / Note", n});

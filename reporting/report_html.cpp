@@ -92,6 +92,7 @@ std::string summary(const Report& r) {
        fmt::format("{} → {}{}", format_date(r.period.from), format_date(r.period.to),
                    r.iso_week.empty() ? "" : " (" + r.iso_week + ")"));
   item("Phiên bản bộ quy tắc", "Rule-set versions", versions.empty() ? "—" : versions);
+  item("Bộ quy tắc của Sở", "Department bundles", html_escape(bundles_text(r)));
   item("Ngưỡng k", "Threshold k",
        fmt::format("{} thiết bị khác nhau / distinct devices", r.privacy.k));
   item("Nhiễu", "Noise", html_escape(noise_text(r.privacy)));

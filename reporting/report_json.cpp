@@ -53,12 +53,21 @@ json report_to_json(const Report& r) {
   json period{{"from", format_date(r.period.from)}, {"to", format_date(r.period.to)}};
   if (!r.iso_week.empty()) period["iso_week"] = r.iso_week;
   json schools = json::array();
-  for (const auto& s : r.schools)
+  for (const auto& s : r.schools) {
+    json bundles = json::array();
+    for (const auto& b : s.department_bundles)
+      bundles.push_back({{"version", b.bundle.version},
+                         {"source", b.bundle.source},
+                         {"verified", b.bundle.verified},
+                         {"from", format_date(b.first_day)},
+                         {"to", format_date(b.last_day)}});
     schools.push_back({{"id", s.id},
                        {"name", s.name},
                        {"nodes", s.nodes},
                        {"public_key", s.public_key},
-                       {"privacy", privacy_json(s.privacy)}});
+                       {"privacy", privacy_json(s.privacy)},
+                       {"department_bundles", std::move(bundles)}});
+  }
   json cells = json::array();
   for (const auto& e : r.entries) {
     json c{{"day", format_date(e.day)},

@@ -74,6 +74,30 @@ PrivacyInfo read_privacy(const json& j) {
   return p;
 }
 
+/// A school's department_bundles (absent in reports from before rules.update: none).
+std::vector<BundleInForce> read_bundles(const json& school) {
+  std::vector<BundleInForce> out;
+  const auto it = school.find("department_bundles");
+  if (it == school.end()) return out;
+  if (!it->is_array() || it->size() > 400) throw SchemaError{"department_bundles: at most 400"};
+  for (const auto& b : *it) {
+    BundleInForce x;
+    x.bundle.version = b.at("version").get<std::string>();
+    x.bundle.source = b.at("source").get<std::string>();
+    x.bundle.verified = b.at("verified").get<bool>();
+    if (x.bundle.version.empty() || x.bundle.version.size() > 20 ||
+        x.bundle.version.find_first_not_of("0123456789-") != std::string::npos)
+      throw SchemaError{"department_bundles: a version is a number (or '-')"};
+    if (x.bundle.source != "update" && x.bundle.source != "signed" && x.bundle.source != "local")
+      throw SchemaError{"department_bundles: source is update, signed or local"};
+    x.first_day = date_at(b, "from");
+    x.last_day = date_at(b, "to");
+    if (x.last_day < x.first_day) throw SchemaError{"department_bundles: ends before it starts"};
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
 template <class E>
 void read_value(const json& j, E& e) {
   e.suppressed = j.value("suppressed", false);
@@ -137,7 +161,7 @@ Report read_report(const json& j) {
           throw SchemaError{"a node id is 1-64 letters, digits, '.', '_' or '-'"};
       r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
                            s.value("public_key", ""), read_privacy(s.at("privacy")),
-                           std::move(nodes)});
+                           std::move(nodes), read_bundles(s)});
     });
   r.rule_set_versions = j.at("rule_set_versions").get<std::vector<std::string>>();
   r.privacy = read_privacy(j.at("privacy"));  // an error without a place is about the top level

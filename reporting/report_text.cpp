@@ -53,6 +53,25 @@ std::string noise_text(const PrivacyInfo& p) {
                      p.epsilon_per_week, p.sensitivity, p.scale);
 }
 
+std::string bundles_text(const Report& r) {
+  std::string out;
+  for (const auto& s : r.schools) {
+    if (s.department_bundles.empty()) continue;
+    if (!out.empty()) out += "; ";
+    if (r.schools.size() > 1) out += s.id + ": ";
+    bool first = true;
+    for (const auto& b : s.department_bundles) {
+      out += fmt::format("{}{} ({}, {} → {})", first ? "" : ", ",
+                         b.bundle.source == "update" ? "v" + b.bundle.version
+                                                     : "rules.department",
+                         b.bundle.verified ? "đã xác minh / verified" : "CHƯA xác minh / NOT verified",
+                         format_date(b.first_day), format_date(b.last_day));
+      first = false;
+    }
+  }
+  return out.empty() ? "—" : out;
+}
+
 std::string schools_text(const Report& r) {
   std::string out;
   for (const auto& s : r.schools) {

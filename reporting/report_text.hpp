@@ -20,5 +20,8 @@ std::string action_en(const std::string& key);
 std::string noise_text(const PrivacyInfo& p);
 /// School ids and names, "; "-joined; a school merged from several nodes lists them in brackets.
 std::string schools_text(const Report& r);
+/// The department bundles each school enforced: "12 (verified, 2026-11-30 → 2026-12-06)", per
+/// school when several; "—" when none were recorded.
+std::string bundles_text(const Report& r);
 
 }  // namespace edugate::reporting

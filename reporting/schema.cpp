@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a released step: add one.
 // No table holds a client address, a path, a query string or a timestamp finer than an hour.
-constexpr std::array<std::string_view, 1> kMigrations{R"sql(
+constexpr std::array<std::string_view, 2> kMigrations{R"sql(
 CREATE TABLE hourly (
   hour     INTEGER NOT NULL,  -- local hours since 1970-01-01
   grp      TEXT    NOT NULL,  -- policy group key
@@ -42,6 +42,14 @@ CREATE TABLE rule_sets (
   PRIMARY KEY (day, version)) WITHOUT ROWID;
 CREATE TABLE category_labels (key TEXT PRIMARY KEY, vi TEXT NOT NULL, en TEXT NOT NULL);
 CREATE TABLE group_labels (key TEXT PRIMARY KEY, name TEXT NOT NULL);
+)sql",
+                                                      R"sql(
+CREATE TABLE department_bundles (  -- the department rules in force, per local day
+  day      INTEGER NOT NULL,
+  version  TEXT    NOT NULL,  -- published version, '-' for a local directory
+  source   TEXT    NOT NULL,  -- update, signed or local
+  verified INTEGER NOT NULL,
+  PRIMARY KEY (day, version, source, verified)) WITHOUT ROWID;
 )sql"};
 
 }  // namespace

@@ -20,6 +20,8 @@ constexpr std::string_view kMaxDevices =
     "DO UPDATE SET devices = max(devices, excluded.devices)";
 constexpr std::string_view kAddVersion =
     "INSERT OR IGNORE INTO rule_sets(day, version) VALUES(?,?)";
+constexpr std::string_view kAddBundle =
+    "INSERT OR IGNORE INTO department_bundles(day, version, source, verified) VALUES(?,?,?,?)";
 constexpr std::string_view kPutCategory =
     "INSERT INTO category_labels(key, vi, en) VALUES(?,?,?) "
     "ON CONFLICT(key) DO UPDATE SET vi = excluded.vi, en = excluded.en";
@@ -74,9 +76,10 @@ bool Store::prepare(StoreError* error) {
   add_count_ = Statement(db, kAddCount, error);
   max_devices_ = Statement(db, kMaxDevices, error);
   add_version_ = Statement(db, kAddVersion, error);
+  add_bundle_ = Statement(db, kAddBundle, error);
   put_category_ = Statement(db, kPutCategory, error);
   put_group_ = Statement(db, kPutGroup, error);
-  return add_count_.valid() && max_devices_.valid() && add_version_.valid() &&
+  return add_count_.valid() && max_devices_.valid() && add_version_.valid() && add_bundle_.valid() &&
          put_category_.valid() && put_group_.valid();
 }
 
@@ -109,6 +112,11 @@ std::optional<StoreError> Store::write_rows(const FlushBatch& batch) {
   for (const auto& [day, version] : batch.versions) {
     add_version_.bind(1, day).bind(2, version);
     if (auto e = step_done(db, add_version_, "storing rule-set versions")) return e;
+  }
+  for (const auto& [day, b] : batch.bundles) {
+    add_bundle_.bind(1, day).bind(2, b.version).bind(3, b.source);
+    add_bundle_.bind(4, std::int64_t{b.verified ? 1 : 0});
+    if (auto e = step_done(db, add_bundle_, "storing department bundles")) return e;
   }
   for (const auto& [key, c] : batch.categories) {
     put_category_.bind(1, key).bind(2, c.vi).bind(3, c.en);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reporting/department_bundle.hpp"
 #include "reporting/flush_batch.hpp"
 #include "reporting/hour_bucket.hpp"
 #include "reporting/sqlite_handle.hpp"
@@ -34,6 +35,7 @@ struct StoreExtract {
   std::vector<DayCount> counts;                     ///< hourly and rolled-up rows, summed per day
   std::map<DeviceCell, std::uint64_t> devices;      ///< distinct-device lower bounds
   std::set<std::string> versions;                   ///< rule-set versions seen in the range
+  std::vector<BundleInForce> bundles;               ///< department bundles, first day first
   std::map<std::string, CategoryLabel> categories;  ///< every category label known
   std::map<std::string, GroupLabel> groups;
 };
@@ -67,7 +69,7 @@ class Store {
   std::optional<StoreError> read_rest(LocalDay from, LocalDay to, StoreExtract& out);
 
   SqliteDb db_;
-  Statement add_count_, max_devices_, add_version_, put_category_, put_group_;
+  Statement add_count_, max_devices_, add_version_, add_bundle_, put_category_, put_group_;
 };
 
 }  // namespace edugate::reporting

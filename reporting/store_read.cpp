@@ -16,6 +16,9 @@ constexpr std::string_view kReadDevices =
     "SELECT day, grp, category, action, domain, devices FROM devices WHERE day BETWEEN ?1 AND ?2";
 constexpr std::string_view kReadVersions =
     "SELECT DISTINCT version FROM rule_sets WHERE day BETWEEN ?1 AND ?2";
+constexpr std::string_view kReadBundles =
+    "SELECT version, source, verified, MIN(day), MAX(day) FROM department_bundles "
+    "WHERE day BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3 ORDER BY 4, 5, 1";
 
 }  // namespace
 
@@ -51,9 +54,13 @@ std::optional<StoreError> Store::read_rest(LocalDay from, LocalDay to, StoreExtr
   Statement versions(db_.get(), kReadVersions, &error);
   Statement categories(db_.get(), "SELECT key, vi, en FROM category_labels", &error);
   Statement groups(db_.get(), "SELECT key, name FROM group_labels", &error);
-  if (!devices.valid() || !versions.valid() || !categories.valid() || !groups.valid()) return error;
+  Statement bundles(db_.get(), kReadBundles, &error);
+  if (!devices.valid() || !versions.valid() || !categories.valid() || !groups.valid() ||
+      !bundles.valid())
+    return error;
   devices.bind(1, from).bind(2, to);
   versions.bind(1, from).bind(2, to);
+  bundles.bind(1, from).bind(2, to);
   int rc = SQLITE_ROW;
   while ((rc = devices.step()) == SQLITE_ROW)
     out.devices[{static_cast<LocalDay>(devices.int64(0)), devices.text(1), devices.text(2),
@@ -61,6 +68,11 @@ std::optional<StoreError> Store::read_rest(LocalDay from, LocalDay to, StoreExtr
   if (rc != SQLITE_DONE) return last_error(db_.get(), "reading device counts");
   while ((rc = versions.step()) == SQLITE_ROW) out.versions.insert(versions.text(0));
   if (rc != SQLITE_DONE) return last_error(db_.get(), "reading rule-set versions");
+  while ((rc = bundles.step()) == SQLITE_ROW)
+    out.bundles.push_back({{bundles.text(0), bundles.text(1), bundles.int64(2) != 0},
+                           static_cast<LocalDay>(bundles.int64(3)),
+                           static_cast<LocalDay>(bundles.int64(4))});
+  if (rc != SQLITE_DONE) return last_error(db_.get(), "reading department bundles");
   while ((rc = categories.step()) == SQLITE_ROW)
     out.categories[categories.text(0)] = {categories.text(0), categories.text(1),
                                           categories.text(2)};

@@ -45,8 +45,8 @@ std::optional<std::chrono::milliseconds> read_duration(YamlReader& r, const YAML
                                                        const char* key,
                                                        std::chrono::milliseconds min) {
   const auto d = r.duration(n, key);
-  if (d && *d < min) {
-    r.error(n, fmt::format("rules.update.{} must be at least {}s", key,
+  if (d && (*d < min || *d > std::chrono::hours(24 * 365))) {
+    r.error(n, fmt::format("rules.update.{} must be between {}s and 365d", key,
                            std::chrono::duration_cast<std::chrono::seconds>(min).count()));
     return std::nullopt;
   }
@@ -141,7 +141,7 @@ std::optional<UpdateSettings> parse_update(const YAML::Node& section, YamlReader
       if (ec != std::errc{} || end != t.data() + t.size()) v = -1;
     }
     if (percent) v /= 100;
-    if (v < 0 || v > 1) {
+    if (!(v >= 0 && v <= 1)) {  // NaN fails both
       r.error(n, "rules.update.max_shrink must be a share such as 50% or 0.5");
       good = false;
     } else {

@@ -50,6 +50,9 @@ struct RulesSettings {
   std::optional<std::string> department_pubkey;
   std::uint64_t regex_memory = std::uint64_t{64} << 20;
   std::optional<UpdateSettings> update;
+  /// Set by the appliance for a fetched bundle (not a config key): the department rules may read
+  /// no file outside `department`.
+  bool department_confined = false;
 };
 
 /// Joins `path` to `base_dir` unless it is absolute, lexically normalised ("etc/./rules/" →

@@ -50,6 +50,7 @@ RulesLoad load_configured_rules(const Config& config,
   if (department) {
     settings->department = department->dir;
     settings->department_pubkey.reset();  // verified through its signed metadata
+    settings->department_confined = true;
     out.bundle = department->bundle;
     out.department_source = "update";
   } else if (settings->update) {
@@ -60,9 +61,26 @@ RulesLoad load_configured_rules(const Config& config,
       out.diagnostics.push_back({config.file, 0, 0, "rules.update: " + error});
       return out;
     }
-    if (state->active) {
+    const auto pinned = rules::update::key_id_of_file(settings->update->pubkey, error);
+    if (!pinned) {
+      out.diagnostics.push_back({config.file, 0, 0, "rules.update.pubkey: " + error});
+      return out;
+    }
+    // A bundle accepted under another pinned key is not trusted any more: the admin re-pinned
+    // (say, after a key leak). rules.department serves until the new key signs a bundle.
+    const bool lineage = state->pinned_key_id.empty() || state->pinned_key_id == *pinned;
+    if (state->active && !lineage)
+      out.diagnostics.push_back(
+          {config.file, 0, 0,
+           fmt::format("rules.update.pubkey changed: bundle version {} (accepted under key {}) is "
+                       "not used; {} serves until the new key signs a bundle",
+                       state->active->version, state->pinned_key_id.substr(0, 16),
+                       settings->department),
+           rules::Severity::warning});
+    if (state->active && lineage) {
       settings->department = rules::resolve_path(settings->update->state_dir, state->active->dir);
       settings->department_pubkey.reset();
+      settings->department_confined = true;
       out.bundle = state->active;
       out.department_source = "update";
     }

@@ -40,6 +40,9 @@ class ReportingHub {
   void start(boost::asio::io_context& main, Today today);
   /// Final flush (shutdown); stops the timer.
   void stop_and_flush();
+  /// The department bundle in force from now on; each flush records it for the day (reports
+  /// say which bundles ran). Main thread.
+  void note_bundle(reporting::DepartmentBundle bundle) { flusher_.note_bundle(std::move(bundle)); }
   /// The last flush's error, empty when it worked.
   std::string last_error() const { return flusher_.metrics().last_error; }
   /// Prometheus lines for the store: flushes, failures, pending rows, last error.

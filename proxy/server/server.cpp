@@ -61,6 +61,7 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
                                                 recorder, keyring));
   }
   install_rules(rules_);
+  note_bundle();
   if (rules_configured_) {
     reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
                                            [this](RulesLoad&& r) { install_load(std::move(r)); });
@@ -79,6 +80,16 @@ void Server::install_load(RulesLoad&& load) {
   bundle_ = std::move(load.bundle);
   department_source_ = std::move(load.department_source);
   install_rules(std::move(load.rules));
+  note_bundle();
+}
+
+void Server::note_bundle() {
+  if (!reporting_ || !rules_) return;
+  reporting::DepartmentBundle b;
+  b.source = department_source_;
+  b.version = bundle_ ? std::to_string(bundle_->version) : "-";
+  b.verified = department_source_ != "local";
+  reporting_->note_bundle(std::move(b));
 }
 
 std::pair<std::string, std::string> Server::department_facts() const {

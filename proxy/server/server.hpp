@@ -53,6 +53,8 @@ class Server {
   void install_rules(std::shared_ptr<const rules::RuleSet> rules);
   /// A reload or a bundle update that succeeded: its rules, and where the department's came from.
   void install_load(RulesLoad&& load);
+  /// Tells the reporting hub which department bundle is in force now.
+  void note_bundle();
   /// "version 7 (fetched, verified)" and the problem to show, for the status page.
   std::pair<std::string, std::string> department_facts() const;
   void finish();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -45,9 +46,11 @@ bool write_files(const fs::path& dir, const rules::signing::BundleFiles& files,
   std::vector<fs::path> dirs{dir};
   for (const auto& [name, bytes] : files) {
     const fs::path path = dir / name;  // unpack() allowed only clean relative names
-    if (path.parent_path() != dir) {
-      fs::create_directories(path.parent_path(), ec);
-      dirs.push_back(path.parent_path());
+    for (auto parent = path.parent_path(); parent != dir && parent.string().size() > dir.string().size();
+         parent = parent.parent_path()) {
+      if (std::find(dirs.begin(), dirs.end(), parent) != dirs.end()) break;
+      fs::create_directories(parent, ec);
+      dirs.push_back(parent);
     }
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (fd < 0) {
@@ -91,6 +94,10 @@ bool tidy_state_dir(const std::string& state_dir, const rules::update::TrustedSt
                   ec);
   fs::remove_all(fs::path(state_dir) / "staging", ec);
   const fs::path bundles = fs::path(state_dir) / "bundles";
+  if (fs::is_symlink(bundles, ec)) {  // never follow a link out of the state directory
+    error = fmt::format("{}: a symbolic link; refusing to use it", bundles.string());
+    return false;
+  }
   for (auto it = fs::directory_iterator(bundles, ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     const std::string rel = "bundles/" + it->path().filename().string();
@@ -105,29 +112,61 @@ bool tidy_state_dir(const std::string& state_dir, const rules::update::TrustedSt
 RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committed) {
   const auto& m = c.metadata.metadata;
   const auto& state_dir = c.settings.state_dir;
+  std::string error;
+  if (c.same_archive && c.state.active && c.serving &&
+      c.state.active->archive_sha256 == m.archive_sha256) {
+    committed = c.state;
+    committed.keys = rules::update::keys_after(c.metadata, c.trust);
+    committed.highest_version = m.version;
+    auto& a = *committed.active;
+    a.version = m.version;
+    a.created = m.created;
+    a.expires = m.expires;
+    a.key_id = m.key_id;
+    a.accepted_at = c.now;
+    a.metadata = c.metadata_text;
+    if (!rules::update::write_trusted_state(state_dir, committed, error))
+      return refused("cannot record the new version: " + error);
+    RulesLoad out;
+    out.configured = true;
+    out.rules = c.serving;
+    out.bundle = committed.active;
+    out.department_source = "update";
+    return out;
+  }
   if (const auto hash = rules::signing::sha256_hex(c.archive); hash != m.archive_sha256)
     return refused(
         fmt::format("{}: SHA-256 {} is not the {} that current.json signs (altered or "
                     "mixed up with another version)",
                     m.archive_name, hash.substr(0, 16), m.archive_sha256.substr(0, 16)));
-  std::string error;
   rules::update::UnpackLimits limits;
   limits.max_total_bytes = c.settings.max_size;
   auto files = rules::update::unpack(c.archive, limits, error);
   if (!files) return refused(fmt::format("{}: {}", m.archive_name, error));
   if (files->empty()) return refused(fmt::format("{}: the archive holds no file", m.archive_name));
 
-  const std::string name = bundle_name(m);
+  std::string name = bundle_name(m);
+  // Never reuse the directory of a bundle the state names (the same version and content
+  // published again under a newly pinned key): removing it would pull the rules in force away.
+  for (const auto* b : {&c.state.active, &c.state.previous})
+    if (*b && (*b)->dir == "bundles/" + name) name += fmt::format("-{}", c.now);
   const fs::path staging = fs::path(state_dir) / "staging" / name;
   const fs::path final_dir = fs::path(state_dir) / "bundles" / name;
   std::error_code ec;
   fs::remove_all(staging, ec);
-  if (!write_files(staging, *files, error)) return refused("unpacking failed: " + error);
+  if (!write_files(staging, *files, error)) {
+    fs::remove_all(staging, ec);
+    return refused("unpacking failed: " + error);
+  }
   files.reset();  // the bytes are on disk now; free the memory before compiling
   fs::create_directories(final_dir.parent_path(), ec);
   fs::remove_all(final_dir, ec);  // a bundle of this name that never committed
   fs::rename(staging, final_dir, ec);
-  if (ec) return refused(fmt::format("{}: {}", final_dir.string(), ec.message()));
+  if (ec) {
+    std::error_code rm;
+    fs::remove_all(staging, rm);
+    return refused(fmt::format("{}: {}", final_dir.string(), ec.message()));
+  }
   fsync_path(final_dir.parent_path(), O_RDONLY | O_DIRECTORY);
 
   rules::update::AcceptedBundle record;

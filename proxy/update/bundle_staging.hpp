@@ -23,6 +23,9 @@ struct Candidate {
   rules::update::Trust trust;
   rules::update::TrustedState state;  ///< the state in force
   std::shared_ptr<const rules::RuleSet> serving;
+  /// The metadata names the archive in force (a re-publication to refresh the expiry): nothing
+  /// is downloaded or compiled; the new version and expiry are committed for the same bundle.
+  bool same_archive = false;
   std::int64_t now = 0;
 };
 

@@ -20,6 +20,8 @@ namespace edugate::proxy::update {
 using server::DepartmentOverride;
 using server::RulesLoad;
 
+struct Candidate;  // bundle_staging.hpp
+
 /// How the department bundle updates stand, for /metrics, the status page, the log and
 /// `edugate rules status` (which reads it back from <state>/status.json).
 struct UpdateStatus {
@@ -72,6 +74,8 @@ class Updater {
  private:
   boost::asio::awaitable<void> check();
   void schedule(std::chrono::milliseconds delay);
+  /// Hands a candidate to the Reloader's loader thread; the outcome comes back on main.
+  void submit(std::shared_ptr<Candidate> candidate);
   void succeeded(std::string note);
   void failed(std::string why, bool expired = false);
   void finish_attempt();

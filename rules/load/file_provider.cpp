@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -52,6 +54,29 @@ std::optional<std::vector<std::string>> DiskFiles::list_directory(const std::str
 bool DiskFiles::is_directory(const std::string& path) const {
   std::error_code ec;
   return fs::is_directory(path, ec);
+}
+
+bool ConfinedFiles::inside(const std::string& path) const {
+  const std::string p = std::filesystem::path(path).lexically_normal().string();
+  return p == root_ || p.starts_with(root_ + "/");
+}
+
+std::optional<std::string> ConfinedFiles::read(const std::string& path, std::string& error) const {
+  if (!inside(path)) {
+    error = fmt::format("outside the department bundle {}", root_);
+    return std::nullopt;
+  }
+  return disk_.read(path, error);
+}
+
+std::optional<std::vector<std::string>> ConfinedFiles::list_directory(
+    const std::string& path) const {
+  if (!inside(path)) return std::nullopt;
+  return disk_.list_directory(path);
+}
+
+bool ConfinedFiles::is_directory(const std::string& path) const {
+  return inside(path) && disk_.is_directory(path);
 }
 
 std::optional<std::string> MemoryFiles::read(const std::string& path, std::string& error) const {

@@ -30,6 +30,21 @@ class DiskFiles final : public FileProvider {
   bool is_directory(const std::string& path) const override;
 };
 
+/// Reads the disk, but only under `root` (lexically): what a fetched department bundle may read.
+/// A list path that points elsewhere (absolute, or climbing out with "..") is refused.
+class ConfinedFiles final : public FileProvider {
+ public:
+  explicit ConfinedFiles(std::string root) : root_(std::move(root)) {}
+  std::optional<std::string> read(const std::string& path, std::string& error) const override;
+  std::optional<std::vector<std::string>> list_directory(const std::string& path) const override;
+  bool is_directory(const std::string& path) const override;
+
+ private:
+  bool inside(const std::string& path) const;
+  std::string root_;
+  DiskFiles disk_;
+};
+
 /// Serves files from memory (a verified bundle, or tests and the fuzzer). A directory exists
 /// when some file path lies under it. `missing_message` is the error for any other path.
 class MemoryFiles final : public FileProvider {

@@ -121,6 +121,10 @@ LoadResult load_with(const RulesSettings& s, const FileProvider& department,
 
 LoadResult load_rules(const RulesSettings& settings) {
   const load::DiskFiles disk;
+  if (settings.department_confined) {
+    const load::ConfinedFiles department(settings.department);
+    return load_with(settings, department, disk, {});
+  }
   if (!settings.department_pubkey) return load_with(settings, disk, disk, {});
   Diagnostics diags;
   const auto verified = verified_department(settings, diags);

@@ -39,7 +39,7 @@ std::optional<std::string> safe_name(std::string name) {
     start = end + 1;
   }
   for (const unsigned char c : name)
-    if (c < 0x20 || c == 0x7f || c == '\\') return std::nullopt;
+    if (c < 0x20 || c >= 0x7f || c == '\\') return std::nullopt;
   return name;
 }
 
@@ -110,8 +110,13 @@ std::optional<signing::BundleFiles> unpack(std::string_view bytes, const UnpackL
       return std::nullopt;
     }
     const char* raw = archive_entry_pathname(e);
-    const std::string shown = raw ? raw : "(no name)";
-    const auto name = safe_name(shown);
+    std::string shown = raw ? raw : "(no name)";
+    const auto type = archive_entry_filetype(e);
+    // `tar -C dir -czf x.tar.gz .` writes the top directory as "./": nothing to unpack.
+    if (type == AE_IFDIR && (shown == "." || shown == "./")) continue;
+    for (auto& c : shown)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // safe to log
+    const auto name = safe_name(raw ? raw : "");
     if (!name) {
       error = fmt::format(
           "{}: refused: an absolute name, a '..' or empty component, or a control "
@@ -119,7 +124,6 @@ std::optional<signing::BundleFiles> unpack(std::string_view bytes, const UnpackL
           shown);
       return std::nullopt;
     }
-    const auto type = archive_entry_filetype(e);
     if (archive_entry_hardlink(e) != nullptr || type == AE_IFLNK) {
       error = fmt::format("{}: refused: a link (a bundle holds regular files only)", *name);
       return std::nullopt;

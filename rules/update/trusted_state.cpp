@@ -108,10 +108,10 @@ bool write_trusted_state(const std::string& state_dir, const TrustedState& s, st
   for (const auto& k : s.keys) j["keys"].push_back(signing::base64_encode(k));
   if (s.active) j["active"] = to_json(*s.active);
   if (s.previous) j["previous"] = to_json(*s.previous);
-  const std::string text = j.dump(2) + "\n";
+  const std::string text = j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   const fs::path final_path = fs::path(state_dir) / kStateFile;
   const fs::path tmp = fs::path(state_dir) / (std::string(kStateFile) + ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (fd < 0) {
     error = fmt::format("{}: {}", tmp.string(), std::strerror(errno));
     return false;
@@ -132,12 +132,30 @@ bool write_trusted_state(const std::string& state_dir, const TrustedState& s, st
   return true;
 }
 
+std::optional<std::string> key_id_of_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = fmt::format("{}: cannot read", path);
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const auto key = signing::load_public_key(ss.str(), error);
+  const auto raw = key ? signing::raw_public_key(key.get()) : std::nullopt;
+  if (!raw) {
+    error = fmt::format("{}: {}", path, error.empty() ? "not an Ed25519 public key" : error);
+    return std::nullopt;
+  }
+  return key_id(*raw);
+}
+
 Trust current_trust(const TrustedState& state, const std::string& pinned_raw) {
   Trust t;
   t.pinned_key_id = key_id(pinned_raw);
-  const bool held = std::find(state.keys.begin(), state.keys.end(), pinned_raw) != state.keys.end();
-  if (state.pinned_key_id == t.pinned_key_id || (held && !state.keys.empty())) {
-    // The same lineage: the admin's pin is the one it started from, or a key it rotated to.
+  if (state.pinned_key_id == t.pinned_key_id) {
+    // The same lineage: the admin's pin is the one it started from (the keys it rotated to
+    // since are in state.keys). Pinning any other key, even one the lineage rotated to, starts
+    // afresh: a stolen key could have named the department's next key itself.
     t.keys = state.keys.empty() ? std::vector<std::string>{pinned_raw} : state.keys;
     t.highest_version = state.highest_version;
     return t;

@@ -46,6 +46,9 @@ std::optional<TrustedState> read_trusted_state(const std::string& state_dir, std
 bool write_trusted_state(const std::string& state_dir, const TrustedState& state,
                          std::string& error);
 
+/// key_id() of the Ed25519 public key in the PEM file at `path`; nullopt with `error` set.
+std::optional<std::string> key_id_of_file(const std::string& path, std::string& error);
+
 /// How a new current.json compares with what is trusted.
 enum class Verdict {
   accept,     ///< verified, newer, not expired: fetch the archive and try it

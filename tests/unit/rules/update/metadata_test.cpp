@@ -191,10 +191,12 @@ TEST_F(Judge, AKeyIsRotatedOnlyByTheKeyBeforeIt) {
   trust = current_trust(state, k1.raw);
   EXPECT_EQ(judge(signed_by(k1, 7), trust, kNow).verdict, Verdict::refuse);  // the old key
   EXPECT_EQ(judge(signed_by(k2, 7), trust, kNow).verdict, Verdict::accept);
-  // The package (or the admin) now pins k2 itself: the same lineage, the mark holds.
+  // The admin now pins k2 itself: a new lineage, said so, trusting k2 alone (a stolen k1 could
+  // have named k2 as next with a huge version; the new pin must not inherit that mark).
   const auto pinned_k2 = current_trust(state, k2.raw);
-  EXPECT_TRUE(pinned_k2.note.empty());
-  EXPECT_EQ(pinned_k2.highest_version, 6u);
+  EXPECT_FALSE(pinned_k2.note.empty());
+  EXPECT_EQ(pinned_k2.highest_version, 0u);
+  EXPECT_EQ(pinned_k2.keys, std::vector<std::string>{k2.raw});
 }
 
 TEST_F(Judge, PinningAnUnrelatedKeyStartsANewLineageAndSaysSo) {
