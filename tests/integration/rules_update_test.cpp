@@ -8,6 +8,8 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <regex>
 #include <thread>
 
@@ -168,7 +170,8 @@ struct School {
                      const std::string& more = {}) const {
     std::string c = setup.config(origin, "", nullptr);
     std::string hosts;
-    for (const char* host : {"v1only.test", "v2only.test", "v3only.test", "hostile.test"})
+    for (const char* host :
+         {"v1only.test", "v2only.test", "v3only.test", "hostile.test", "thief.test"})
       hosts += std::string("  ") + host + ": \"" + origin.endpoint().authority() + "\"\n";
     c.insert(c.find("upstream_overrides:\n") + 19 + 1, hosts);
     // The rules: section comes just before upstream_overrides: add update under it.
@@ -423,6 +426,76 @@ TEST_F(RulesUpdate, KillingTheApplianceMidUpdateLeavesTheOldOrTheNewNeverAMix) {
     EXPECT_EQ(status_of(again, "http://v1only.test/bytes/16"), 200);
     EXPECT_EQ(status_of(again, "http://blocked.test/"), 403);
   }
+}
+
+TEST_F(RulesUpdate, AReportSaysWhichBundleRanAndARepublicationOnlyMovesTheExpiryOn) {
+  department.publish_ok(2, bundle_rules("v2only.test"));
+  SiteServer site(department);
+  EdugateProcess edugate{school.config(origin, department, site), school.setup.options()};
+  ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 2), 2) << edugate.log();
+  // The same bundle published again as version 3 (to move its expiry on): nothing is fetched or
+  // compiled, the version in force becomes 3.
+  department.publish_ok(3, bundle_rules("v2only.test"));
+  ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 3), 3) << edugate.log();
+  EXPECT_EQ(edugate.log().find("trying department bundle version 3"), std::string::npos)
+      << edugate.log();
+  EXPECT_EQ(status_of(edugate, "http://v2only.test/"), 403);
+  std::this_thread::sleep_for(2500ms);  // two flushes (flush_interval 1s)
+  const auto report = run_command({edugate_cli(), "report", "weekly", "--week", "2026-W48",
+                                   "--format", "json", "--config", edugate.config_path().string()},
+                                  20s);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  // Version 2 and then 3 were in force on the test clock's Monday, both fetched and verified
+  // (and, for the moment before the first fetch, the unsigned local rules.department).
+  const auto doc = nlohmann::json::parse(report.out);
+  const auto& bundles = doc.at("schools").at(0).at("department_bundles");
+  std::set<std::string> fetched;
+  for (const auto& b : bundles) {
+    EXPECT_EQ(b.at("from"), "2026-11-23");
+    EXPECT_EQ(b.at("to"), "2026-11-23");
+    if (b.at("source") == "update") {
+      fetched.insert(b.at("version").get<std::string>());
+      EXPECT_EQ(b.at("verified"), true);
+    } else {
+      EXPECT_EQ(b.at("source"), "local") << b.dump();
+      EXPECT_EQ(b.at("verified"), false) << b.dump();
+    }
+  }
+  EXPECT_EQ(fetched, (std::set<std::string>{"2", "3"})) << bundles.dump();
+}
+
+TEST_F(RulesUpdate, ReplacingALeakedKeyStartsAfreshAndDropsWhatTheOldKeySigned) {
+  // The department's key leaks; the thief publishes a huge version naming the department's new
+  // key as next (its public half is public), so that the new key would inherit the thief's mark.
+  ASSERT_EQ(run_command({edugate_cli(), "rules", "keygen", "--out", department.keys().string(),
+                         "--name", "new"},
+                        10s)
+                .exit_code,
+            0);
+  department.publish_ok(900000, bundle_rules("thief.test"),
+                        {"--next-key", (department.keys() / "new.pub.pem").string()});
+  SiteServer site(department);
+  {
+    EdugateProcess edugate{school.config(origin, department, site), school.setup.options()};
+    ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 900000), 900000)
+        << edugate.log();
+  }
+  // The admin pins the new key and restarts: the thief's bundle no longer serves (the local
+  // rules.department does), and the department's real version 5 under the new key is accepted.
+  fs::remove(department.site() / "current.json");
+  ASSERT_EQ(department
+                .publish(5, bundle_rules("v2only.test"), {}, department.keys() / "new.key.pem")
+                .exit_code,
+            0);
+  std::string config = school.config(origin, department, site);
+  const auto old_pin = department.pubkey().string();
+  config.replace(config.find(old_pin), old_pin.size(),
+                 (department.keys() / "new.pub.pem").string());
+  EdugateProcess edugate{config, school.setup.options()};
+  EXPECT_TRUE(log_says(edugate, "rules.update.pubkey changed: bundle version 900000")) << edugate.log();
+  ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 5), 5) << edugate.log();
+  EXPECT_EQ(status_of(edugate, "http://v2only.test/"), 403);
+  EXPECT_EQ(status_of(edugate, "http://blocked.test/"), 403);
 }
 
 }  // namespace

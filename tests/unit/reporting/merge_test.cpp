@@ -16,13 +16,16 @@ struct School {
   nlohmann::json report;
 };
 
-School make_school(const std::string& id, const std::string& node = "") {
+School make_school(const std::string& id, const std::string& node = "",
+                   std::vector<BundleInForce> bundles = {}) {
   School s;
   s.id = id;
   auto req = testing::sample_request();
   req.school_id = id;
   req.node_id = node;
-  s.report = report_to_json(build_report(testing::sample_week(), req));
+  auto week = testing::sample_week();
+  week.bundles = std::move(bundles);
+  s.report = report_to_json(build_report(week, req));
   EXPECT_TRUE(sign_report(s.report, s.key.get(), nullptr));
   return s;
 }
@@ -121,6 +124,36 @@ TEST(Merge, NodesOfOneSchoolAreAddedUp) {
   const auto back = report_from_json(report_to_json(m), nullptr);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->schools[0].nodes, m.schools[0].nodes);
+}
+
+// Reports say which department bundle ran; the merge names the schools not on the newest one.
+TEST(Merge, ListsTheSchoolsNotOnTheNewestDepartmentBundle) {
+  const LocalDay mon = parse_iso_week("2026-W47")->from;
+  const DepartmentBundle v7{"7", "update", true}, v8{"8", "update", true};
+  const DepartmentBundle local{"-", "local", false};
+  auto a = make_school("school-a", "", {{v7, mon, mon + 2}, {v8, mon + 3, mon + 6}});
+  auto b = make_school("school-b", "", {{v7, mon, mon + 6}});
+  auto c = make_school("school-c", "", {{local, mon, mon + 6}});
+  auto d = make_school("school-d");  // a report from before rules.update: no claim either way
+  const auto out = merge_reports(
+      {{"a.json", a.report}, {"b.json", b.report}, {"c.json", c.report}, {"d.json", d.report}},
+      trust({&a, &b, &c, &d}), {});
+  ASSERT_TRUE(out.report) << (out.refused.empty() ? "" : out.refused[0]);
+  std::string note;
+  for (const auto& n : out.report->notes)
+    if (n.find("newest bundle") != std::string::npos) note = n;
+  EXPECT_NE(note.find("(v8)"), std::string::npos) << note;
+  EXPECT_NE(note.find("school-b (v7)"), std::string::npos) << note;
+  EXPECT_NE(note.find("school-c (rules.department local, not verified)"), std::string::npos)
+      << note;
+  EXPECT_EQ(note.find("school-a"), std::string::npos) << note;
+  EXPECT_EQ(note.find("school-d"), std::string::npos) << note;
+  // The bundles survive the signed JSON round trip.
+  const auto back = report_from_json(report_to_json(*out.report), nullptr);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->schools[0].department_bundles.size(), 2u);
+  EXPECT_EQ(back->schools[0].department_bundles[1].bundle, v8);
+  EXPECT_EQ(back->schools[0].department_bundles[1].first_day, mon + 3);
 }
 
 TEST(Merge, TheSameNodeTwiceOrAReportWithoutANodeIsStillADuplicate) {
