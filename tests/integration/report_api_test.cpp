@@ -153,6 +153,9 @@ TEST_F(ReportApi, EveryMetricTheShippedAlertsReadIsExported) {
     names.insert(it->str());
   EXPECT_GE(names.size(), 12u);  // the file was read, and holds the alerts it should
   for (const auto& name : names) {
+    // Exported only with rules.update: rules_update_test checks those on an appliance that has it.
+    if (name.starts_with("edugate_rules_bundle_") || name.starts_with("edugate_rules_update_"))
+      continue;
     const bool found = scraped.out.find("\n" + name + " ") != std::string::npos ||
                        scraped.out.find("\n" + name + "{") != std::string::npos;
     EXPECT_TRUE(found) << name << " is read by an alert but not exported";

@@ -252,6 +252,20 @@ TEST_F(RulesUpdate, PicksUpV1ThenV2UnderLoadWithoutARestartAndRefusesRollback) {
   EXPECT_TRUE(log_says(again, "rollback refused")) << again.log();
   EXPECT_EQ(status_of(again, "http://v2only.test/"), 403);
 
+  // Every rules.update metric the shipped alerts read is exported (report_api_test checks the
+  // rest on an appliance without rules.update).
+  {
+    const auto scraped = curl({again.admin().url() + "/metrics"});
+    const auto alerts = read_file(fs::path(EDUGATE_SOURCE_DIR) / "etc/prometheus/edugate-alerts.yml");
+    const std::regex name_re("edugate_rules_(bundle|update)_[a-z0-9_]+");
+    int checked = 0;
+    for (auto it = std::sregex_iterator(alerts.begin(), alerts.end(), name_re);
+         it != std::sregex_iterator(); ++it, ++checked)
+      EXPECT_NE(scraped.out.find("\n" + it->str() + " "), std::string::npos)
+          << it->str() << " is read by an alert but not exported";
+    EXPECT_GE(checked, 3);
+  }
+
   // `edugate rules status` tells the admin what is in force and why the last check failed.
   const auto status =
       run_command({edugate_cli(), "rules", "status", "-c", again.config_path().string()}, 10s);
