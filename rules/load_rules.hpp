@@ -26,6 +26,11 @@ struct LoadResult {
 /// hot path (about 1 s per million list entries); thread-safe (shares nothing between calls).
 LoadResult load_rules(const RulesSettings& settings);
 
+/// Same, reading the department rules through `department` (a fetched bundle's bytes, already
+/// verified, keyed by the paths they will have on disk) and the school's from the disk.
+LoadResult load_rules_with_department(const RulesSettings& settings,
+                                      const load::FileProvider& department);
+
 /// Same, reading every file (rule files and lists) through `files` instead of the disk: memory
 /// for tests and fuzzing, or a provider that records what was read (the proxy's reload watch).
 /// department_pubkey is not supported here (reported as an error: use the overload above).

@@ -88,7 +88,9 @@ RulesLoad load_configured_rules(const Config& config,
   out.watched.push_back(settings->department);
   if (settings->school) out.watched.push_back(*settings->school);
   rules::LoadResult loaded;
-  if (settings->department_pubkey) {
+  if (department && department->files) {
+    loaded = rules::load_rules_with_department(*settings, *department->files);
+  } else if (settings->department_pubkey) {
     // A signed bundle is read and verified whole by the loader; watch the bundle directory.
     loaded = rules::load_rules(*settings);
   } else {

@@ -9,6 +9,10 @@
 #include "rules/rule_set.hpp"
 #include "rules/update/trusted_state.hpp"
 
+namespace edugate::rules::load {
+class FileProvider;
+}  // namespace edugate::rules::load
+
 namespace edugate::proxy::server {
 
 /// The result of reading the rule set an appliance config names.
@@ -30,6 +34,9 @@ struct RulesLoad {
 struct DepartmentOverride {
   std::string dir;
   rules::update::AcceptedBundle bundle;
+  /// The bundle's files already in memory, keyed by their paths under `dir` (which may not be
+  /// written yet): compiled from here, so that compiling and writing to disk overlap.
+  const rules::load::FileProvider* files = nullptr;
 };
 
 /// Parses the `rules:` section of `config` and loads what it names. Blocking (seconds for

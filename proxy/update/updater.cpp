@@ -195,6 +195,8 @@ asio::awaitable<void> Updater::check() {
                        m.version, m.archive_size, settings_.max_size));
     co_return;
   }
+  spdlog::info("rules.update: version {} announced by {}current.json; fetching {} ({} bytes)",
+               m.version, settings_.url, m.archive_name, m.archive_size);
   client::HttpsRequest arch_req;
   arch_req.url = settings_.url + m.archive_name;
   arch_req.max_body = m.archive_size;  // endless data stops here
@@ -240,10 +242,10 @@ void Updater::submit(std::shared_ptr<Candidate> candidate) {
         } catch (const std::exception& e) {  // bad_alloc on a huge bundle, say: refuse it
           RulesLoad refused;
           refused.configured = true;
-          refused.diagnostics.push_back({"", 0, 0,
-                                         fmt::format("version {} refused: {}",
-                                                     candidate->metadata.metadata.version,
-                                                     e.what())});
+          refused.diagnostics.push_back(
+              {"", 0, 0,
+               fmt::format("version {} refused: {}", candidate->metadata.metadata.version,
+                           e.what())});
           return refused;
         }
       },

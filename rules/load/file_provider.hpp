@@ -54,6 +54,7 @@ class MemoryFiles final : public FileProvider {
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::optional<std::vector<std::string>> list_directory(const std::string& path) const override;
   bool is_directory(const std::string& path) const override;
+  const std::map<std::string, std::string>& files() const { return files_; }
 
  private:
   std::map<std::string, std::string> files_;

@@ -132,6 +132,12 @@ LoadResult load_rules(const RulesSettings& settings) {
   return load_with(settings, *verified, disk, std::move(diags));
 }
 
+LoadResult load_rules_with_department(const RulesSettings& settings,
+                                      const load::FileProvider& department) {
+  const load::DiskFiles disk;
+  return load_with(settings, department, disk, {});
+}
+
 LoadResult load_rules(const RulesSettings& settings, const load::FileProvider& files) {
   if (settings.department_pubkey)
     return {nullptr,

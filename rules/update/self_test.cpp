@@ -15,13 +15,17 @@ std::uint64_t entries_of(const CategoryInfo& c) {
   return c.domains + c.url_prefixes + c.regexes + c.keywords;
 }
 
-/// One domain entry of each category (the first rule of kind domain), by category id.
+/// One domain entry of each mandatory category (the first rule of kind domain), by category id;
+/// the walk over the rules stops once every mandatory category has one.
 std::vector<std::string_view> sample_domains(const RuleSet& rules) {
   std::vector<std::string_view> out(rules.category_count());
-  std::size_t missing = out.size();
+  std::size_t missing = 0;
+  for (CategoryId c = 0; c < rules.category_count(); ++c)
+    if (rules.category(c).mandatory && rules.category(c).domains > 0) ++missing;
   for (RuleId id = 0; id < rules.rule_count() && missing > 0; ++id) {
     const auto r = rules.rule(id);
-    if (r.kind != RuleKind::domain || r.category >= out.size() || !out[r.category].empty())
+    if (r.kind != RuleKind::domain || r.category >= out.size() || !out[r.category].empty() ||
+        !rules.category(r.category).mandatory)
       continue;
     out[r.category] = r.text;
     --missing;
