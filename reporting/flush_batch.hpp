@@ -43,8 +43,8 @@ struct FlushBatch {
   std::map<DeviceCell, std::uint64_t> devices;
   std::set<std::pair<LocalDay, std::string>> versions;
   std::set<std::pair<LocalDay, DepartmentBundle>> bundles;  ///< in force on that day
-  std::map<std::string, CategoryLabel> categories;  ///< by key
-  std::map<std::string, GroupLabel> groups;         ///< by key
+  std::map<std::string, CategoryLabel> categories;          ///< by key
+  std::map<std::string, GroupLabel> groups;                 ///< by key
 
   /// Folds a later batch into this one (counts add, device counts take the maximum, labels
   /// take the later text): used to keep a batch the store refused for the next attempt.

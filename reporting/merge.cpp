@@ -140,19 +140,19 @@ std::optional<std::string> old_bundle_note(const Report& merged) {
   std::string behind;
   for (const auto& s : merged.schools) {
     if (s.department_bundles.empty()) continue;
-    const auto last = std::max_element(
-        s.department_bundles.begin(), s.department_bundles.end(),
-        [](const BundleInForce& a, const BundleInForce& b) {
-          return std::make_pair(a.last_day, bundle_number(a.bundle)) <
-                 std::make_pair(b.last_day, bundle_number(b.bundle));
-        });
+    const auto last =
+        std::max_element(s.department_bundles.begin(), s.department_bundles.end(),
+                         [](const BundleInForce& a, const BundleInForce& b) {
+                           return std::make_pair(a.last_day, bundle_number(a.bundle)) <
+                                  std::make_pair(b.last_day, bundle_number(b.bundle));
+                         });
     if (last->bundle.verified && bundle_number(last->bundle) == newest) continue;
     if (!behind.empty()) behind += ", ";
-    behind += fmt::format(
-        "{} ({}{})", s.id,
-        last->bundle.source == "update" ? "v" + last->bundle.version
-                                        : "rules.department " + last->bundle.source,
-        last->bundle.verified ? "" : ", not verified");
+    behind +=
+        fmt::format("{} ({}{})", s.id,
+                    last->bundle.source == "update" ? "v" + last->bundle.version
+                                                    : "rules.department " + last->bundle.source,
+                    last->bundle.verified ? "" : ", not verified");
   }
   if (behind.empty()) return std::nullopt;
   return fmt::format(

@@ -61,11 +61,11 @@ std::string bundles_text(const Report& r) {
     if (r.schools.size() > 1) out += s.id + ": ";
     bool first = true;
     for (const auto& b : s.department_bundles) {
-      out += fmt::format("{}{} ({}, {} → {})", first ? "" : ", ",
-                         b.bundle.source == "update" ? "v" + b.bundle.version
-                                                     : "rules.department",
-                         b.bundle.verified ? "đã xác minh / verified" : "CHƯA xác minh / NOT verified",
-                         format_date(b.first_day), format_date(b.last_day));
+      out +=
+          fmt::format("{}{} ({}, {} → {})", first ? "" : ", ",
+                      b.bundle.source == "update" ? "v" + b.bundle.version : "rules.department",
+                      b.bundle.verified ? "đã xác minh / verified" : "CHƯA xác minh / NOT verified",
+                      format_date(b.first_day), format_date(b.last_day));
       first = false;
     }
   }

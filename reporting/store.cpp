@@ -79,8 +79,8 @@ bool Store::prepare(StoreError* error) {
   add_bundle_ = Statement(db, kAddBundle, error);
   put_category_ = Statement(db, kPutCategory, error);
   put_group_ = Statement(db, kPutGroup, error);
-  return add_count_.valid() && max_devices_.valid() && add_version_.valid() && add_bundle_.valid() &&
-         put_category_.valid() && put_group_.valid();
+  return add_count_.valid() && max_devices_.valid() && add_version_.valid() &&
+         add_bundle_.valid() && put_category_.valid() && put_group_.valid();
 }
 
 std::optional<StoreError> Store::write(const FlushBatch& batch) {

@@ -1,10 +1,10 @@
 #include "rules/load/file_provider.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <fstream>
 

@@ -26,8 +26,8 @@ struct UnpackLimits {
 /// Reads an archive that pack() made, or any gzip tar of regular files and directories, into
 /// memory. Refused, with `error` naming the entry: a symbolic or hard link, a device, FIFO or
 /// socket; an absolute name, a `..` or empty component, a control character; the same name
-/// twice (names are printable ASCII); more than the limits (decompression bombs stop at the limit, not after); a truncated
-/// or corrupt stream. Pure apart from the memory it allocates.
+/// twice (names are printable ASCII); more than the limits (decompression bombs stop at the limit,
+/// not after); a truncated or corrupt stream. Pure apart from the memory it allocates.
 std::optional<signing::BundleFiles> unpack(std::string_view archive, const UnpackLimits& limits,
                                            std::string& error);
 

@@ -9,8 +9,8 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "rules/signing/ed25519.hpp"
@@ -256,7 +256,8 @@ TEST_F(RulesUpdate, PicksUpV1ThenV2UnderLoadWithoutARestartAndRefusesRollback) {
   // rest on an appliance without rules.update).
   {
     const auto scraped = curl({again.admin().url() + "/metrics"});
-    const auto alerts = read_file(fs::path(EDUGATE_SOURCE_DIR) / "etc/prometheus/edugate-alerts.yml");
+    const auto alerts =
+        read_file(fs::path(EDUGATE_SOURCE_DIR) / "etc/prometheus/edugate-alerts.yml");
     const std::regex name_re("edugate_rules_(bundle|update)_[a-z0-9_]+");
     int checked = 0;
     for (auto it = std::sregex_iterator(alerts.begin(), alerts.end(), name_re);
@@ -498,16 +499,17 @@ TEST_F(RulesUpdate, ReplacingALeakedKeyStartsAfreshAndDropsWhatTheOldKeySigned) 
   // The admin pins the new key and restarts: the thief's bundle no longer serves (the local
   // rules.department does), and the department's real version 5 under the new key is accepted.
   fs::remove(department.site() / "current.json");
-  ASSERT_EQ(department
-                .publish(5, bundle_rules("v2only.test"), {}, department.keys() / "new.key.pem")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      department.publish(5, bundle_rules("v2only.test"), {}, department.keys() / "new.key.pem")
+          .exit_code,
+      0);
   std::string config = school.config(origin, department, site);
   const auto old_pin = department.pubkey().string();
   config.replace(config.find(old_pin), old_pin.size(),
                  (department.keys() / "new.pub.pem").string());
   EdugateProcess edugate{config, school.setup.options()};
-  EXPECT_TRUE(log_says(edugate, "rules.update.pubkey changed: bundle version 900000")) << edugate.log();
+  EXPECT_TRUE(log_says(edugate, "rules.update.pubkey changed: bundle version 900000"))
+      << edugate.log();
   ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 5), 5) << edugate.log();
   EXPECT_EQ(status_of(edugate, "http://v2only.test/"), 403);
   EXPECT_EQ(status_of(edugate, "http://blocked.test/"), 403);
