@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a released step: add one.
 // No table holds a client address, a path, a query string or a timestamp finer than an hour.
-constexpr std::array<std::string_view, 2> kMigrations{R"sql(
+constexpr std::array<std::string_view, 3> kMigrations{R"sql(
 CREATE TABLE hourly (
   hour     INTEGER NOT NULL,  -- local hours since 1970-01-01
   grp      TEXT    NOT NULL,  -- policy group key
@@ -50,6 +50,16 @@ CREATE TABLE department_bundles (  -- the department rules in force, per local d
   source   TEXT    NOT NULL,  -- update, signed or local
   verified INTEGER NOT NULL,
   PRIMARY KEY (day, version, source, verified)) WITHOUT ROWID;
+)sql",
+                                                      R"sql(
+CREATE TABLE outbox (          -- signed weekly reports for the department (reporting.push)
+  week         TEXT    NOT NULL PRIMARY KEY,  -- ISO week, "2026-W48"
+  document     TEXT    NOT NULL,              -- the signed JSON, never rebuilt
+  created      INTEGER NOT NULL,              -- Unix seconds
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  last_attempt INTEGER,
+  last_error   TEXT    NOT NULL DEFAULT '',
+  acked        INTEGER) WITHOUT ROWID;        -- Unix seconds of the department's 200/201
 )sql"};
 
 }  // namespace

@@ -81,6 +81,49 @@ void read_strings(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
     if (auto x = r.string(v, "reporting.signing_key")) s.signing_key = resolve(base_dir, *x);
 }
 
+void read_push(const YAML::Node& n, YamlReader& r, ReportingSettings& s,
+               const std::string& base_dir) {
+  if (!r.check_map(n, "reporting.push", {"url", "ca", "retry_min", "retry_max", "keep_weeks"}))
+    return;
+  PushSettings p;
+  if (const auto v = n["url"]) {
+    if (auto x = r.string(v, "reporting.push.url")) {
+      if (!x->starts_with("https://") || x->size() <= 8 ||
+          x->find_first_of(" \t\r\n#") != std::string::npos)
+        r.error(v,
+                "reporting.push.url must be an https:// URL (the department's server is "
+                "verified)");
+      p.url = *x;
+    }
+  } else {
+    r.error(n, "reporting.push.url is required: the department's report endpoint");
+  }
+  if (const auto v = n["ca"])
+    if (auto x = r.string(v, "reporting.push.ca"); x && *x != "system")
+      p.ca = resolve(base_dir, *x);
+  const auto span = [&](const char* key, std::chrono::milliseconds& out) {
+    if (const auto v = n[key]) {
+      if (auto d = r.duration(v, std::string("reporting.push.") + key)) {
+        if (*d >= std::chrono::seconds(1) && *d <= std::chrono::hours(24))
+          out = *d;
+        else
+          r.error(v, fmt::format("reporting.push.{} must be between 1s and 24h", key));
+      }
+    }
+  };
+  span("retry_min", p.retry_min);
+  span("retry_max", p.retry_max);
+  if (const auto v = n["keep_weeks"])
+    if (auto x = r.integer(v, "reporting.push.keep_weeks", 12, 52))
+      p.keep_weeks = static_cast<int>(*x);
+  if (s.signing_key.empty())
+    r.error(n,
+            "reporting.push needs reporting.signing_key: the department accepts signed "
+            "reports only (edugate report keygen)");
+  if (s.school_id.empty()) r.error(n, "reporting.push needs reporting.school_id");
+  s.push = p;
+}
+
 void read_numbers(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
   if (const auto v = n["flush_interval"]) {
     if (auto d = r.duration(v, "reporting.flush_interval")) {
@@ -129,11 +172,12 @@ std::optional<ReportingSettings> parse_reporting_settings(const YAML::Node& node
   if (!reader.check_map(
           node, "reporting",
           {"store", "flush_interval", "k", "epsilon", "school_id", "school_name", "node_id",
-           "signing_key", "retention_weeks", "max_store_size", "top_domains", "api"}))
+           "signing_key", "retention_weeks", "max_store_size", "top_domains", "api", "push"}))
     return std::nullopt;
   read_strings(node, reader, s, base_dir);
   read_numbers(node, reader, s);
   if (const auto v = node["api"]) read_api(v, reader, s);
+  if (const auto v = node["push"]) read_push(v, reader, s, base_dir);
   if (reader.diagnostics().size() != before) return std::nullopt;
   return s;
 }

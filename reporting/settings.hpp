@@ -16,6 +16,15 @@ namespace edugate::reporting {
 /// This machine's host name (up to its first dot) when it is a valid node id, else "node".
 std::string default_node_id();
 
+/// `reporting.push`: each closed ISO week's signed report goes to the department by itself.
+struct PushSettings {
+  std::string url;  ///< https://…/api/v1/reports
+  std::string ca;   ///< PEM bundle for the department's server; empty = the system trust store
+  std::chrono::milliseconds retry_min{std::chrono::minutes(1)};  ///< first backoff
+  std::chrono::milliseconds retry_max{std::chrono::hours(4)};    ///< backoff cap
+  int keep_weeks = 12;  ///< undelivered reports kept at least this long (delivered ones too)
+};
+
 /// The `reporting:` section of the appliance config (etc/edugate.yaml).
 struct ReportingSettings {
   /// Resolved against the config's directory; a leading `$STATE_DIRECTORY` is replaced by that
@@ -41,6 +50,7 @@ struct ReportingSettings {
   std::vector<std::string> api_token_hashes;
   double api_requests_per_minute = 6;  ///< rate limit per caller
   int api_burst = 3;
+  std::optional<PushSettings> push;
 };
 
 /// Reads and checks the `reporting:` node (undefined or null = all defaults). Unknown keys and bad

@@ -62,6 +62,7 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
   }
   install_rules(rules_);
   note_bundle();
+  make_pusher();
   if (rules_configured_) {
     reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
                                            [this](RulesLoad&& r) { install_load(std::move(r)); });
@@ -74,6 +75,17 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
           main_io_, config_.file, *settings->update, *reloader_,
           [this](RulesLoad&& r) { install_load(std::move(r)); }, [this] { return rules_; });
   }
+}
+
+void Server::make_pusher() {
+  if (!reporting_ || !reporting_->settings().push) return;
+  pusher_ = std::make_unique<push::ReportPusher>(
+      main_io_, reporting_->settings(), [this] { return today(); },
+      [this] {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   services_->clock->now().time_since_epoch())
+            .count();
+      });
 }
 
 void Server::install_load(RulesLoad&& load) {
@@ -240,6 +252,7 @@ std::string Server::render_metrics() const {
                    "# TYPE edugate_rules_last_reload_ok gauge\nedugate_rules_last_reload_ok {}\n",
                    reloader_->reloads(), reloader_->failures(), reloader_->last_ok() ? 1 : 0);
   }
+  if (pusher_) out += pusher_->metrics();
   if (updater_) {
     out += updater_->metrics(std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
@@ -298,6 +311,7 @@ int Server::run() {
     spdlog::warn("no rules: section in {}: nothing is filtered", config_.file);
   if (reloader_ && config_.reload.watch) reloader_->watch(config_.reload.interval);
   if (updater_) updater_->start();
+  if (pusher_) pusher_->start();
   if (reporting_) {
     reporting_->start(main_io_, [this] { return today(); });
   }
@@ -339,6 +353,7 @@ void Server::watch_drain() {
 
 void Server::finish() {
   if (updater_) updater_->stop();
+  if (pusher_) pusher_->stop();
   if (reloader_) reloader_->stop();
   for (auto& w : workers_) w->stop();
   if (reporting_) reporting_->stop_and_flush();  // workers are stopped: every count is in

@@ -12,6 +12,7 @@
 #include "proxy/admin/report_api.hpp"
 #include "proxy/config.hpp"
 #include "proxy/policy/services.hpp"
+#include "proxy/push/report_pusher.hpp"
 #include "proxy/reload/reloader.hpp"
 #include "proxy/reload/rules_source.hpp"
 #include "proxy/server/reporting_hub.hpp"
@@ -55,6 +56,7 @@ class Server {
   void install_load(RulesLoad&& load);
   /// Tells the reporting hub which department bundle is in force now.
   void note_bundle();
+  void make_pusher();
   /// "version 7 (fetched, verified)" and the problem to show, for the status page.
   std::pair<std::string, std::string> department_facts() const;
   void finish();
@@ -81,7 +83,9 @@ class Server {
   std::shared_ptr<const rules::RuleSet> rules_;
   bool rules_configured_ = false;
   std::unique_ptr<Reloader> reloader_;
-  std::unique_ptr<update::Updater> updater_;  ///< rules.update; after reloader_, which it uses
+  std::unique_ptr<update::Updater> updater_;
+  std::unique_ptr<push::ReportPusher>
+      pusher_;  ///< reporting.push  ///< rules.update; after reloader_, which it uses
   std::optional<rules::update::AcceptedBundle> bundle_;  ///< the fetched bundle in force
   std::string department_source_;                        ///< RulesLoad::department_source
   std::unique_ptr<ReportApi> report_api_;

@@ -106,6 +106,30 @@ TEST(ReportingSettings, UnknownKeysAndBadValuesAreFileLineColErrors) {
   EXPECT_EQ(lines, (std::set<int>{2, 3, 4, 5, 6})) << "one diagnostic per bad line";
 }
 
+TEST(ReportingSettings, PushNeedsHttpsASigningKeyAndASchoolId) {
+  const auto ok = parse(
+      "reporting:\n  school_id: thcs-a\n  signing_key: keys/school.key\n"
+      "  push: {url: \"https://so-gddt.example.vn/api/v1/reports\", ca: keys/so.pem}\n");
+  ASSERT_TRUE(ok.settings && ok.settings->push);
+  EXPECT_EQ(ok.settings->push->url, "https://so-gddt.example.vn/api/v1/reports");
+  EXPECT_EQ(ok.settings->push->ca, "/etc/edugate/keys/so.pem");
+  EXPECT_EQ(ok.settings->push->keep_weeks, 12);
+  EXPECT_EQ(ok.settings->push->retry_max, std::chrono::hours(4));
+
+  const auto bad = parse(
+      "reporting:\n  push:\n    url: http://so-gddt.example.vn/api/v1/reports\n"
+      "    keep_weeks: 4\n");
+  EXPECT_FALSE(bad.settings);
+  std::string all;
+  for (const auto& d : bad.diags) all += rules::format(d) + "\n";
+  EXPECT_NE(all.find("edugate.yaml:3:10: reporting.push.url must be an https:// URL"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("keep_weeks"), std::string::npos) << all;
+  EXPECT_NE(all.find("reporting.push needs reporting.signing_key"), std::string::npos) << all;
+  EXPECT_NE(all.find("reporting.push needs reporting.school_id"), std::string::npos) << all;
+}
+
 TEST(ReportingSettings, KCannotExceedTheExactDeviceCountLimit) {
   EXPECT_FALSE(parse("reporting: {k: 65}\n").settings);
   EXPECT_TRUE(parse("reporting: {k: 64}\n").settings);

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""A stand-in for the department's report endpoint (POST /api/v1/reports) for the school-side
+push tests, until the department service exists: HTTPS, answers with the status written in
+DIR/mode (503 while "down"), 200 for a document it already accepted (by SHA-256), and keeps
+every body it received as DIR/received/<n>.json.
+
+  report_sink.py --dir DIR --cert server.pem --key server.key
+
+Prints "listening <port>" once it accepts connections, then "POST <n> <status>" per request.
+"""
+import argparse
+import hashlib
+import http.server
+import os
+import signal
+import ssl
+import sys
+import threading
+
+lock = threading.Lock()
+accepted = set()
+count = [0]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    base = "."
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        if n > (1 << 20):
+            self.send_response(413)
+            self.end_headers()
+            return
+        body = self.rfile.read(n)
+        with lock:
+            count[0] += 1
+            i = count[0]
+            with open(os.path.join(self.base, "received", "%04d.json" % i), "wb") as f:
+                f.write(body)
+            try:
+                mode = int(open(os.path.join(self.base, "mode")).read().strip() or "201")
+            except (OSError, ValueError):
+                mode = 201
+            digest = hashlib.sha256(body).hexdigest()
+            status = mode
+            if mode in (200, 201):
+                status = 200 if digest in accepted else 201
+                accepted.add(digest)
+        reply = b'{"ok": true}' if status in (200, 201) else b'{"error": "down"}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+        print("POST %d %d" % (i, status), flush=True)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--dir", required=True)
+    p.add_argument("--cert", required=True)
+    p.add_argument("--key", required=True)
+    a = p.parse_args()
+    os.makedirs(os.path.join(a.dir, "received"), exist_ok=True)
+    Handler.base = a.dir
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("listening %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+// reporting.push, the school side: each closed ISO week's report is built once, signed, kept in
+// the store's outbox and POSTed until the department acknowledges it, through outages and
+// restarts, in week order, the same bytes every time. The department end is
+// tests/integration/harness/report_sink.py until the department service exists.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "tests/integration/enforcement_fixture.hpp"
+#include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/test_pki.hpp"
+
+namespace edugate::itest {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr long long kWeek = 7 * 86400;
+
+class ReportSink {
+ public:
+  explicit ReportSink(const fs::path& dir, const TestPki& pki)
+      : dir_(dir),
+        process_(ProcessOptions{
+            .argv = {"python3",
+                     std::string(EDUGATE_SOURCE_DIR) + "/tests/integration/harness/report_sink.py",
+                     "--dir", dir.string(), "--cert", pki.server_cert.string(), "--key",
+                     pki.server_key.string()},
+            .env = {},
+            .cwd = {}}) {
+    const auto line = process_.wait_for_prefix(Stream::out, "listening ", 10s);
+    if (!line) throw std::runtime_error("report_sink.py: " + process_.output(Stream::err));
+    port_ = std::stoi(line->substr(10));
+  }
+  void set_mode(int status) const { std::ofstream(dir_ / "mode") << status; }
+  std::string url() const {
+    return "https://localhost:" + std::to_string(port_) + "/api/v1/reports";
+  }
+  /// Every body received, in arrival order.
+  std::vector<std::string> received() const {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir_ / "received")) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(read_file(f));
+    return out;
+  }
+
+ private:
+  fs::path dir_;
+  Process process_;
+  int port_ = 0;
+};
+
+std::string week_of(const std::string& body) {
+  return nlohmann::json::parse(body).at("period").at("iso_week").get<std::string>();
+}
+
+long long wait_metric(const EdugateProcess& e, std::string_view name,
+                      const std::function<bool(long long)>& ok, milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  auto v = metric(e, name);
+  while (!ok(v) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(100ms);
+    v = metric(e, name);
+  }
+  return v;
+}
+
+TEST(ReportPush, DeliversEachClosedWeekOnceThroughOutagesAndRestartsInOrderSameBytes) {
+  EnforcementSetup setup;
+  TempDir work{"edugate-push"};
+  const auto pki = make_test_pki(work.path());
+  ASSERT_EQ(run_command({edugate_binary(), "report", "keygen", "--out", work.path().string(),
+                         "--name", "test-school"},
+                        10s)
+                .exit_code,
+            0);
+  fs::create_directories(work.path() / "sink");
+  ReportSink sink(work.path() / "sink", pki);
+  sink.set_mode(201);
+  TestOrigin origin;
+  auto config = setup.config(origin);
+  config += "  signing_key: " + (work.path() / "test-school.key").string() +
+            "\n  push:\n    url: " + sink.url() + "\n    ca: " + pki.ca_cert.string() +
+            "\n    retry_min: 1s\n    retry_max: 2s\n";
+  long long now = kMonday0700;
+  std::string w48_first;
+  {
+    EdugateProcess edugate{config, setup.options()};
+    // Push just turned on (2026-W48): the last closed week, W47, is sent at once.
+    ASSERT_EQ(wait_metric(edugate, "edugate_report_push_delivered_total",
+                          [](long long v) { return v >= 1; }),
+              1)
+        << edugate.log();
+    // W48: some blocked requests, then the department goes down and the week closes.
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(via(edugate, {"http://blocked.test/"}).status, 403);
+    sink.set_mode(503);
+    std::this_thread::sleep_for(1500ms);  // a flush (1 s) writes the counts
+    now += kWeek;
+    setup.set_time(now);
+    EXPECT_GE(wait_metric(edugate, "edugate_report_push_failures_total",
+                          [](long long v) { return v >= 2; }),
+              2)
+        << edugate.log();
+    EXPECT_EQ(metric(edugate, "edugate_report_outbox_pending"), 1);
+    EXPECT_GT(metric(edugate, "edugate_report_outbox_oldest_created_timestamp_seconds"), 0);
+    // Every reporting.push metric the shipped alerts read is exported here (report_api_test
+    // checks the others on an appliance without push).
+    const auto scraped = curl({edugate.admin().url() + "/metrics"});
+    const auto alerts =
+        read_file(fs::path(EDUGATE_SOURCE_DIR) / "etc/prometheus/edugate-alerts.yml");
+    const std::regex name_re("edugate_report_(outbox|push)_[a-z0-9_]+");
+    int checked = 0;
+    for (auto it = std::sregex_iterator(alerts.begin(), alerts.end(), name_re);
+         it != std::sregex_iterator(); ++it, ++checked)
+      EXPECT_NE(scraped.out.find("\n" + it->str() + " "), std::string::npos) << it->str();
+    EXPECT_GE(checked, 1);
+    // Two more weeks close while the department is down; then edugate is killed outright.
+    now += 2 * kWeek;
+    setup.set_time(now);
+    EXPECT_EQ(
+        wait_metric(edugate, "edugate_report_outbox_pending", [](long long v) { return v >= 3; }),
+        3)
+        << edugate.log();
+    ::kill(edugate.process().pid(), SIGKILL);
+    edugate.process().wait_for_eof(5s);
+  }
+  const auto before = sink.received();
+  ASSERT_GE(before.size(), 3u);
+  for (const auto& body : before)
+    if (week_of(body) == "2026-W48") w48_first = body;
+  ASSERT_FALSE(w48_first.empty());
+
+  // Restarted with the department back: W48, W49, W50 arrive in that order, each the very bytes
+  // first attempted (never rebuilt), each signed by the school.
+  sink.set_mode(201);
+  EdugateProcess again{config, setup.options()};
+  ASSERT_EQ(wait_metric(again, "edugate_report_outbox_pending", [](long long v) { return v == 0; }),
+            0)
+      << again.log();
+  EXPECT_EQ(metric(again, "edugate_report_push_delivered_total"), 3);
+  const auto all = sink.received();
+  std::vector<std::string> delivered(all.begin() + static_cast<long>(before.size()), all.end());
+  ASSERT_EQ(delivered.size(), 3u);
+  EXPECT_EQ(week_of(delivered[0]), "2026-W48");
+  EXPECT_EQ(week_of(delivered[1]), "2026-W49");
+  EXPECT_EQ(week_of(delivered[2]), "2026-W50");
+  EXPECT_EQ(delivered[0], w48_first);
+  for (const auto& body : before) {
+    if (week_of(body) == "2026-W48") {
+      EXPECT_EQ(body, w48_first);  // every attempt, the same bytes
+    }
+  }
+  for (std::size_t i = 0; i < delivered.size(); ++i) {
+    const auto file = work.path() / ("delivered-" + std::to_string(i) + ".json");
+    std::ofstream(file) << delivered[i];
+    const auto v = run_command({edugate_binary(), "report", "verify", file.string(), "--pubkey",
+                                (work.path() / "test-school.pub").string()},
+                               10s);
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  }
+  // The week with traffic carries its Monday (one device: its cells are suppressed, k = 10, but
+  // they are there); the weeks without traffic have no cell.
+  EXPECT_FALSE(nlohmann::json::parse(delivered[0]).at("cells").empty());
+  EXPECT_EQ(nlohmann::json::parse(delivered[0]).at("cells").at(0).at("day"), "2026-11-23");
+  EXPECT_TRUE(nlohmann::json::parse(delivered[1]).at("cells").empty());
+  // Nothing is sent twice once acknowledged.
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(sink.received().size(), all.size());
+}
+
+}  // namespace
+}  // namespace edugate::itest
