@@ -23,7 +23,7 @@ std::uint16_t find_or_add(Vec& items, const Key& key, const typename Vec::value_
 
 LabelRegistry::LabelRegistry() {
   data_.categories.push_back({"", "Không phân loại", "Uncategorised"});
-  data_.groups.push_back({"unknown", "Không rõ nhóm / unknown group"});
+  data_.groups.push_back({"unknown", "Không rõ nhóm / unknown group", ""});
   data_.versions.push_back("unknown");
 }
 

@@ -13,10 +13,13 @@ struct CategoryLabel {
   std::string en;
 };
 
-/// A policy group: stable key (e.g. "thcs") and display name (e.g. "THCS lớp 6–9").
+/// A policy group: stable key (e.g. "thcs") and display name (e.g. "THCS lớp 6–9"), and its age
+/// band (mam-non, tieu-hoc, thcs, thpt, staff), which lets a department add schools up by school
+/// level whatever each school calls its groups; "" when unknown (reports from before schema 2).
 struct GroupLabel {
   std::string key;
   std::string name;
+  std::string age;
 };
 
 /// What one compiled rule-set snapshot calls its numeric ids. The proxy builds one per rule-set

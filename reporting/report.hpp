@@ -13,7 +13,9 @@
 namespace edugate::reporting {
 
 /// Version of the report JSON schema (see report_json.hpp). Bump on any incompatible change.
-inline constexpr int kReportSchemaVersion = 1;
+/// 2: groups carry their age band (labels.groups.<id> = {"name", "age"}), schools the department
+/// bundles in force. Reports of schema 1 are still read (merges across versions).
+inline constexpr int kReportSchemaVersion = 2;
 
 /// One published number: requests on `day` for (action, category, group); "*" in a dimension
 /// means the total over it (row/column/grand totals). Events (review_request, site_report) are

@@ -78,7 +78,7 @@ void add_labels(const StoreExtract& data, Report& r) {
   for (const auto& g : groups) {
     if (g == kStar) continue;
     const auto it = data.groups.find(g);
-    r.groups[g] = it != data.groups.end() ? it->second : GroupLabel{g, g};
+    r.groups[g] = it != data.groups.end() ? it->second : GroupLabel{g, g, ""};
   }
 }
 

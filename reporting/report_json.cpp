@@ -26,7 +26,7 @@ json privacy_json(const PrivacyInfo& p) {
 json labels_json(const Report& r) {
   json categories = json::object(), groups = json::object(), actions = json::object();
   for (const auto& [key, c] : r.categories) categories[key] = {{"vi", c.vi}, {"en", c.en}};
-  for (const auto& [key, g] : r.groups) groups[key] = g.name;
+  for (const auto& [key, g] : r.groups) groups[key] = {{"name", g.name}, {"age", g.age}};
   for (int i = 0; i < kTalliedCount; ++i) {
     const auto t = static_cast<Tallied>(i);
     actions[std::string(to_string(t))] = {{"vi", label_vi(t)}, {"en", label_en(t)}};

@@ -9,6 +9,7 @@
 #include "reporting/distinct_counter.hpp"
 #include "reporting/report_json.hpp"
 #include "reporting/school_id.hpp"
+#include "rules/policy_types.hpp"
 
 namespace edugate::reporting {
 
@@ -134,13 +135,22 @@ void read_body(const json& j, Report& r) {
   const auto& labels = j.at("labels");
   for (const auto& [key, v] : labels.at("categories").items())
     r.categories[key] = {key, v.at("vi").get<std::string>(), v.at("en").get<std::string>()};
-  for (const auto& [key, v] : labels.at("groups").items())
-    r.groups[key] = {key, v.get<std::string>()};
+  for (const auto& [key, v] : labels.at("groups").items()) {
+    if (v.is_string()) {  // schema 1: the name only
+      r.groups[key] = {key, v.get<std::string>(), ""};
+      continue;
+    }
+    auto age = v.at("age").get<std::string>();
+    if (!age.empty() && !rules::parse_age_band(age))
+      throw SchemaError{
+          fmt::format("group {}: age must be mam-non, tieu-hoc, thcs, thpt or staff", key)};
+    r.groups[key] = {key, v.at("name").get<std::string>(), std::move(age)};
+  }
 }
 
 Report read_report(const json& j) {
   const auto& version = j.at("schema_version");
-  if (!version.is_number_integer() || version != kReportSchemaVersion)
+  if (!version.is_number_integer() || version < 1 || version > kReportSchemaVersion)
     throw SchemaError{fmt::format("schema_version {} is not supported (this edugate reads {})",
                                   version.dump(), kReportSchemaVersion)};
   Report r;

@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a released step: add one.
 // No table holds a client address, a path, a query string or a timestamp finer than an hour.
-constexpr std::array<std::string_view, 3> kMigrations{R"sql(
+constexpr std::array<std::string_view, 4> kMigrations{R"sql(
 CREATE TABLE hourly (
   hour     INTEGER NOT NULL,  -- local hours since 1970-01-01
   grp      TEXT    NOT NULL,  -- policy group key
@@ -60,6 +60,9 @@ CREATE TABLE outbox (          -- signed weekly reports for the department (repo
   last_attempt INTEGER,
   last_error   TEXT    NOT NULL DEFAULT '',
   acked        INTEGER) WITHOUT ROWID;        -- Unix seconds of the department's 200/201
+)sql",
+                                                      R"sql(
+ALTER TABLE group_labels ADD COLUMN age TEXT NOT NULL DEFAULT '';  -- the group's age band
 )sql"};
 
 }  // namespace

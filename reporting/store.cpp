@@ -26,8 +26,8 @@ constexpr std::string_view kPutCategory =
     "INSERT INTO category_labels(key, vi, en) VALUES(?,?,?) "
     "ON CONFLICT(key) DO UPDATE SET vi = excluded.vi, en = excluded.en";
 constexpr std::string_view kPutGroup =
-    "INSERT INTO group_labels(key, name) VALUES(?,?) "
-    "ON CONFLICT(key) DO UPDATE SET name = excluded.name";
+    "INSERT INTO group_labels(key, name, age) VALUES(?,?,?) "
+    "ON CONFLICT(key) DO UPDATE SET name = excluded.name, age = excluded.age";
 
 std::optional<StoreError> step_done(sqlite3* db, Statement& s, std::string_view doing) {
   const int rc = s.step();
@@ -69,8 +69,12 @@ bool Store::prepare(StoreError* error) {
   sqlite3* db = db_.get();
   if (const int version = stored_schema_version(db); version != schema_version()) {
     if (error)
-      *error = {SQLITE_ERROR, fmt::format("store schema version {} but this edugate reads {}",
-                                          version, schema_version())};
+      *error = {SQLITE_ERROR,
+                fmt::format("store schema version {} but this edugate reads {}{}", version,
+                            schema_version(),
+                            version < schema_version()
+                                ? " (an older store: `systemctl restart edugate` upgrades it)"
+                                : "")};
     return false;
   }
   add_count_ = Statement(db, kAddCount, error);
@@ -123,7 +127,7 @@ std::optional<StoreError> Store::write_rows(const FlushBatch& batch) {
     if (auto e = step_done(db, put_category_, "storing category labels")) return e;
   }
   for (const auto& [key, g] : batch.groups) {
-    put_group_.bind(1, key).bind(2, g.name);
+    put_group_.bind(1, key).bind(2, g.name).bind(3, g.age);
     if (auto e = step_done(db, put_group_, "storing group labels")) return e;
   }
   return std::nullopt;

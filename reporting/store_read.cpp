@@ -53,7 +53,7 @@ std::optional<StoreError> Store::read_rest(LocalDay from, LocalDay to, StoreExtr
   Statement devices(db_.get(), kReadDevices, &error);
   Statement versions(db_.get(), kReadVersions, &error);
   Statement categories(db_.get(), "SELECT key, vi, en FROM category_labels", &error);
-  Statement groups(db_.get(), "SELECT key, name FROM group_labels", &error);
+  Statement groups(db_.get(), "SELECT key, name, age FROM group_labels", &error);
   Statement bundles(db_.get(), kReadBundles, &error);
   if (!devices.valid() || !versions.valid() || !categories.valid() || !groups.valid() ||
       !bundles.valid())
@@ -78,7 +78,7 @@ std::optional<StoreError> Store::read_rest(LocalDay from, LocalDay to, StoreExtr
                                           categories.text(2)};
   if (rc != SQLITE_DONE) return last_error(db_.get(), "reading category labels");
   while ((rc = groups.step()) == SQLITE_ROW)
-    out.groups[groups.text(0)] = {groups.text(0), groups.text(1)};
+    out.groups[groups.text(0)] = {groups.text(0), groups.text(1), groups.text(2)};
   if (rc != SQLITE_DONE) return last_error(db_.get(), "reading group labels");
   return std::nullopt;
 }

@@ -33,7 +33,8 @@ std::shared_ptr<const reporting::Labels> ReportingHub::labels_for(const rules::R
   }
   for (std::size_t i = 0; i < rules.group_count(); ++i) {
     const auto& g = rules.group(static_cast<rules::GroupId>(i));
-    labels->groups.push_back({g.id, g.label_vi.empty() ? g.id : g.label_vi});
+    labels->groups.push_back(
+        {g.id, g.label_vi.empty() ? g.id : g.label_vi, std::string(rules::to_string(g.age))});
   }
   return labels;
 }

@@ -19,7 +19,7 @@ inline Labels school_labels() {
     l.categories.push_back(
         {fmt::format("cat{}", c), fmt::format("Danh mục {}", c), fmt::format("Category {}", c)});
   for (int g = 0; g < 6; ++g)
-    l.groups.push_back({fmt::format("grp{}", g), fmt::format("Nhóm {}", g)});
+    l.groups.push_back({fmt::format("grp{}", g), fmt::format("Nhóm {}", g), "thcs"});
   return l;
 }
 

@@ -19,7 +19,7 @@ Labels bench_labels() {
   Labels l;
   l.rule_set_version = "bench";
   for (int c = 0; c < 30; ++c) l.categories.push_back({"cat" + std::to_string(c), "vi", "en"});
-  for (int g = 0; g < 6; ++g) l.groups.push_back({"grp" + std::to_string(g), "name"});
+  for (int g = 0; g < 6; ++g) l.groups.push_back({"grp" + std::to_string(g), "name", "thcs"});
   return l;
 }
 

@@ -24,7 +24,7 @@ inline FlushBatch batch(std::uint64_t n, std::uint64_t devices, LocalDay day = k
   b.devices[{day, "thcs", "gambling", "block", "*"}] = devices;
   b.versions.emplace(day, "v1");
   b.categories["gambling"] = {"gambling", "Cờ bạc", "Gambling"};
-  b.groups["thcs"] = {"thcs", "THCS"};
+  b.groups["thcs"] = {"thcs", "THCS", "thcs"};
   return b;
 }
 
@@ -43,7 +43,9 @@ inline Labels sample_labels(std::string version = "dept-2026.47") {
   l.categories = {{"gambling", "Cờ bạc", "Gambling"},
                   {"adult", "Nội dung người lớn", "Adult content"},
                   {"games", "Trò chơi trực tuyến", "Online games"}};
-  l.groups = {{"staff", "Giáo viên"}, {"thcs", "THCS lớp 6–9"}, {"thpt", "THPT lớp 10–12"}};
+  l.groups = {{"staff", "Giáo viên", "staff"},
+              {"thcs", "THCS lớp 6–9", "thcs"},
+              {"thpt", "THPT lớp 10–12", "thpt"}};
   return l;
 }
 

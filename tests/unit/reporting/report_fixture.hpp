@@ -46,8 +46,8 @@ inline StoreExtract sample_week() {
   x.categories["gambling"] = {"gambling", "Cờ bạc", "Gambling"};
   x.categories["games"] = {"games", "Trò chơi trực tuyến", "Online games"};
   x.categories["adult"] = {"adult", "Nội dung người lớn", "Adult content"};
-  x.groups["thcs"] = {"thcs", "THCS lớp 6–9"};
-  x.groups["thpt"] = {"thpt", "THPT \"chuyên\", lớp 10–12"};
+  x.groups["thcs"] = {"thcs", "THCS lớp 6–9", "thcs"};
+  x.groups["thpt"] = {"thpt", "THPT \"chuyên\", lớp 10–12", "thpt"};
   return x;
 }
 

@@ -42,9 +42,29 @@ TEST(ReportJson, StableSchemaAndRoundTrip) {
   EXPECT_EQ(report_to_json(*back), j);
 }
 
+// Schema 2: each group carries its age band; a schema-1 report (from an appliance not yet
+// upgraded) still reads, its groups without an age band.
+TEST(ReportJson, GroupsCarryTheirAgeBandAndSchemaOneStillReads) {
+  auto j = report_to_json(sample());
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["labels"]["groups"]["thcs"]["age"], "thcs");
+  std::string error;
+  auto v1 = j;
+  v1["schema_version"] = 1;
+  for (auto& [key, g] : v1["labels"]["groups"].items()) g = g["name"];
+  const auto old = report_from_json(v1, &error);
+  ASSERT_TRUE(old) << error;
+  EXPECT_EQ(old->groups.at("thcs").name, "THCS lớp 6–9");
+  EXPECT_EQ(old->groups.at("thcs").age, "");
+  auto bad = j;
+  bad["labels"]["groups"]["thcs"]["age"] = "university";
+  EXPECT_FALSE(report_from_json(bad, &error));
+  EXPECT_NE(error.find("age must be"), std::string::npos) << error;
+}
+
 TEST(ReportJson, RejectsOtherSchemasAndGarbage) {
   auto j = report_to_json(sample());
-  j["schema_version"] = 2;
+  j["schema_version"] = kReportSchemaVersion + 1;
   std::string error;
   EXPECT_FALSE(report_from_json(j, &error));
   EXPECT_NE(error.find("schema_version"), std::string::npos);
