@@ -91,8 +91,7 @@ void ReportPusher::queue_closed_weeks() {
       return;
     }
   }
-  const auto weeks =
-      reporting::weeks_to_queue(today_(), outbox_->newest_week(), push_.keep_weeks);
+  const auto weeks = reporting::weeks_to_queue(today_(), outbox_->newest_week(), push_.keep_weeks);
   for (const auto& week : weeks) {
     const auto period = reporting::parse_iso_week(week);
     std::string error;
@@ -142,23 +141,24 @@ asio::awaitable<void> ReportPusher::run_once() {
         if (auto e = outbox_->acknowledged(entry->week, now_()))
           spdlog::error("reporting.push: {}", e->message);
         ++delivered_;
-        spdlog::info("reporting.push: the report of {} was delivered (HTTP {}, after {} "
-                     "attempt(s))",
-                     entry->week, answer.status, entry->attempts + 1);
+        spdlog::info(
+            "reporting.push: the report of {} was delivered (HTTP {}, after {} "
+            "attempt(s))",
+            entry->week, answer.status, entry->attempts + 1);
         continue;
       }
       why = answer.problem();
-      if (answer.error.empty() && !answer.body.empty())
-        why += ": " + answer.body.substr(0, 200);
+      if (answer.error.empty() && !answer.body.empty()) why += ": " + answer.body.substr(0, 200);
     }
     ++failures_;
     if (auto e = outbox_->attempted(entry->week, now_(), why))
       spdlog::error("reporting.push: {}", e->message);
     const auto delay = backoff(entry->attempts + 1);
-    spdlog::warn("reporting.push: the report of {} was not delivered ({}); next try in {} s "
-                 "(attempt {})",
-                 entry->week, why, std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
-                 entry->attempts + 1);
+    spdlog::warn(
+        "reporting.push: the report of {} was not delivered ({}); next try in {} s "
+        "(attempt {})",
+        entry->week, why, std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
+        entry->attempts + 1);
     stats_ = outbox_->stats();
     busy_ = false;
     schedule(delay);
