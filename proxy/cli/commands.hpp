@@ -16,6 +16,11 @@ void add_report_fetch_command(CLI::App& app);    // report fetch (needs Asio: li
 void add_ca_command(CLI::App& app);              // ca init (school CA for HTTPS inspection)
 void add_store_commands(CLI::App& app);          // backup, restore (the report store)
 
+/// Prints `message` on stderr and ends the command with exit code 1 (CLI::RuntimeError).
+[[noreturn]] void fail(const std::string& message);
+/// The whole file at `path`, or fail() saying why it cannot be read.
+std::string read_file_or_fail(const std::string& path);
+
 /// The config path used when none is given: $EDUGATE_CONFIG, else /etc/edugate/edugate.yaml.
 std::string default_config_path();
 

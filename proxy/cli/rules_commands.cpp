@@ -27,18 +27,7 @@ namespace edugate::cli {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "{}\n", message);
-  throw CLI::RuntimeError(1);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(fmt::format("{}: cannot read", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_file(const std::string& path) { return read_file_or_fail(path); }
 
 /// Writes a file readable by its owner only (private keys), refusing to overwrite one.
 void write_private(const std::string& path, const std::string& bytes) {

@@ -40,18 +40,7 @@ struct PublishArgs {
   bool allow_shrink = false;
 };
 
-[[noreturn]] void fail(const std::string& why) {
-  fmt::print(stderr, "edugate rules: {}\n", why);
-  throw CLI::RuntimeError(1);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(fmt::format("{}: cannot read", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_file(const std::string& path) { return read_file_or_fail(path); }
 
 /// Writes `bytes` to `path` through a temporary file and a rename: a web server serving the
 /// directory never sends half a file.

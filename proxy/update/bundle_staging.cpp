@@ -89,6 +89,23 @@ std::string bundle_name(const rules::update::Metadata& m) {
   return fmt::format("{}-{}", m.version, m.archive_sha256.substr(0, 16));
 }
 
+/// What state.json records of the candidate's bundle, unpacked in `dir`.
+rules::update::AcceptedBundle record_of(const Candidate& c, std::string dir) {
+  const auto& m = c.metadata.metadata;
+  rules::update::AcceptedBundle b;
+  b.version = m.version;
+  b.dir = std::move(dir);
+  b.archive_sha256 = m.archive_sha256;
+  b.entries = m.entries;
+  b.key_id = m.key_id;
+  b.created = m.created;
+  b.expires = m.expires;
+  b.accepted_at = c.now;
+  b.source = c.settings.url;
+  b.metadata = c.metadata_text;
+  return b;
+}
+
 }  // namespace
 
 bool tidy_state_dir(const std::string& state_dir, const rules::update::TrustedState& state,
@@ -127,13 +144,7 @@ RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committ
     committed = c.state;
     committed.keys = rules::update::keys_after(c.metadata, c.trust);
     committed.highest_version = m.version;
-    auto& a = *committed.active;
-    a.version = m.version;
-    a.created = m.created;
-    a.expires = m.expires;
-    a.key_id = m.key_id;
-    a.accepted_at = c.now;
-    a.metadata = c.metadata_text;
+    committed.active = record_of(c, c.state.active->dir);
     if (!rules::update::write_trusted_state(state_dir, committed, error))
       return refused("cannot record the new version: " + error);
     RulesLoad out;
@@ -178,17 +189,7 @@ RulesLoad try_candidate(const Candidate& c, rules::update::TrustedState& committ
   fs::remove_all(staging, ec);
   const auto t_unpack = lap();
 
-  rules::update::AcceptedBundle record;
-  record.version = m.version;
-  record.dir = "bundles/" + name;
-  record.archive_sha256 = m.archive_sha256;
-  record.entries = m.entries;
-  record.key_id = m.key_id;
-  record.created = m.created;
-  record.expires = m.expires;
-  record.accepted_at = c.now;
-  record.source = c.settings.url;
-  record.metadata = c.metadata_text;
+  const auto record = record_of(c, "bundles/" + name);
 
   // Two things at once: the files go to disk (staging, fsynced) on a second thread while the
   // loader compiles the same bytes from memory under the paths they will have once moved in.

@@ -13,6 +13,7 @@
 
 #include "proxy/client/https_client.hpp"
 #include "proxy/update/bundle_staging.hpp"
+#include "rules/load/file_provider.hpp"
 #include "rules/signing/ed25519.hpp"
 
 namespace edugate::proxy::update {
@@ -31,11 +32,8 @@ std::int64_t unix_now() {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string error;
+  return rules::load::DiskFiles().read(path, error);
 }
 
 }  // namespace

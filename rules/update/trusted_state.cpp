@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "rules/load/file_provider.hpp"
 #include "rules/signing/ed25519.hpp"
 
 namespace edugate::rules::update {
@@ -133,14 +134,12 @@ bool write_trusted_state(const std::string& state_dir, const TrustedState& s, st
 }
 
 std::optional<std::string> key_id_of_file(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = fmt::format("{}: cannot read", path);
+  const auto pem = load::DiskFiles().read(path, error);
+  if (!pem) {
+    error = fmt::format("{}: cannot read: {}", path, error);
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const auto key = signing::load_public_key(ss.str(), error);
+  const auto key = signing::load_public_key(*pem, error);
   const auto raw = key ? signing::raw_public_key(key.get()) : std::nullopt;
   if (!raw) {
     error = fmt::format("{}: {}", path, error.empty() ? "not an Ed25519 public key" : error);

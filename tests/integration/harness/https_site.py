@@ -36,6 +36,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         sys.stderr.write("%s\n" % (fmt % args))
 
 
+def serve_tls(handler, cert, key):
+    """Serves `handler` over TLS on 127.0.0.1 (a kernel-chosen port) until SIGTERM, after
+    printing "listening <port>". Shared with report_sink.py."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("listening %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
@@ -44,15 +57,7 @@ def main():
     p.add_argument("--slow", type=int, default=0)
     a = p.parse_args()
     Handler.slow = a.slow
-    handler = functools.partial(Handler, directory=a.dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("listening %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_tls(functools.partial(Handler, directory=a.dir), a.cert, a.key)
 
 
 if __name__ == "__main__":

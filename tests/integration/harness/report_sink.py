@@ -12,10 +12,11 @@ import argparse
 import hashlib
 import http.server
 import os
-import signal
-import ssl
 import sys
 import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from https_site import serve_tls  # noqa: E402
 
 lock = threading.Lock()
 accepted = set()
@@ -66,14 +67,7 @@ def main():
     a = p.parse_args()
     os.makedirs(os.path.join(a.dir, "received"), exist_ok=True)
     Handler.base = a.dir
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("listening %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_tls(Handler, a.cert, a.key)
 
 
 if __name__ == "__main__":
