@@ -140,12 +140,15 @@ std::optional<std::string> old_bundle_note(const Report& merged) {
   std::string behind;
   for (const auto& s : merged.schools) {
     if (s.department_bundles.empty()) continue;
-    const auto last =
-        std::max_element(s.department_bundles.begin(), s.department_bundles.end(),
-                         [](const BundleInForce& a, const BundleInForce& b) {
-                           return std::make_pair(a.last_day, bundle_number(a.bundle)) <
-                                  std::make_pair(b.last_day, bundle_number(b.bundle));
-                         });
+    // Of the bundles in force on the school's last day (on any of its nodes), the oldest: a
+    // school with one node behind is behind.
+    LocalDay end = s.department_bundles.front().last_day;
+    for (const auto& b : s.department_bundles) end = std::max(end, b.last_day);
+    const BundleInForce* last = nullptr;
+    for (const auto& b : s.department_bundles)
+      if (b.last_day == end &&
+          (!last || !b.bundle.verified || bundle_number(b.bundle) < bundle_number(last->bundle)))
+        last = &b;
     if (last->bundle.verified && bundle_number(last->bundle) == newest) continue;
     if (!behind.empty()) behind += ", ";
     behind +=

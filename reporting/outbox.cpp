@@ -4,15 +4,22 @@
 
 namespace edugate::reporting {
 
+std::string last_closed_week(LocalDay today) {
+  const auto this_week = parse_iso_week(iso_week_of(today));
+  if (!this_week || !parse_iso_week(iso_week_of(this_week->from - 7))) return {};
+  return iso_week_of(this_week->from - 7);
+}
+
 std::vector<std::string> weeks_to_queue(LocalDay today,
                                         const std::optional<std::string>& newest_queued,
                                         int max_weeks) {
   std::vector<std::string> out;
-  const auto this_week = parse_iso_week(iso_week_of(today));
-  if (!this_week) return out;
-  LocalDay monday = this_week->from - 7;  // the last closed week
+  const auto last = last_closed_week(today);
+  if (last.empty()) return out;
+  LocalDay monday = parse_iso_week(last)->from;
   for (int i = 0; i < max_weeks; ++i, monday -= 7) {
     const auto week = iso_week_of(monday);
+    if (!parse_iso_week(week)) break;                    // before 1970
     if (newest_queued && week <= *newest_queued) break;  // "YYYY-Www" sorts as time does
     out.push_back(week);
     if (!newest_queued) break;
@@ -27,19 +34,24 @@ std::unique_ptr<Outbox> Outbox::open(const StoreOptions& options, StoreError* er
   return std::unique_ptr<Outbox>(new Outbox(std::move(store)));
 }
 
-std::optional<std::string> Outbox::newest_week() {
-  Statement s(store_->handle(), "SELECT COALESCE(MAX(week), '') FROM outbox", nullptr);
-  if (!s.valid() || s.step() != SQLITE_ROW) return std::nullopt;
-  auto week = s.text(0);
-  if (week.empty()) return std::nullopt;
-  return week;
+std::optional<std::string> Outbox::newest_week(const std::string& up_to) {
+  Statement s(store_->handle(), "SELECT COALESCE(MAX(week), '') FROM outbox WHERE week <= ?",
+              nullptr);
+  if (!s.valid()) return std::nullopt;
+  s.bind(1, up_to);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return s.text(0);
 }
 
 std::optional<StoreError> Outbox::add(const std::string& week, std::string_view document,
                                       std::int64_t now) {
   StoreError error;
   Statement s(store_->handle(),
-              "INSERT OR IGNORE INTO outbox(week, document, created) VALUES(?,?,?)", &error);
+              "INSERT INTO outbox(week, document, created) VALUES(?,?,?) ON CONFLICT(week) DO "
+              "UPDATE SET document = excluded.document, created = excluded.created, attempts = 0, "
+              "last_attempt = NULL, last_error = '', acked = NULL, rejected = NULL "
+              "WHERE outbox.created > excluded.created",
+              &error);
   if (!s.valid()) return error;
   s.bind(1, week).bind(2, document).bind(3, now);
   if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "queueing a report");
@@ -49,7 +61,7 @@ std::optional<StoreError> Outbox::add(const std::string& week, std::string_view 
 std::optional<OutboxEntry> Outbox::oldest_pending() {
   Statement s(store_->handle(),
               "SELECT week, document, created, attempts, last_error FROM outbox "
-              "WHERE acked IS NULL ORDER BY week LIMIT 1",
+              "WHERE acked IS NULL AND rejected IS NULL ORDER BY week LIMIT 1",
               nullptr);
   if (!s.valid() || s.step() != SQLITE_ROW) return std::nullopt;
   return OutboxEntry{s.text(0), s.text(1), s.int64(2), static_cast<std::uint32_t>(s.int64(3)),
@@ -81,13 +93,25 @@ std::optional<StoreError> Outbox::acknowledged(const std::string& week, std::int
   return std::nullopt;
 }
 
+std::optional<StoreError> Outbox::rejected(const std::string& week, std::int64_t now) {
+  StoreError error;
+  Statement s(store_->handle(), "UPDATE outbox SET rejected = ? WHERE week = ?", &error);
+  if (!s.valid()) return error;
+  s.bind(1, now).bind(2, week);
+  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "giving a report up");
+  return std::nullopt;
+}
+
 std::optional<StoreError> Outbox::prune(std::int64_t now, int keep_weeks) {
   StoreError error;
-  Statement s(store_->handle(),
-              "DELETE FROM outbox WHERE (acked IS NOT NULL AND created < ?1) OR created < ?2",
-              &error);
+  Statement s(
+      store_->handle(),
+      "DELETE FROM outbox WHERE ((acked IS NOT NULL OR rejected IS NOT NULL) AND created < ?1) "
+      "OR week IN (SELECT week FROM outbox WHERE acked IS NULL AND rejected IS NULL "
+      "ORDER BY week DESC LIMIT -1 OFFSET 52)",
+      &error);
   if (!s.valid()) return error;
-  s.bind(1, now - std::int64_t{keep_weeks} * 7 * 86400).bind(2, now - std::int64_t{366} * 86400);
+  s.bind(1, now - std::int64_t{keep_weeks} * 7 * 86400);
   if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "pruning the outbox");
   return std::nullopt;
 }
@@ -95,9 +119,13 @@ std::optional<StoreError> Outbox::prune(std::int64_t now, int keep_weeks) {
 OutboxStats Outbox::stats() {
   OutboxStats out;
   Statement s(store_->handle(),
-              "SELECT COUNT(*), MIN(created), MIN(week) FROM outbox WHERE acked IS NULL", nullptr);
+              "SELECT COUNT(*), MIN(created), MIN(week), "
+              "(SELECT COUNT(*) FROM outbox WHERE rejected IS NOT NULL) "
+              "FROM outbox WHERE acked IS NULL AND rejected IS NULL",
+              nullptr);
   if (!s.valid() || s.step() != SQLITE_ROW) return out;
   out.pending = static_cast<std::size_t>(s.int64(0));
+  out.rejected = static_cast<std::size_t>(s.int64(3));
   if (out.pending > 0) {
     out.oldest_pending_created = s.int64(1);
     out.oldest_pending_week = s.text(2);

@@ -23,9 +23,13 @@ struct OutboxEntry {
 
 struct OutboxStats {
   std::size_t pending = 0;
+  std::size_t rejected = 0;                 ///< given up: the department refused them for good
   std::int64_t oldest_pending_created = 0;  ///< 0 when nothing is pending
   std::string oldest_pending_week;
 };
+
+/// The last ISO week closed before `today` ("2026-W47" during W48); "" before 1970-W02.
+std::string last_closed_week(LocalDay today);
 
 /// The weeks to queue now, oldest first: every ISO week closed since `newest_queued` (exclusive)
 /// up to the last closed one before `today`, at most `max_weeks` of them; only the last closed
@@ -42,16 +46,21 @@ class Outbox {
  public:
   static std::unique_ptr<Outbox> open(const StoreOptions& options, StoreError* error);
 
-  std::optional<std::string> newest_week();
-  /// Stores `document` for `week` unless that week is already there (never replaced).
+  /// The newest week queued, not after `up_to` (a row from a clock that once ran ahead does not
+  /// count); "" when none. Nullopt when the store cannot be read (then queue nothing).
+  std::optional<std::string> newest_week(const std::string& up_to);
+  /// Stores `document` for `week` unless that week is already there: never replaced, except a
+  /// row built at a later time than `now` (the clock ran ahead then; that report is not real).
   std::optional<StoreError> add(const std::string& week, std::string_view document,
                                 std::int64_t now);
   std::optional<OutboxEntry> oldest_pending();
   std::optional<StoreError> attempted(const std::string& week, std::int64_t now,
                                       std::string_view error);
   std::optional<StoreError> acknowledged(const std::string& week, std::int64_t now);
-  /// Drops delivered reports older than `keep_weeks` weeks and undelivered ones older than a
-  /// year (the department no longer takes them).
+  /// Gives the week up (the department refuses it for good): later weeks go on.
+  std::optional<StoreError> rejected(const std::string& week, std::int64_t now);
+  /// Drops delivered or rejected reports older than `keep_weeks` weeks, and undelivered ones
+  /// beyond the newest 52 (by week, never by the clock, which may be wrong).
   std::optional<StoreError> prune(std::int64_t now, int keep_weeks);
   OutboxStats stats();
 

@@ -76,7 +76,7 @@ PrivacyInfo read_privacy(const json& j) {
 }
 
 /// A school's department_bundles (absent in reports from before rules.update: none).
-std::vector<BundleInForce> read_bundles(const json& school) {
+std::vector<BundleInForce> read_bundles(const json& school, LocalDay r_from, LocalDay r_to) {
   std::vector<BundleInForce> out;
   const auto it = school.find("department_bundles");
   if (it == school.end()) return out;
@@ -86,14 +86,16 @@ std::vector<BundleInForce> read_bundles(const json& school) {
     x.bundle.version = b.at("version").get<std::string>();
     x.bundle.source = b.at("source").get<std::string>();
     x.bundle.verified = b.at("verified").get<bool>();
-    if (x.bundle.version.empty() || x.bundle.version.size() > 20 ||
-        x.bundle.version.find_first_not_of("0123456789-") != std::string::npos)
+    const auto& v = x.bundle.version;
+    if (v != "-" &&
+        (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos))
       throw SchemaError{"department_bundles: a version is a number (or '-')"};
     if (x.bundle.source != "update" && x.bundle.source != "signed" && x.bundle.source != "local")
       throw SchemaError{"department_bundles: source is update, signed or local"};
     x.first_day = date_at(b, "from");
     x.last_day = date_at(b, "to");
-    if (x.last_day < x.first_day) throw SchemaError{"department_bundles: ends before it starts"};
+    if (x.last_day < x.first_day || x.first_day < r_from || x.last_day > r_to)
+      throw SchemaError{"department_bundles: a span outside the report's period"};
     out.push_back(std::move(x));
   }
   return out;
@@ -171,7 +173,7 @@ Report read_report(const json& j) {
           throw SchemaError{"a node id is 1-64 letters, digits, '.', '_' or '-'"};
       r.schools.push_back({s.at("id").get<std::string>(), s.at("name").get<std::string>(),
                            s.value("public_key", ""), read_privacy(s.at("privacy")),
-                           std::move(nodes), read_bundles(s)});
+                           std::move(nodes), read_bundles(s, r.period.from, r.period.to)});
     });
   r.rule_set_versions = j.at("rule_set_versions").get<std::vector<std::string>>();
   r.privacy = read_privacy(j.at("privacy"));  // an error without a place is about the top level

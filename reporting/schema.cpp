@@ -59,7 +59,8 @@ CREATE TABLE outbox (          -- signed weekly reports for the department (repo
   attempts     INTEGER NOT NULL DEFAULT 0,
   last_attempt INTEGER,
   last_error   TEXT    NOT NULL DEFAULT '',
-  acked        INTEGER) WITHOUT ROWID;        -- Unix seconds of the department's 200/201
+  acked        INTEGER,                       -- Unix seconds of the department's acknowledgement
+  rejected     INTEGER) WITHOUT ROWID;        -- Unix seconds it was given up (refused for good)
 )sql",
                                                       R"sql(
 ALTER TABLE group_labels ADD COLUMN age TEXT NOT NULL DEFAULT '';  -- the group's age band

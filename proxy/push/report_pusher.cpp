@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "proxy/client/https_client.hpp"
 #include "reporting/school_report.hpp"
+#include "rules/signing/sha256.hpp"
 
 namespace edugate::proxy::push {
 
@@ -16,18 +18,36 @@ using std::chrono::milliseconds;
 
 namespace {
 
+/// A report the department refuses with a 4xx (not 408/429) this many times is given up.
+constexpr std::uint32_t kAttemptsBeforeGivingUp = 5;
+
+/// Printable ASCII only, for a log line built from what a server sent.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (const unsigned char c : s) out += c >= 0x20 && c < 0x7f ? char(c) : '?';
+  return out;
+}
+
+/// The department's acknowledgement: a JSON object whose "sha256" is the document's hash.
+bool acknowledges(const std::string& body, const std::string& document) {
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("sha256") && j["sha256"].is_string() &&
+         j["sha256"].get<std::string>() == rules::signing::sha256_hex(document);
+}
+
 /// When nothing waits: look again for a closed week this often.
 constexpr auto kIdleCheck = std::chrono::milliseconds(std::chrono::minutes(10));
 
 }  // namespace
 
 ReportPusher::ReportPusher(asio::io_context& main, reporting::ReportingSettings settings,
-                           Today today, Now now)
+                           Today today, Now now, Flush flush)
     : main_(main),
       settings_(std::move(settings)),
       push_(*settings_.push),
       today_(std::move(today)),
       now_(std::move(now)),
+      flush_(std::move(flush)),
       timer_(main) {
   std::string error;
   if (auto tls = client::make_client_tls(push_.ca, error))
@@ -86,22 +106,42 @@ void ReportPusher::queue_closed_weeks() {
     reporting::StoreError error;
     outbox_ = reporting::Outbox::open({settings_.store, settings_.max_store_size, false}, &error);
     if (!outbox_) {
+      ++build_failures_;
       spdlog::error("reporting.push: cannot open the outbox in {}: {}", settings_.store,
                     error.message);
       return;
     }
   }
-  const auto weeks = reporting::weeks_to_queue(today_(), outbox_->newest_week(), push_.keep_weeks);
+  const auto last_closed = reporting::last_closed_week(today_());
+  const auto newest = outbox_->newest_week(last_closed);
+  if (last_closed.empty() || !newest) return;  // a clock before 1970, or the store unreadable
+  const auto weeks = reporting::weeks_to_queue(
+      today_(), newest->empty() ? std::nullopt : std::optional<std::string>(*newest),
+      push_.keep_weeks);
+  // Sunday's last counts must be in the store before its week is built: flush first.
+  if (!weeks.empty() && flush_ && !flush_()) {
+    ++build_failures_;
+    spdlog::warn("reporting.push: the store refused a flush; the report of {} waits", weeks[0]);
+    return;
+  }
   for (const auto& week : weeks) {
     const auto period = reporting::parse_iso_week(week);
     std::string error;
-    auto report = reporting::render_school_report(settings_, *period, "json", "edugate", &error);
+    std::optional<reporting::RenderedReport> report;
+    try {
+      if (period)
+        report = reporting::render_school_report(settings_, *period, "json", "edugate", &error);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
     if (!report || !report->signed_json) {
+      ++build_failures_;
       spdlog::error("reporting.push: cannot build the report of {}: {}", week,
                     report ? "not signed" : error);
       return;  // the next check tries again, in order
     }
     if (auto e = outbox_->add(week, report->body, now_())) {
+      ++build_failures_;
       spdlog::error("reporting.push: cannot queue the report of {}: {}", week, e->message);
       return;
     }
@@ -113,7 +153,12 @@ void ReportPusher::queue_closed_weeks() {
 }
 
 asio::awaitable<void> ReportPusher::run_once() {
-  queue_closed_weeks();
+  try {
+    queue_closed_weeks();
+  } catch (const std::exception& e) {  // the weeks already queued still go out
+    ++build_failures_;
+    spdlog::error("reporting.push: queueing failed: {}", e.what());
+  }
   if (!outbox_) {
     busy_ = false;
     schedule(push_.retry_max);
@@ -137,18 +182,40 @@ asio::awaitable<void> ReportPusher::run_once() {
       auto tls = tls_;
       const auto answer = co_await client::https_request(*tls, std::move(req));
       if (stopped_) co_return;
-      if (answer.error.empty() && (answer.status == 200 || answer.status == 201)) {
-        if (auto e = outbox_->acknowledged(entry->week, now_()))
-          spdlog::error("reporting.push: {}", e->message);
-        ++delivered_;
-        spdlog::info(
-            "reporting.push: the report of {} was delivered (HTTP {}, after {} "
-            "attempt(s))",
-            entry->week, answer.status, entry->attempts + 1);
-        continue;
+      const bool answered = answer.error.empty() && (answer.status == 200 || answer.status == 201);
+      if (answered && acknowledges(answer.body, entry->document)) {
+        if (auto e = outbox_->acknowledged(entry->week, now_())) {
+          // Not marked: do not send it again at once (that would loop); retry after a pause.
+          why = "delivered, but the store could not record it: " + e->message;
+        } else {
+          ++delivered_;
+          spdlog::info(
+              "reporting.push: the report of {} was delivered (HTTP {}, after {} "
+              "attempt(s))",
+              entry->week, answer.status, entry->attempts + 1);
+          continue;
+        }
+      } else {
+        why = answered ? fmt::format(
+                             "HTTP {} without an acknowledgement of this document "
+                             "(a maintenance page?)",
+                             answer.status)
+                       : answer.problem();
+        if (answer.error.empty() && !answered && !answer.body.empty())
+          why += ": " + printable(answer.body.substr(0, 200));
+        const bool permanent = answer.error.empty() && answer.status >= 400 &&
+                               answer.status < 500 && answer.status != 408 && answer.status != 429;
+        if (permanent && entry->attempts + 1 >= kAttemptsBeforeGivingUp) {
+          ++failures_;
+          if (!outbox_->rejected(entry->week, now_())) {
+            spdlog::error(
+                "reporting.push: the department refused the report of {} {} times "
+                "({}); given up, later weeks go on",
+                entry->week, entry->attempts + 1, why);
+            continue;
+          }
+        }
       }
-      why = answer.problem();
-      if (answer.error.empty() && !answer.body.empty()) why += ": " + answer.body.substr(0, 200);
     }
     ++failures_;
     if (auto e = outbox_->attempted(entry->week, now_(), why))
@@ -178,8 +245,14 @@ std::string ReportPusher::metrics() const {
       "edugate_report_push_delivered_total {}\n"
       "# HELP edugate_report_push_failures_total Report deliveries that failed (retried)\n"
       "# TYPE edugate_report_push_failures_total counter\n"
-      "edugate_report_push_failures_total {}\n",
-      stats_.pending, delivered_, failures_);
+      "edugate_report_push_failures_total {}\n"
+      "# HELP edugate_report_push_build_failures_total Closed weeks whose report could not be "
+      "built or queued (retried)\n"
+      "# TYPE edugate_report_push_build_failures_total counter\n"
+      "edugate_report_push_build_failures_total {}\n"
+      "# HELP edugate_report_outbox_rejected Reports the department refused for good (given up)\n"
+      "# TYPE edugate_report_outbox_rejected gauge\nedugate_report_outbox_rejected {}\n",
+      stats_.pending, delivered_, failures_, build_failures_, stats_.rejected);
   if (stats_.pending > 0)
     out += fmt::format(
         "# HELP edugate_report_outbox_oldest_created_timestamp_seconds When the oldest "

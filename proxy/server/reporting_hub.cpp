@@ -58,7 +58,7 @@ void ReportingHub::schedule() {
   });
 }
 
-void ReportingHub::flush_once() {
+bool ReportingHub::flush_once() {
   const auto day = today_();
   if (!keyring_.rotate(day)) spdlog::warn("reporting: no randomness for today's device key");
   const auto outcome = flusher_.flush(day);
@@ -68,6 +68,7 @@ void ReportingHub::flush_once() {
         "kept in memory and retried)",
         settings_.store, outcome.error->message);
   }
+  return outcome.ok();
 }
 
 void ReportingHub::stop_and_flush() {

@@ -40,6 +40,8 @@ class ReportingHub {
   void start(boost::asio::io_context& main, Today today);
   /// Final flush (shutdown); stops the timer.
   void stop_and_flush();
+  /// Flushes now (main thread); false when the store refused the batch.
+  bool flush_now() { return flush_once(); }
   /// The department bundle in force from now on; each flush records it for the day (reports
   /// say which bundles ran). Main thread.
   void note_bundle(reporting::DepartmentBundle bundle) { flusher_.note_bundle(std::move(bundle)); }
@@ -54,7 +56,7 @@ class ReportingHub {
  private:
   explicit ReportingHub(reporting::ReportingSettings settings);
   void schedule();
-  void flush_once();
+  bool flush_once();
 
   reporting::ReportingSettings settings_;
   reporting::Aggregator aggregator_;

@@ -85,7 +85,8 @@ void Server::make_pusher() {
         return std::chrono::duration_cast<std::chrono::seconds>(
                    services_->clock->now().time_since_epoch())
             .count();
-      });
+      },
+      [this] { return reporting_->flush_now(); });
 }
 
 void Server::install_load(RulesLoad&& load) {

@@ -39,6 +39,8 @@ class ReportSink {
     port_ = std::stoi(line->substr(10));
   }
   void set_mode(int status) const { std::ofstream(dir_ / "mode") << status; }
+  /// A maintenance page that answers 200 without acknowledging anything.
+  void set_maintenance() const { std::ofstream(dir_ / "mode") << "maint"; }
   std::string url() const {
     return "https://localhost:" + std::to_string(port_) + "/api/v1/reports";
   }
@@ -101,10 +103,18 @@ TEST(ReportPush, DeliversEachClosedWeekOnceThroughOutagesAndRestartsInOrderSameB
         << edugate.log();
     // W48: some blocked requests, then the department goes down and the week closes.
     for (int i = 0; i < 3; ++i) EXPECT_EQ(via(edugate, {"http://blocked.test/"}).status, 403);
-    sink.set_mode(503);
-    std::this_thread::sleep_for(1500ms);  // a flush (1 s) writes the counts
+    // First a maintenance page answering 200: not an acknowledgement, not a delivery.
+    sink.set_maintenance();
     now += kWeek;
     setup.set_time(now);
+    EXPECT_TRUE(edugate.process()
+                    .wait_for_line(Stream::err,
+                                   std::regex("report of 2026-W48 was not delivered \\(HTTP 200 "
+                                              "without an acknowledgement"),
+                                   20s)
+                    .has_value())
+        << edugate.log();
+    sink.set_mode(503);
     EXPECT_GE(wait_metric(edugate, "edugate_report_push_failures_total",
                           [](long long v) { return v >= 2; }),
               2)

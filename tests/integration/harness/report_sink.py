@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A stand-in for the department's report endpoint (POST /api/v1/reports) for the school-side
 push tests, until the department service exists: HTTPS, answers with the status written in
-DIR/mode (503 while "down"), 200 for a document it already accepted (by SHA-256), and keeps
-every body it received as DIR/received/<n>.json.
+DIR/mode (503 while "down"; "maint" = a maintenance page answering 200 without acknowledging),
+201 {"sha256": <hex of the body>} for a new document and 200 with the same for one it already
+accepted, and keeps every body it received as DIR/received/<n>.json.
 
   report_sink.py --dir DIR --cert server.pem --key server.key
 
@@ -39,15 +40,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(os.path.join(self.base, "received", "%04d.json" % i), "wb") as f:
                 f.write(body)
             try:
-                mode = int(open(os.path.join(self.base, "mode")).read().strip() or "201")
-            except (OSError, ValueError):
-                mode = 201
+                text = open(os.path.join(self.base, "mode")).read().strip() or "201"
+            except OSError:
+                text = "201"
+            mode = 200 if text == "maint" else int(text)
             digest = hashlib.sha256(body).hexdigest()
             status = mode
-            if mode in (200, 201):
+            if text != "maint" and mode in (200, 201):
                 status = 200 if digest in accepted else 201
                 accepted.add(digest)
-        reply = b'{"ok": true}' if status in (200, 201) else b'{"error": "down"}'
+        if text == "maint":
+            reply = b"<html>Maintenance</html>"
+        elif status in (200, 201):
+            reply = b'{"sha256": "%s"}' % digest.encode()
+        else:
+            reply = b'{"error": "down"}'
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))

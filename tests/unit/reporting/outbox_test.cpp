@@ -34,7 +34,7 @@ TEST(Outbox, KeepsTheFirstDocumentDeliversOldestFirstAndSurvivesReopening) {
   {
     auto box = Outbox::open({dir.file("s.db")}, &error);
     ASSERT_TRUE(box) << error.message;
-    EXPECT_FALSE(box->newest_week());
+    EXPECT_EQ(box->newest_week("9999-W52"), "");
     ASSERT_FALSE(box->add("2026-W49", "{\"w\":49}", 1000));
     ASSERT_FALSE(box->add("2026-W48", "{\"w\":48}", 900));
     ASSERT_FALSE(box->add("2026-W48", "{\"rebuilt\":true}", 2000));  // never replaced
@@ -42,7 +42,7 @@ TEST(Outbox, KeepsTheFirstDocumentDeliversOldestFirstAndSurvivesReopening) {
   }
   auto box = Outbox::open({dir.file("s.db")}, &error);
   ASSERT_TRUE(box) << error.message;
-  EXPECT_EQ(box->newest_week(), "2026-W49");
+  EXPECT_EQ(box->newest_week("9999-W52"), "2026-W49");
   auto first = box->oldest_pending();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->week, "2026-W48");
@@ -57,10 +57,52 @@ TEST(Outbox, KeepsTheFirstDocumentDeliversOldestFirstAndSurvivesReopening) {
   ASSERT_FALSE(box->acknowledged("2026-W49", 1300));
   EXPECT_FALSE(box->oldest_pending());
   EXPECT_EQ(box->stats().pending, 0u);
-  EXPECT_EQ(box->newest_week(), "2026-W49");  // delivered weeks still count as queued
+  EXPECT_EQ(box->newest_week("9999-W52"), "2026-W49");  // delivered weeks still count
 }
 
-TEST(Outbox, PrunesDeliveredAfterKeepWeeksAndUndeliveredOnlyAfterAYear) {
+// The clock once ran a year ahead (a typo, a board without a real-time clock): the weeks built
+// then are not real. Once it is right again they do not hold the real weeks back, and the real
+// report of such a week replaces the one built "in the future".
+TEST(Outbox, AClockThatRanAheadDoesNotBlockTheRealWeeks) {
+  TempDir dir;
+  StoreError error;
+  auto box = Outbox::open({dir.file("s.db")}, &error);
+  ASSERT_TRUE(box) << error.message;
+  const std::int64_t real_now = 1796000000, year = 365 * 86400;
+  ASSERT_FALSE(box->add("2026-W47", "real W47", real_now - 86400));
+  ASSERT_FALSE(box->add("2027-W47", "fake W47 of 2027", real_now + year));
+  ASSERT_FALSE(box->acknowledged("2027-W47", real_now + year));
+  // Back to the right time, W48 closed: the newest week that counts is W47 of 2026.
+  EXPECT_EQ(box->newest_week("2026-W48"), "2026-W47");
+  EXPECT_EQ(weeks_to_queue(day_of("2026-W49"), *box->newest_week("2026-W48"), 12),
+            (std::vector<std::string>{"2026-W48"}));
+  // A year on, the real W47 of 2027 replaces the report built when the clock ran ahead.
+  ASSERT_FALSE(box->add("2027-W47", "real W47 of 2027", real_now + year - 3600));
+  const auto pending = box->oldest_pending();
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->week, "2026-W47");
+  ASSERT_FALSE(box->acknowledged("2026-W47", real_now));
+  EXPECT_EQ(box->oldest_pending()->document, "real W47 of 2027");
+  // An undelivered week is never dropped for the clock's sake; only the newest 52 are kept.
+  ASSERT_FALSE(box->prune(real_now + 10 * year, 12));
+  EXPECT_EQ(box->stats().pending, 1u);
+}
+
+TEST(Outbox, GivesUpAWeekTheDepartmentRefusesForGoodAndGoesOn) {
+  TempDir dir;
+  StoreError error;
+  auto box = Outbox::open({dir.file("s.db")}, &error);
+  ASSERT_TRUE(box) << error.message;
+  ASSERT_FALSE(box->add("2026-W47", "refused", 100));
+  ASSERT_FALSE(box->add("2026-W48", "fine", 200));
+  ASSERT_FALSE(box->rejected("2026-W47", 300));
+  EXPECT_EQ(box->oldest_pending()->week, "2026-W48");
+  EXPECT_EQ(box->stats().pending, 1u);
+  EXPECT_EQ(box->stats().rejected, 1u);
+  EXPECT_EQ(weeks_to_queue(day_of("1970-W01", 1), std::nullopt, 12).size(), 0u);  // before 1970
+}
+
+TEST(Outbox, PrunesDeliveredAfterKeepWeeksAndKeepsTheNewest52Undelivered) {
   TempDir dir;
   StoreError error;
   auto box = Outbox::open({dir.file("s.db")}, &error);
@@ -73,9 +115,9 @@ TEST(Outbox, PrunesDeliveredAfterKeepWeeksAndUndeliveredOnlyAfterAYear) {
   ASSERT_FALSE(box->add("2025-W50", "delivered recently", now - 20 * day));
   ASSERT_FALSE(box->acknowledged("2025-W50", now - 19 * day));
   ASSERT_FALSE(box->prune(now, 12));
-  EXPECT_EQ(box->oldest_pending()->week, "2025-W30");  // undelivered: kept (well past 12 weeks)
-  EXPECT_EQ(box->stats().pending, 1u);
-  EXPECT_EQ(box->newest_week(), "2025-W50");  // delivered 3 weeks ago: kept
+  EXPECT_EQ(box->oldest_pending()->week, "2025-W01");  // undelivered: kept, whatever its age
+  EXPECT_EQ(box->stats().pending, 2u);
+  EXPECT_EQ(box->newest_week("9999-W52"), "2025-W50");  // delivered 3 weeks ago: kept
 }
 
 }  // namespace
