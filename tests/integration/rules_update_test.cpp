@@ -207,6 +207,27 @@ class RulesUpdate : public ::testing::Test {
   TestOrigin origin;
 };
 
+TEST_F(RulesUpdate, PublishOnlyGrowsVersionsAndPublishesNothingBroken) {
+  department.publish_ok(3, bundle_rules("v1only.test"));
+  const auto metadata = department.current();
+  for (const int version : {3, 2}) {
+    const auto r = department.publish(version, bundle_rules("v2only.test"));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("is not above version 3 already published"), std::string::npos) << r.err;
+  }
+  // A bundle the appliances would refuse (a YAML error; a mandatory category with nothing in it).
+  auto broken = department.publish(4, "categories:\n  - id: [\n");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("the bundle does not load; nothing published"), std::string::npos)
+      << broken.err;
+  broken = department.publish(4,
+                              "categories:\n  - id: xau\n    labels: {vi: X, en: X}\n"
+                              "    mandatory: true\n    domains: []\n");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("fails the self-test appliances run"), std::string::npos) << broken.err;
+  EXPECT_EQ(department.current(), metadata);  // nothing was published
+}
+
 TEST_F(RulesUpdate, PicksUpV1ThenV2UnderLoadWithoutARestartAndRefusesRollback) {
   department.publish_ok(1, bundle_rules("v1only.test"));
   const auto v1_metadata = department.current();
