@@ -404,8 +404,22 @@ TEST_F(RulesUpdate, AnExpiredOrUnreachableSiteKeepsTheBundleAndShowsStale) {
   ASSERT_EQ(wait_for_metric(edugate, "edugate_rules_bundle_version", 2), 2) << edugate.log();
   EXPECT_EQ(metric(edugate, "edugate_rules_bundle_stale"), 0);
   // A freeze: the site keeps serving metadata that has expired.
-  department.publish_ok(3, bundle_rules("v3only.test"), {"--expires", "1s"});
+  // (Published aside and put on the site only once expired: an appliance polling every second
+  // must never see it while it is still valid, however slow the machine.)
+  const auto live = department.site();
+  const auto aside = live.parent_path() / "site-aside";
+  fs::copy(live, aside, fs::copy_options::recursive);
+  const auto r =
+      run_command({edugate_cli(), "rules", "publish", "--key",
+                   (department.keys() / "so.key.pem").string(), "--version", "3", "--expires", "1s",
+                   (live.parent_path() / "bundle-2").string(), "-o", aside.string()},
+                  30s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   std::this_thread::sleep_for(1500ms);
+  for (const auto& f : fs::directory_iterator(aside))
+    if (f.path().extension() == ".gz")
+      fs::copy_file(f.path(), live / f.path().filename(), fs::copy_options::skip_existing);
+  fs::rename(aside / "current.json", live / "current.json");
   EXPECT_TRUE(log_says(edugate,
                        "version 3 expired at .* \\(the department has not re-published: "
                        "stale\\)"))
