@@ -58,9 +58,25 @@ class Department {
   fs::path site() const { return dir_.path() / "site"; }
   const TestPki& pki() const { return pki_; }
 
-  /// Writes a bundle directory and publishes it as `version`; returns the command's result.
+  /// A copy of the site that is not served: a test alters what it publishes there, then
+  /// go_live() puts it on the site (archives first, current.json last, by rename), so that an
+  /// appliance never sees the unaltered version in between, however slow the machine.
+  fs::path aside() const { return dir_.path() / "aside"; }
+  void start_aside() const {
+    fs::remove_all(aside());
+    fs::copy(site(), aside(), fs::copy_options::recursive);
+  }
+  void go_live() const {
+    for (const auto& f : fs::directory_iterator(aside()))
+      if (f.path().extension() == ".gz")
+        fs::copy_file(f.path(), site() / f.path().filename(), fs::copy_options::overwrite_existing);
+    fs::rename(aside() / "current.json", site() / "current.json");
+  }
+
+  /// Writes a bundle directory and publishes it as `version` (into `out`, by default the site);
+  /// returns the command's result.
   CommandResult publish(int version, const std::string& rules, std::vector<std::string> extra = {},
-                        const fs::path& key = {}) {
+                        const fs::path& key = {}, const fs::path& out = {}) {
     const fs::path bundle = dir_.path() / ("bundle-" + std::to_string(version));
     fs::remove_all(bundle);
     fs::create_directories(bundle);
@@ -73,22 +89,24 @@ class Department {
                                      "--version",
                                      std::to_string(version)};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), {bundle.string(), "-o", site().string()});
+    argv.insert(argv.end(), {bundle.string(), "-o", (out.empty() ? site() : out).string()});
     return run_command(argv, 30s);
   }
   void publish_ok(int version, const std::string& rules, std::vector<std::string> extra = {}) {
     const auto r = publish(version, rules, std::move(extra));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  std::string current() const { return read_file(site() / "current.json"); }
+  std::string current(const fs::path& where = {}) const {
+    return read_file((where.empty() ? site() : where) / "current.json");
+  }
   void set_current(const std::string& text) const {
     std::ofstream(site() / "current.json", std::ios::trunc) << text;
   }
-  /// The archive current.json names.
-  fs::path archive() const {
+  /// The archive current.json names (in `where`, by default the site).
+  fs::path archive(const fs::path& where = {}) const {
     std::string error;
-    const auto m = rules::update::parse_metadata(current(), error);
-    return site() / m.value().metadata.archive_name;
+    const auto m = rules::update::parse_metadata(current(where), error);
+    return (where.empty() ? site() : where) / m.value().metadata.archive_name;
   }
 
   /// Signs metadata for arbitrary archive bytes with the department's key (a compromised build
@@ -313,26 +331,41 @@ TEST_F(RulesUpdate, EveryBadBundleIsRefusedWithAClearLineAndNoChange) {
   const std::vector<Attack> attacks = {
       {"truncated archive",
        [&] {
-         department.publish_ok(3, bundle_rules("v3only.test", 20));
-         const auto a = department.archive();
+         department.start_aside();
+         ASSERT_EQ(
+             department.publish(3, bundle_rules("v3only.test", 20), {}, {}, department.aside())
+                 .exit_code,
+             0);
+         const auto a = department.archive(department.aside());
          fs::resize_file(a, fs::file_size(a) - 100);
+         department.go_live();
        },
        "bytes, not the \\d+ current.json signs \\(truncated\\?\\)"},
       {"wrong hash (same size, one byte changed)",
        [&] {
-         department.publish_ok(4, bundle_rules("v3only.test", 20));
-         const auto a = department.archive();
+         department.start_aside();
+         ASSERT_EQ(
+             department.publish(4, bundle_rules("v4only.test", 20), {}, {}, department.aside())
+                 .exit_code,
+             0);
+         const auto a = department.archive(department.aside());
          auto bytes = read_file(a);
          bytes[bytes.size() / 2] ^= 0x20;
          std::ofstream(a, std::ios::binary | std::ios::trunc) << bytes;
+         department.go_live();
        },
        "SHA-256 [0-9a-f]+ is not the [0-9a-f]+ that current.json signs"},
       {"bad signature (version edited)",
        [&] {
-         department.publish_ok(5, bundle_rules("v3only.test", 20));
-         auto text = department.current();
+         department.start_aside();
+         ASSERT_EQ(
+             department.publish(5, bundle_rules("v3only.test", 20), {}, {}, department.aside())
+                 .exit_code,
+             0);
+         auto text = department.current(department.aside());
          text = std::regex_replace(text, std::regex("\"entries\": \\d+"), "\"entries\": 99999");
-         department.set_current(text);
+         std::ofstream(department.aside() / "current.json", std::ios::trunc) << text;
+         department.go_live();
        },
        "the signature does not verify with key"},
       {"signed by another key",
