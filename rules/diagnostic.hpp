@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace edugate::rules {
@@ -21,6 +22,10 @@ struct Diagnostic {
 };
 
 using Diagnostics = std::vector<Diagnostic>;
+
+/// `token` quoted for a message (a log line, a terminal), cut to a readable length, control
+/// characters, quotes and backslashes as \xNN: safe whatever bytes it came from.
+std::string quote_token(std::string_view token);
 
 /// `file:line:col: message`, or `file:line:col: warning: message` for warnings.
 std::string format(const Diagnostic& d);

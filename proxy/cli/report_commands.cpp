@@ -28,6 +28,7 @@
 #include "reporting/school_report.hpp"
 #include "reporting/settings.hpp"
 #include "reporting/signing.hpp"
+#include "rules/update/durable_file.hpp"
 
 namespace edugate::cli {
 
@@ -58,25 +59,10 @@ void write_text(const std::string& path, const std::string& text, bool private_f
     fmt::print("{}", text);
     return;
   }
-  const std::string tmp = path + ".tmp";
-  if (private_file) {
-    // Created 0600 from the first byte, never through a link someone left at `tmp` (a link is
-    // removed, not followed; one put back in between makes O_EXCL fail).
-    ::unlink(tmp.c_str());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) fail(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                    ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) fail(fmt::format("cannot write {}", tmp));
-  } else {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) fail(fmt::format("cannot write {}", tmp));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) fail(fmt::format("cannot write {}: {}", path, ec.message()));
+  std::string error;
+  // Private files (keys) are 0600 from the first byte.
+  if (!rules::update::write_durably(path, text, private_file ? 0600 : 0644, error))
+    fail("cannot write " + error);
 }
 
 std::string format_of(const std::string& requested, const std::string& out_path) {

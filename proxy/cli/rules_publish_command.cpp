@@ -11,17 +11,20 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/config.hpp"
 #include "proxy/update/updater.hpp"
+#include "rules/load/file_provider.hpp"
 #include "rules/load_rules.hpp"
 #include "rules/signing/bundle.hpp"
 #include "rules/signing/ed25519.hpp"
 #include "rules/signing/sha256.hpp"
 #include "rules/update/archive.hpp"
+#include "rules/update/durable_file.hpp"
 #include "rules/update/metadata.hpp"
 #include "rules/update/self_test.hpp"
 #include "rules/update/trusted_state.hpp"
@@ -42,26 +45,11 @@ struct PublishArgs {
 
 std::string read_file(const std::string& path) { return read_file_or_fail(path); }
 
-/// Writes `bytes` to `path` through a temporary file and a rename: a web server serving the
-/// directory never sends half a file.
+/// Writes `bytes` to `path` durably through a rename: a web server serving the directory never
+/// sends half a file.
 void write_atomically(const fs::path& path, std::string_view bytes) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(fmt::format("{}: cannot create", tmp.string()));
-  bool ok = true;
-  while (ok && !bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    ok = n > 0;
-    if (ok) bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ::close(fd);
-  std::error_code ec;
-  if (ok) fs::rename(tmp, path, ec);
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    fail(fmt::format("{}: write failed", path.string()));
-  }
+  std::string error;
+  if (!upd::write_durably(path.string(), bytes, 0644, error)) fail(error);
 }
 
 /// "30d", "12h", "90m", "3600s".
@@ -117,10 +105,16 @@ void run_publish(const PublishArgs& a) {
   std::optional<std::string> archive;
   std::string pack_error;
   std::jthread packer([&] { archive = upd::pack(*files, pack_error); });
+  // Loaded from the very bytes that are packed (read once): what is checked is what is published,
+  // and, as on the appliances, the bundle can read no file outside itself.
   rules::RulesSettings settings;
   settings.department = rules::resolve_path("", a.bundle);
-  settings.department_confined = true;  // as appliances load it: nothing outside the bundle
-  const auto loaded = rules::load_rules(settings);
+  std::map<std::string, std::string> keyed;
+  for (const auto& [rel, bytes] : *files)
+    keyed.emplace(rules::resolve_path(settings.department, rel), bytes);
+  const rules::load::MemoryFiles bundle_files(
+      std::move(keyed), fmt::format("not part of the bundle {}", settings.department));
+  const auto loaded = rules::load_rules_with_department(settings, bundle_files);
   for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", rules::format(d));
   if (!loaded.rules) fail(fmt::format("{}: the bundle does not load; nothing published", a.bundle));
   if (const auto problems = upd::self_test(*loaded.rules, nullptr, {}); !problems.empty()) {

@@ -9,6 +9,7 @@
 
 #include "proxy/client/https_client.hpp"
 #include "reporting/school_report.hpp"
+#include "rules/diagnostic.hpp"
 #include "rules/signing/sha256.hpp"
 
 namespace edugate::proxy::push {
@@ -20,13 +21,6 @@ namespace {
 
 /// A report the department refuses with a 4xx (not 408/429) this many times is given up.
 constexpr std::uint32_t kAttemptsBeforeGivingUp = 5;
-
-/// Printable ASCII only, for a log line built from what a server sent.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (const unsigned char c : s) out += c >= 0x20 && c < 0x7f ? char(c) : '?';
-  return out;
-}
 
 /// The department's acknowledgement: a JSON object whose "sha256" is the document's hash.
 bool acknowledges(const std::string& body, const std::string& document) {
@@ -202,7 +196,7 @@ asio::awaitable<void> ReportPusher::run_once() {
                              answer.status)
                        : answer.problem();
         if (answer.error.empty() && !answered && !answer.body.empty())
-          why += ": " + printable(answer.body.substr(0, 200));
+          why += ": " + rules::quote_token(answer.body);
         const bool permanent = answer.error.empty() && answer.status >= 400 &&
                                answer.status < 500 && answer.status != 408 && answer.status != 429;
         if (permanent && entry->attempts + 1 >= kAttemptsBeforeGivingUp) {

@@ -47,6 +47,7 @@ RulesLoad load_configured_rules(const Config& config,
   auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
   if (!settings) return out;
   if (settings->department_pubkey) out.department_source = "signed";
+  out.update = settings->update;
   if (department) {
     settings->department = department->dir;
     settings->department_pubkey.reset();  // verified through its signed metadata

@@ -7,6 +7,7 @@
 #include "proxy/config.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/settings.hpp"
 #include "rules/update/trusted_state.hpp"
 
 namespace edugate::rules::load {
@@ -27,6 +28,8 @@ struct RulesLoad {
   /// Where the department rules came from: "update" (a fetched, verified bundle), "signed" (a
   /// directory verified with rules.department_pubkey) or "local" (unverified).
   std::string department_source = "local";
+  /// The config's rules.update, when it has one (what `run` starts its updater with).
+  std::optional<rules::UpdateSettings> update;
 };
 
 /// What the department rules load from instead of the config's choice: a fetched bundle being

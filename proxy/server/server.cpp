@@ -15,7 +15,6 @@
 #include "proxy/policy/pac.hpp"
 #include "rules/local_time.hpp"
 #include "rules/settings.hpp"
-#include "rules/yaml_reader.hpp"
 
 namespace edugate::proxy::server {
 
@@ -66,13 +65,9 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
   if (rules_configured_) {
     reloader_ = std::make_unique<Reloader>(main_io_, config_.file, std::move(rules.watched),
                                            [this](RulesLoad&& r) { install_load(std::move(r)); });
-    rules::Diagnostics diags;
-    rules::YamlReader reader(config_.file, diags);
-    const auto settings =
-        rules::parse_rules_settings(config_.rules_section, reader, config_.base_dir);
-    if (settings && settings->update)
+    if (rules.update)
       updater_ = std::make_unique<update::Updater>(
-          main_io_, config_.file, *settings->update, *reloader_,
+          main_io_, config_.file, *rules.update, *reloader_,
           [this](RulesLoad&& r) { install_load(std::move(r)); }, [this] { return rules_; });
   }
 }

@@ -17,6 +17,7 @@
 #include "rules/settings.hpp"
 #include "rules/signing/sha256.hpp"
 #include "rules/update/archive.hpp"
+#include "rules/update/durable_file.hpp"
 #include "rules/update/self_test.hpp"
 
 namespace edugate::proxy::update {
@@ -66,15 +67,7 @@ bool write_files(const fs::path& dir, const std::string& prefix,
       error = fmt::format("{}: {}", path.string(), std::strerror(errno));
       return false;
     }
-    std::string_view rest = bytes;
-    bool ok = true;
-    while (ok && !rest.empty()) {
-      const ssize_t n = ::write(fd, rest.data(), rest.size());
-      if (n < 0 && errno == EINTR) continue;
-      ok = n > 0;
-      if (ok) rest.remove_prefix(static_cast<std::size_t>(n));
-    }
-    ok = ok && ::fsync(fd) == 0;
+    const bool ok = rules::update::write_all(fd, bytes) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) {
       error = fmt::format("{}: {}", path.string(), std::strerror(errno));

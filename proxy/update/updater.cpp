@@ -15,6 +15,7 @@
 #include "proxy/update/bundle_staging.hpp"
 #include "rules/load/file_provider.hpp"
 #include "rules/signing/ed25519.hpp"
+#include "rules/update/durable_file.hpp"
 
 namespace edugate::proxy::update {
 
@@ -316,14 +317,11 @@ void Updater::write_status() const {
                   {"failing_since", status_.failing_since},
                   {"failures_total", status_.failures_total},
                   {"stale", status_.stale}};
-  const fs::path dir(settings_.state_dir);
-  std::error_code ec;
-  {
-    std::ofstream out(dir / "status.json.tmp", std::ios::trunc);
-    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    if (!out) return;
-  }
-  fs::rename(dir / "status.json.tmp", dir / "status.json", ec);
+  std::string error;
+  if (!rules::update::write_durably((fs::path(settings_.state_dir) / "status.json").string(),
+                                    j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                                    0640, error))
+    spdlog::warn("rules.update: {}", error);
 }
 
 std::string Updater::metrics(std::int64_t now) const {

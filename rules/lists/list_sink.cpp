@@ -11,7 +11,6 @@ namespace edugate::rules {
 namespace {
 
 constexpr std::size_t kMinSlots = 64;
-constexpr std::size_t kMaxQuoted = 80;
 constexpr std::uint64_t kIndexMask = 0xffffffffULL;
 constexpr std::size_t kPrefetchDistance = 16;
 
@@ -77,24 +76,6 @@ void ListSink::problem(const ListLine& line, std::string_view part, std::string 
   const bool inside = at >= begin && at <= begin + line.text.size();
   const std::uint32_t column = inside ? line.column_of(part) : 1;
   result_.problems.push_back(ListProblem{line.number, column, std::move(message)});
-}
-
-std::string quote_token(std::string_view token) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < token.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(token[i]);
-    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (token.size() > kMaxQuoted) out += "...";
-  out.push_back('"');
-  return out;
 }
 
 }  // namespace edugate::rules

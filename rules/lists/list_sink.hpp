@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/diagnostic.hpp"  // quote_token
 #include "rules/lists/list_reader.hpp"
 
 namespace edugate::rules {
@@ -48,8 +49,5 @@ class ListSink {
   std::vector<std::size_t> hashes_;  // hash of each entry's value, same order as the entries
   std::string scratch_;
 };
-
-/// `token` quoted for a message, cut to a readable length, non-printable octets as \xNN.
-std::string quote_token(std::string_view token);
 
 }  // namespace edugate::rules

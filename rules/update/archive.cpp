@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "rules/diagnostic.hpp"
+
 namespace edugate::rules::update {
 
 namespace {
@@ -112,12 +114,11 @@ std::optional<signing::BundleFiles> unpack(std::string_view bytes, const UnpackL
       return std::nullopt;
     }
     const char* raw = archive_entry_pathname(e);
-    std::string shown = raw ? raw : "(no name)";
+    const std::string_view given = raw ? raw : "";
     const auto type = archive_entry_filetype(e);
     // `tar -C dir -czf x.tar.gz .` writes the top directory as "./": nothing to unpack.
-    if (type == AE_IFDIR && (shown == "." || shown == "./")) continue;
-    for (auto& c : shown)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // safe to log
+    if (type == AE_IFDIR && (given == "." || given == "./")) continue;
+    const std::string shown = quote_token(given);  // safe in a log line
     const auto name = safe_name(raw ? raw : "");
     if (!name) {
       error = fmt::format(

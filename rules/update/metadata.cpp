@@ -6,6 +6,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "rules/diagnostic.hpp"
 #include "rules/signing/ed25519.hpp"
 #include "rules/signing/sha256.hpp"
 
@@ -19,14 +20,6 @@ constexpr std::string_view kSignedPrefix = "edugate-rules-metadata v1\n";
 constexpr std::string_view kType = "edugate-rules";
 constexpr int kSpec = 1;
 constexpr std::string_view kArchiveSuffix = ".tar.gz";
-
-/// `s` with anything but printable ASCII shown as '?', cut at 64 bytes: safe in a log line or a
-/// terminal whatever a hostile server sent.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (const unsigned char c : s.substr(0, 64)) out += c >= 0x20 && c < 0x7f ? char(c) : '?';
-  return out;
-}
 
 bool is_hex64(std::string_view s) {
   if (s.size() != 64) return false;
@@ -62,7 +55,7 @@ class Fields {
     for (const auto& [key, value] : o_.items()) {
       bool known = false;
       for (const auto a : allowed) known = known || key == a;
-      if (!known) return fail(fmt::format("{}: unknown field \"{}\"", where_, printable(key)));
+      if (!known) return fail(fmt::format("{}: unknown field {}", where_, quote_token(key)));
     }
     return true;
   }
@@ -202,7 +195,7 @@ std::optional<SignedMetadata> parse_metadata(std::string_view text, std::string&
   const auto type = f.string("type");
   if (!type) return std::nullopt;
   if (*type != kType) {
-    error = fmt::format("current.json: type is \"{}\", not \"{}\"", printable(*type), kType);
+    error = fmt::format("current.json: type is {}, not \"{}\"", quote_token(*type), kType);
     return std::nullopt;
   }
   const auto spec = f.number("spec", 1000);

@@ -1,12 +1,8 @@
 #include "rules/update/trusted_state.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +10,7 @@
 
 #include "rules/load/file_provider.hpp"
 #include "rules/signing/ed25519.hpp"
+#include "rules/update/durable_file.hpp"
 
 namespace edugate::rules::update {
 
@@ -55,16 +52,6 @@ AcceptedBundle bundle_from(const json& j) {
       b.dir.find('/', 8) != std::string::npos)
     throw std::runtime_error("bundle dir " + b.dir + " is not under bundles/");
   return b;
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -110,27 +97,7 @@ bool write_trusted_state(const std::string& state_dir, const TrustedState& s, st
   if (s.active) j["active"] = to_json(*s.active);
   if (s.previous) j["previous"] = to_json(*s.previous);
   const std::string text = j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-  const fs::path final_path = fs::path(state_dir) / kStateFile;
-  const fs::path tmp = fs::path(state_dir) / (std::string(kStateFile) + ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0) {
-    error = fmt::format("{}: {}", tmp.string(), std::strerror(errno));
-    return false;
-  }
-  const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    error = fmt::format("{}: {}", final_path.string(), std::strerror(ok ? errno : saved));
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  const int dir = ::open(state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return true;
+  return write_durably((fs::path(state_dir) / kStateFile).string(), text, 0640, error);
 }
 
 std::optional<std::string> key_id_of_file(const std::string& path, std::string& error) {

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -63,6 +65,30 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+/// The metric names matching `pattern` that the shipped alerts (etc/prometheus/
+/// edugate-alerts.yml) read: an alert on a name edugate does not export could never fire.
+inline std::set<std::string> alert_metric_names(const std::string& pattern) {
+  const auto text =
+      read_file(std::filesystem::path(EDUGATE_SOURCE_DIR) / "etc/prometheus/edugate-alerts.yml");
+  std::set<std::string> names;
+  const std::regex name_re(pattern);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name_re);
+       it != std::sregex_iterator(); ++it)
+    names.insert(it->str());
+  return names;
+}
+
+/// Those of `names` that the /metrics text `scraped` does not export (with or without labels).
+inline std::vector<std::string> not_exported(const std::string& scraped,
+                                             const std::set<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& name : names)
+    if (scraped.find("\n" + name + " ") == std::string::npos &&
+        scraped.find("\n" + name + "{") == std::string::npos)
+      out.push_back(name);
+  return out;
 }
 
 inline std::vector<std::string> words(std::string_view text) {
