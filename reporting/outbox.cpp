@@ -4,6 +4,23 @@
 
 namespace edugate::reporting {
 
+namespace {
+
+/// Runs one statement that returns no row, binding `args` to ?1, ?2, … in order.
+template <class... Args>
+std::optional<StoreError> run(sqlite3* db, std::string_view sql, std::string_view doing,
+                              const Args&... args) {
+  StoreError error;
+  Statement s(db, sql, &error);
+  if (!s.valid()) return error;
+  int i = 0;
+  (s.bind(++i, args), ...);
+  if (s.step() != SQLITE_DONE) return last_error(db, doing);
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string last_closed_week(LocalDay today) {
   const auto this_week = parse_iso_week(iso_week_of(today));
   if (!this_week || !parse_iso_week(iso_week_of(this_week->from - 7))) return {};
@@ -45,17 +62,12 @@ std::optional<std::string> Outbox::newest_week(const std::string& up_to) {
 
 std::optional<StoreError> Outbox::add(const std::string& week, std::string_view document,
                                       std::int64_t now) {
-  StoreError error;
-  Statement s(store_->handle(),
-              "INSERT INTO outbox(week, document, created) VALUES(?,?,?) ON CONFLICT(week) DO "
-              "UPDATE SET document = excluded.document, created = excluded.created, attempts = 0, "
-              "last_attempt = NULL, last_error = '', acked = NULL, rejected = NULL "
-              "WHERE outbox.created > excluded.created",
-              &error);
-  if (!s.valid()) return error;
-  s.bind(1, week).bind(2, document).bind(3, now);
-  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "queueing a report");
-  return std::nullopt;
+  return run(store_->handle(),
+             "INSERT INTO outbox(week, document, created) VALUES(?,?,?) ON CONFLICT(week) DO "
+             "UPDATE SET document = excluded.document, created = excluded.created, attempts = 0, "
+             "last_attempt = NULL, last_error = '', acked = NULL, rejected = NULL "
+             "WHERE outbox.created > excluded.created",
+             "queueing a report", week, document, now);
 }
 
 std::optional<OutboxEntry> Outbox::oldest_pending() {
@@ -70,50 +82,30 @@ std::optional<OutboxEntry> Outbox::oldest_pending() {
 
 std::optional<StoreError> Outbox::attempted(const std::string& week, std::int64_t now,
                                             std::string_view why) {
-  StoreError error;
-  Statement s(store_->handle(),
-              "UPDATE outbox SET attempts = attempts + 1, last_attempt = ?, last_error = ? "
-              "WHERE week = ?",
-              &error);
-  if (!s.valid()) return error;
-  s.bind(1, now).bind(2, why).bind(3, week);
-  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "recording a push attempt");
-  return std::nullopt;
+  return run(store_->handle(),
+             "UPDATE outbox SET attempts = attempts + 1, last_attempt = ?, last_error = ? "
+             "WHERE week = ?",
+             "recording a push attempt", now, why, week);
 }
 
 std::optional<StoreError> Outbox::acknowledged(const std::string& week, std::int64_t now) {
-  StoreError error;
-  Statement s(store_->handle(),
-              "UPDATE outbox SET attempts = attempts + 1, last_attempt = ?1, acked = ?1, "
-              "last_error = '' WHERE week = ?2",
-              &error);
-  if (!s.valid()) return error;
-  s.bind(1, now).bind(2, week);
-  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "recording a delivery");
-  return std::nullopt;
+  return run(store_->handle(),
+             "UPDATE outbox SET attempts = attempts + 1, last_attempt = ?1, acked = ?1, "
+             "last_error = '' WHERE week = ?2",
+             "recording a delivery", now, week);
 }
 
 std::optional<StoreError> Outbox::rejected(const std::string& week, std::int64_t now) {
-  StoreError error;
-  Statement s(store_->handle(), "UPDATE outbox SET rejected = ? WHERE week = ?", &error);
-  if (!s.valid()) return error;
-  s.bind(1, now).bind(2, week);
-  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "giving a report up");
-  return std::nullopt;
+  return run(store_->handle(), "UPDATE outbox SET rejected = ? WHERE week = ?",
+             "giving a report up", now, week);
 }
 
 std::optional<StoreError> Outbox::prune(std::int64_t now, int keep_weeks) {
-  StoreError error;
-  Statement s(
-      store_->handle(),
-      "DELETE FROM outbox WHERE ((acked IS NOT NULL OR rejected IS NOT NULL) AND created < ?1) "
-      "OR week IN (SELECT week FROM outbox WHERE acked IS NULL AND rejected IS NULL "
-      "ORDER BY week DESC LIMIT -1 OFFSET 52)",
-      &error);
-  if (!s.valid()) return error;
-  s.bind(1, now - std::int64_t{keep_weeks} * 7 * 86400);
-  if (s.step() != SQLITE_DONE) return last_error(store_->handle(), "pruning the outbox");
-  return std::nullopt;
+  return run(store_->handle(),
+             "DELETE FROM outbox WHERE ((acked IS NOT NULL OR rejected IS NOT NULL) AND "
+             "created < ?1) OR week IN (SELECT week FROM outbox WHERE acked IS NULL AND "
+             "rejected IS NULL ORDER BY week DESC LIMIT -1 OFFSET 52)",
+             "pruning the outbox", now - std::int64_t{keep_weeks} * 7 * 86400);
 }
 
 OutboxStats Outbox::stats() {

@@ -210,8 +210,7 @@ void run_status(const std::string& config_path) {
   if (!status.last_error.empty())
     fmt::print("last attempt FAILED: {}\n  failures in a row: {} since {}\n", status.last_error,
                status.consecutive_failures, upd::format_utc(status.failing_since));
-  const bool stale =
-      proxy::update::is_stale(state->active, status, u.stale_after, now) || status.stale;
+  const bool stale = proxy::update::is_stale(state->active, status, u.stale_after, now);
   fmt::print("state:          {}\n",
              stale ? "STALE (filtering goes on with the bundle in force)" : "current");
 }

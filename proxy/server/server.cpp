@@ -113,7 +113,10 @@ std::pair<std::string, std::string> Server::department_facts() const {
   std::string problem;
   if (updater_) {
     const auto& st = updater_->status();
-    if (st.stale)
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    if (updater_->stale(now))
       problem = "STALE: " +
                 (st.last_error.empty() ? std::string("the metadata has expired") : st.last_error);
     else if (!st.last_error.empty())

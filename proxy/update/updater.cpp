@@ -51,13 +51,13 @@ std::optional<UpdateStatus> read_update_status(const std::string& state_dir) {
   s.consecutive_failures = j.value("consecutive_failures", std::uint64_t{0});
   s.failing_since = j.value("failing_since", std::int64_t{0});
   s.failures_total = j.value("failures_total", std::uint64_t{0});
-  s.stale = j.value("stale", false);
+  s.metadata_expired = j.value("metadata_expired", false);
   return s;
 }
 
 bool is_stale(const std::optional<rules::update::AcceptedBundle>& active, const UpdateStatus& s,
               milliseconds stale_after, std::int64_t now) {
-  if (active && now >= active->expires) return true;
+  if (s.metadata_expired || (active && now >= active->expires)) return true;
   const auto limit = std::chrono::duration_cast<std::chrono::seconds>(stale_after).count();
   return s.failing_since > 0 && now - s.failing_since >= limit;
 }
@@ -168,7 +168,7 @@ asio::awaitable<void> Updater::check() {
            judgement.expired);
     co_return;
   }
-  expired_ = false;
+  status_.metadata_expired = false;
   if (judgement.verdict == rules::update::Verdict::unchanged) {
     succeeded({});
     co_return;
@@ -280,7 +280,7 @@ void Updater::succeeded(std::string note) {
 
 void Updater::failed(std::string why, bool expired) {
   const auto now = unix_now();
-  expired_ = expired;
+  status_.metadata_expired = expired;
   status_.last_check = now;
   status_.last_error = why;
   ++status_.consecutive_failures;
@@ -297,15 +297,15 @@ void Updater::failed(std::string why, bool expired) {
 void Updater::finish_attempt() {
   busy_ = false;
   const auto now = unix_now();
-  const bool stale = is_stale(state_.active, status_, settings_.stale_after, now) || expired_;
-  if (stale && !status_.stale)
+  const bool is_stale_now = stale(now);
+  if (is_stale_now && !logged_stale_)
     spdlog::warn("rules.update: the department bundle is STALE ({}); filtering goes on with {}",
                  status_.last_error.empty() ? "its metadata has expired" : status_.last_error,
                  state_.active ? fmt::format("version {}", state_.active->version)
                                : std::string("rules.department"));
-  else if (!stale && status_.stale)
+  else if (!is_stale_now && logged_stale_)
     spdlog::info("rules.update: the department bundle is current again");
-  status_.stale = stale;
+  logged_stale_ = is_stale_now;
   write_status();
 }
 
@@ -316,7 +316,7 @@ void Updater::write_status() const {
                   {"consecutive_failures", status_.consecutive_failures},
                   {"failing_since", status_.failing_since},
                   {"failures_total", status_.failures_total},
-                  {"stale", status_.stale}};
+                  {"metadata_expired", status_.metadata_expired}};
   std::string error;
   if (!rules::update::write_durably((fs::path(settings_.state_dir) / "status.json").string(),
                                     j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
@@ -327,7 +327,7 @@ void Updater::write_status() const {
 std::string Updater::metrics(std::int64_t now) const {
   std::string out;
   const auto& a = state_.active;
-  const bool stale = is_stale(a, status_, settings_.stale_after, now) || expired_;
+  const bool stale_now = stale(now);
   fmt::format_to(std::back_inserter(out),
                  "# HELP edugate_rules_bundle_version Department bundle version in force (0: "
                  "rules.department, before the first accepted bundle)\n"
@@ -339,7 +339,7 @@ std::string Updater::metrics(std::int64_t now) const {
                  "# HELP edugate_rules_bundle_stale 1 when the bundle's metadata has expired or "
                  "updates have failed for longer than rules.update.stale_after\n"
                  "# TYPE edugate_rules_bundle_stale gauge\nedugate_rules_bundle_stale {}\n",
-                 a ? a->version : 0, status_.failures_total, stale ? 1 : 0);
+                 a ? a->version : 0, status_.failures_total, stale_now ? 1 : 0);
   if (status_.last_success > 0)
     fmt::format_to(std::back_inserter(out),
                    "# HELP edugate_rules_update_last_success_timestamp_seconds When an update "

@@ -31,14 +31,15 @@ struct UpdateStatus {
   std::uint64_t consecutive_failures = 0;
   std::int64_t failing_since = 0;  ///< start of the current run of failures; 0 when none
   std::uint64_t failures_total = 0;
-  bool stale = false;  ///< metadata expired, or failing for longer than stale_after
+  bool metadata_expired = false;  ///< the last current.json seen had expired (a freeze)
 };
 
 /// Reads <state_dir>/status.json (nullopt if absent or unreadable).
 std::optional<UpdateStatus> read_update_status(const std::string& state_dir);
 
-/// Whether the bundle in force is stale at `now`: its metadata has expired, or updates have
-/// failed for longer than `stale_after`.
+/// Whether the bundle in force is stale at `now`: its metadata, or the last metadata the site
+/// served, has expired, or updates have failed for longer than `stale_after`. The one rule for
+/// /metrics, the status page, the log and `edugate rules status`.
 bool is_stale(const std::optional<rules::update::AcceptedBundle>& active, const UpdateStatus& s,
               std::chrono::milliseconds stale_after, std::int64_t now);
 
@@ -65,6 +66,9 @@ class Updater {
   void stop();
 
   const UpdateStatus& status() const { return status_; }
+  bool stale(std::int64_t now) const {
+    return is_stale(state_.active, status_, settings_.stale_after, now);
+  }
   const std::optional<rules::update::AcceptedBundle>& active() const { return state_.active; }
   const rules::UpdateSettings& settings() const { return settings_; }
   /// Prometheus text: edugate_rules_bundle_version, _age_seconds, _stale,
@@ -93,7 +97,7 @@ class Updater {
   std::string pinned_raw_;   ///< raw 32 bytes of rules.update.pubkey
   rules::update::TrustedState state_;
   UpdateStatus status_;
-  bool expired_ = false;  ///< the last metadata seen had expired
+  bool logged_stale_ = false;  ///< the log has said "STALE" and not yet "current again"
   bool busy_ = false;
   bool stopped_ = false;
 };
