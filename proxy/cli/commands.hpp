@@ -14,7 +14,9 @@ void add_report_commands(CLI::App& app);         // report weekly/verify/merge/k
 void add_rules_publish_commands(CLI::App& app);  // rules publish, rules status
 void add_report_fetch_command(CLI::App& app);    // report fetch (needs Asio: lives in proxy)
 void add_ca_command(CLI::App& app);              // ca init (school CA for HTTPS inspection)
-void add_store_commands(CLI::App& app);          // backup, restore (the report store)
+void add_store_commands(CLI::App& app);
+void add_department_commands(CLI::App& app);  // department serve, department schools import //
+                                              // backup, restore (the report store)
 
 /// Prints `message` on stderr and ends the command with exit code 1 (CLI::RuntimeError).
 [[noreturn]] void fail(const std::string& message);

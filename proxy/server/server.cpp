@@ -13,6 +13,7 @@
 #include "proxy/inspect/certificate_expiry.hpp"
 #include "proxy/net/local_addresses.hpp"
 #include "proxy/policy/pac.hpp"
+#include "proxy/reload/retired_rules.hpp"
 #include "rules/local_time.hpp"
 #include "rules/settings.hpp"
 
@@ -126,6 +127,7 @@ std::pair<std::string, std::string> Server::department_facts() const {
 }
 
 void Server::install_rules(std::shared_ptr<const rules::RuleSet> rules) {
+  rules = freed_in_background(std::move(rules));  // never freed on a worker
   rules_ = rules;
   auto labels = rules && reporting_ ? ReportingHub::labels_for(*rules) : nullptr;
   for (auto& w : workers_) w->install_rules(rules, labels);

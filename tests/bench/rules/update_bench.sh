@@ -13,10 +13,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 build=${1:-build/test}
 edugate=$build/proxy/edugate
-origin_bin=$build/tests/integration/edugate_test_origin
 data=$(realpath ../shared/data)
-for x in "$edugate" "$origin_bin"; do [[ -x $x ]] || { echo "missing $x (build $build first)" >&2; exit 1; }; done
-command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
+[[ -x $edugate ]] || { echo "missing $edugate (build $build first)" >&2; exit 1; }
+# The origin is nginx (the test origin's answers wait on a delayed ACK, a 40 ms floor that would
+# hide any stall of the proxy), as in tests/bench/proxy/compare_squid.sh.
+need=()
+for p in wrk nginx-light python3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+[[ ${#need[@]} -eq 0 ]] || apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 
 tmp=$(mktemp -d)
 pids=()
@@ -79,11 +84,31 @@ mkdir "$tmp/site"
 python3 tests/integration/harness/https_site.py --dir "$tmp/site" --cert "$tmp/srv.pem" \
   --key "$tmp/srv.key" >"$tmp/site.out" 2>"$tmp/site.err" &
 pids+=($!)
-"$origin_bin" >"$tmp/origin.out" 2>&1 &
+origin_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/www" "$tmp/nginx"
+head -c 512 /dev/urandom >"$tmp/www/512.bin"
+chmod 755 "$tmp" && chmod -R a+rX "$tmp/www"
+cat >"$tmp/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/nginx;
+  proxy_temp_path $tmp/nginx;
+  fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx;
+  scgi_temp_path $tmp/nginx;
+  server { listen 127.0.0.1:$origin_port; root $tmp/www; }
+}
+NGINX
+nginx -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
 pids+=($!)
-for _ in $(seq 100); do [[ -s $tmp/site.out && -s $tmp/origin.out ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ -s $tmp/site.out ]] && break; sleep 0.1; done
 site_port=$(awk '{print $2}' "$tmp/site.out")
-origin_port=$(awk '{print $2}' "$tmp/origin.out")
 
 cat > "$tmp/edugate.yaml" <<YAML
 listeners: [{address: 127.0.0.1:0}]
@@ -120,7 +145,10 @@ for _ in $(seq 200); do [[ $(version) == 1 ]] && break; sleep 0.1; done
 [[ $(version) == 1 ]] || { echo "v1 never accepted" >&2; tail "$tmp/edugate.log" >&2; exit 1; }
 
 cat > "$tmp/wrk.lua" <<'LUA'
-wrk.path = "http://allowed.bench/bytes/512"
+wrk.path = "http://allowed.bench/512.bin"
+-- Paced as compare_squid.sh paces: each connection waits 10 ms between requests (~800 req/s),
+-- a school's load rather than a saturated box, so that p99 shows a stalled worker, not a queue.
+delay = function() return 10 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT requests=%d errors=%d p50_us=%d p99_us=%d\n", summary.requests,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write +

@@ -1,0 +1,488 @@
+#include "proxy/department/department_service.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "reporting/bearer_token.hpp"
+#include "reporting/calendar.hpp"
+#include "reporting/department/ingest.hpp"
+#include "reporting/department/registry.hpp"
+#include "reporting/signing.hpp"
+
+namespace edugate::proxy::department {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using reporting::department::DepartmentStore;
+using reporting::department::PgError;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+/// A whole request (head and body) and the TLS handshake must arrive within this.
+constexpr auto kTimeout = std::chrono::seconds(30);
+/// Connections one address may hold open: schools behind one NAT share an address.
+constexpr std::size_t kMaxPerPeer = 32;
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+std::string json_error(std::string_view reason) {
+  return nlohmann::json{{"error", std::string(reason)}}.dump() + "\n";
+}
+
+std::size_t pool_size(std::size_t configured) {
+  if (configured) return configured;
+  return std::max<std::size_t>(2, std::thread::hardware_concurrency());
+}
+
+/// Reads and drops what a client still sends after a refusal (an over-size body), for a bounded
+/// time and size, so that closing does not reset the connection before it has read the answer.
+template <class Stream>
+asio::awaitable<void> drain(Stream& stream) {
+  constexpr std::size_t kMaxDrain = 1u << 20;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  std::array<char, 16 * 1024> scratch;
+  for (std::size_t total = 0; total < kMaxDrain;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+    if (ec) break;
+    total += n;
+  }
+}
+
+}  // namespace
+
+struct DepartmentService::Request {
+  std::string path, query, authorization;
+};
+
+struct DepartmentService::Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool close = false;
+};
+
+DepartmentService::DepartmentService(asio::io_context& io,
+                                     reporting::department::DepartmentSettings s)
+    : io_(io),
+      settings_(std::move(s)),
+      acceptor_(io),
+      workers_(pool_size(settings_.db_connections)),
+      pool_(settings_.database) {}
+
+DepartmentService::~DepartmentService() {
+  stop();
+  workers_.join();
+}
+
+std::shared_ptr<const reporting::KeyDirectory> DepartmentService::keys() const {
+  std::lock_guard lock(keys_mutex_);
+  return keys_;
+}
+
+void DepartmentService::import_registry_now() {
+  rules::Diagnostics diags;
+  const auto schools = reporting::department::read_registry(settings_.schools, diags);
+  if (!schools) {
+    std::string why;
+    for (const auto& d : diags) why += (why.empty() ? "" : "\n") + rules::format(d);
+    throw std::runtime_error(why);
+  }
+  auto lease = pool_.acquire();
+  try {
+    const auto summary = lease->import_registry(*schools);
+    auto directory = std::make_shared<reporting::KeyDirectory>();
+    for (const auto& [id, key_text] : lease->registered_keys()) {
+      std::string error;
+      auto key = reporting::load_public_key(key_text, &error);
+      if (!key) throw std::runtime_error("school " + id + ": " + error);
+      directory->add(id, std::move(key));
+    }
+    schools_registered_ = static_cast<long long>(directory->size());
+    {
+      std::lock_guard lock(keys_mutex_);
+      keys_ = std::move(directory);
+    }
+    spdlog::info(
+        "department: registry {}: {} schools ({} added, {} updated, {} unchanged, {} retired)",
+        settings_.schools, schools->size(), summary.added, summary.updated, summary.unchanged,
+        summary.retired);
+  } catch (const PgError&) {
+    lease.discard();
+    throw;
+  }
+}
+
+void DepartmentService::prepare() {
+  auto lease = pool_.acquire();
+  try {
+    lease->migrate();
+  } catch (const PgError&) {
+    lease.discard();
+    throw;
+  }
+  import_registry_now();
+}
+
+bool DepartmentService::reload_registry(std::string* error) {
+  try {
+    import_registry_now();
+    return true;
+  } catch (const std::exception& e) {
+    ++counters_.registry_failures;
+    if (error) *error = e.what();
+    return false;
+  }
+}
+
+tcp::endpoint DepartmentService::start() {
+  tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  tls_->use_certificate_chain_file(settings_.tls_cert, ec);
+  if (!ec) tls_->use_private_key_file(settings_.tls_key, asio::ssl::context::pem, ec);
+  if (ec)
+    throw std::runtime_error("tls: cannot load " + settings_.tls_cert + " / " + settings_.tls_key +
+                             ": " + ec.message());
+  const auto colon = settings_.listen.rfind(':');
+  auto host = settings_.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const auto address = asio::ip::make_address(host);
+  const auto port = static_cast<unsigned short>(std::stoul(settings_.listen.substr(colon + 1)));
+  const tcp::endpoint endpoint(address, port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+  return acceptor_.local_endpoint();
+}
+
+void DepartmentService::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::awaitable<void> DepartmentService::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) {
+      asio::steady_timer pause(io_, kAcceptBackoff);
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    boost::system::error_code pec;
+    const auto peer = socket.remote_endpoint(pec).address().to_string();
+    if (pec || open_ >= settings_.max_connections || open_by_peer_[peer] >= kMaxPerPeer) {
+      if (!pec && open_by_peer_[peer] == 0) open_by_peer_.erase(peer);
+      continue;  // closed as `socket` goes out of scope: the school retries later
+    }
+    ++open_;
+    ++open_by_peer_[peer];
+    asio::co_spawn(io_, serve(std::move(socket)), [this, peer](std::exception_ptr) {
+      --open_;
+      if (--open_by_peer_[peer] == 0) open_by_peer_.erase(peer);
+    });
+  }
+}
+
+asio::awaitable<void> DepartmentService::serve(tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec).address().to_string();
+  if (ec) co_return;
+  beast::ssl_stream<beast::tcp_stream> tls(beast::tcp_stream(std::move(socket)), *tls_);
+  beast::get_lowest_layer(tls).expires_after(kTimeout);
+  auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (hec) co_return;
+  co_await serve_http(tls, peer);
+  beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(5));
+  co_await tls.async_shutdown(kTuple);
+}
+
+template <class Stream>
+asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::string& peer) {
+  beast::flat_buffer buffer(64 * 1024);
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(settings_.max_report_bytes);
+    beast::get_lowest_layer(stream).expires_after(kTimeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (hec == bhttp::error::body_limit) {
+      // A Content-Length over the cap is refused as soon as the head says so.
+      ++counters_.too_large;
+      bhttp::response<bhttp::string_body> res{bhttp::status::payload_too_large, 11};
+      res.set(bhttp::field::server, "edugate-department");
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = json_error("the report is larger than max_report_size");
+      res.keep_alive(false);
+      res.prepare_payload();
+      auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
+      if (!wec) co_await drain(stream);
+      co_return;
+    }
+    if (hec) co_return;
+    const auto& head = parser.get();
+    const std::string target(head.target());
+    const auto q = target.find('?');
+    Request request{target.substr(0, q), q == std::string::npos ? "" : target.substr(q + 1),
+                    std::string(head[bhttp::field::authorization])};
+    const auto method = head.method();
+    Response r;
+    if (method == bhttp::verb::post && request.path == "/api/v1/reports") {
+      {
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        if (bec == bhttp::error::body_limit) {
+          ++counters_.too_large;
+          r = {413,
+               "application/json",
+               json_error("the report is larger than max_report_size"),
+               {},
+               true};
+        } else if (bec) {
+          co_return;
+        } else {
+          r = co_await post_report(std::move(parser.get().body()), peer);
+        }
+      }
+    } else if (method != bhttp::verb::get && method != bhttp::verb::head) {
+      r = {405, "application/json", json_error("method not allowed"), {}, true};
+    } else if ((parser.content_length() && *parser.content_length() > 0) || parser.chunked()) {
+      r = {400, "application/json", json_error("a GET carries no body"), {}, true};
+    } else if (request.path == "/api/v1/completeness") {
+      r = co_await completeness(request);
+    } else if (request.path == "/metrics") {
+      r = metrics();
+    } else if (request.path == "/healthz") {
+      r = {200, "text/plain; charset=utf-8", "ok\n", {}, false};
+    } else {
+      r = {404, "application/json", json_error("not found"), {}, false};
+    }
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), head.version()};
+    res.set(bhttp::field::server, "edugate-department");
+    res.set(bhttp::field::content_type, r.content_type);
+    res.set(bhttp::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : r.headers) res.set(name, value);
+    res.body() = std::move(r.body);
+    res.keep_alive(parser.keep_alive() && !r.close);
+    res.prepare_payload();
+    if (method == bhttp::verb::head) res.body().clear();
+    beast::get_lowest_layer(stream).expires_after(kTimeout);
+    auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
+    if (!wec && r.status == 413) co_await drain(stream);
+    if (wec || !res.keep_alive()) co_return;
+  }
+}
+
+asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
+    std::string body, const std::string& /*peer*/) {
+  auto keys = this->keys();
+  // Parsing and the signature check off the network thread.
+  auto check = co_await asio::co_spawn(
+      workers_,
+      [&]() -> asio::awaitable<reporting::department::IngestCheck> {
+        co_return reporting::department::check_report(
+            body, [&](const std::string& id) { return keys ? keys->key_for(id) : nullptr; });
+      },
+      asio::use_awaitable);
+  if (!check.report) {
+    switch (check.refusal) {
+      case reporting::department::IngestRefusal::unknown_school:
+        ++counters_.unknown_school;
+        break;
+      case reporting::department::IngestRefusal::bad_signature:
+        ++counters_.bad_signature;
+        break;
+      default:
+        ++counters_.malformed;
+        break;
+    }
+    spdlog::warn("department: refused a report{}: {}",
+                 check.school_id.empty() ? "" : " claiming school " + check.school_id,
+                 check.reason);
+    co_return Response{
+        check.http_status(), "application/json", json_error(check.reason), {}, false};
+  }
+  // A school's rate, counted only once its signature holds: nobody else can spend it.
+  const auto now = reporting::TokenBucket::Clock::now();
+  auto bucket =
+      school_buckets_
+          .try_emplace(check.report->school_id, settings_.school_reports_per_minute / 60.0,
+                       settings_.school_burst, now)
+          .first;
+  if (!bucket->second.try_take(now)) {
+    ++counters_.rate_limited;
+    const auto wait = static_cast<long>(bucket->second.wait_seconds(now)) + 1;
+    co_return Response{
+        429,
+        "application/json",
+        json_error(fmt::format("school {} is sending faster than {} reports a "
+                               "minute",
+                               check.report->school_id, settings_.school_reports_per_minute)),
+        {{"Retry-After", std::to_string(wait)}},
+        false};
+  }
+  struct Stored {
+    std::optional<DepartmentStore::StoreOutcome> outcome;
+    std::string error;
+  };
+  const auto& report = *check.report;
+  auto stored = co_await asio::co_spawn(
+      workers_,
+      [&]() -> asio::awaitable<Stored> {
+        try {
+          auto lease = pool_.acquire();
+          try {
+            co_return Stored{lease->store_report(report, body), {}};
+          } catch (const PgError&) {
+            lease.discard();
+            throw;
+          }
+        } catch (const std::exception& e) {
+          co_return Stored{std::nullopt, e.what()};
+        }
+      },
+      asio::use_awaitable);
+  if (!stored.outcome) {
+    ++counters_.database_errors;
+    spdlog::error("department: cannot store the report of school {} for {}: {}", report.school_id,
+                  report.iso_week, stored.error);
+    co_return Response{503,
+                       "application/json",
+                       json_error("the database is unavailable"),
+                       {{"Retry-After", "60"}},
+                       false};
+  }
+  const auto kind = stored.outcome->stored;
+  unsigned status = 201;
+  std::string what = "created";
+  if (kind == DepartmentStore::Stored::repeat) {
+    ++counters_.repeat;
+    status = 200;
+    what = "repeat";
+  } else if (kind == DepartmentStore::Stored::revision) {
+    ++counters_.revision;
+    what = "revision";
+    spdlog::warn("department: school {} sent a different report for {} (revision {})",
+                 report.school_id, report.iso_week, stored.outcome->revision);
+  } else {
+    ++counters_.created;
+  }
+  const nlohmann::json answer{{"sha256", report.sha256},
+                              {"school_id", report.school_id},
+                              {"iso_week", report.iso_week},
+                              {"revision", stored.outcome->revision},
+                              {"stored", what}};
+  co_return Response{status, "application/json", answer.dump() + "\n", {}, false};
+}
+
+asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
+    const Request& request) {
+  const auto token = reporting::bearer_token(request.authorization);
+  if (!token || !reporting::token_matches(*token, settings_.api_tokens))
+    co_return Response{401,
+                       "application/json",
+                       json_error("a valid Authorization: Bearer token is required"),
+                       {{"WWW-Authenticate", "Bearer"}},
+                       false};
+  std::string week;
+  if (request.query.starts_with("week=")) week = request.query.substr(5);
+  if (!reporting::parse_iso_week(week))
+    co_return Response{400,
+                       "application/json",
+                       json_error("give the week as ?week=YYYY-Www (e.g. 2026-W48)"),
+                       {},
+                       false};
+  struct Answer {
+    std::optional<DepartmentStore::Completeness> result;
+    std::string error;
+  };
+  auto got = co_await asio::co_spawn(
+      workers_,
+      [&]() -> asio::awaitable<Answer> {
+        try {
+          auto lease = pool_.acquire();
+          try {
+            co_return Answer{lease->completeness(week, settings_.timezone, settings_.late_after),
+                             {}};
+          } catch (const PgError&) {
+            lease.discard();
+            throw;
+          }
+        } catch (const std::exception& e) {
+          co_return Answer{std::nullopt, e.what()};
+        }
+      },
+      asio::use_awaitable);
+  if (!got.result) {
+    ++counters_.database_errors;
+    spdlog::error("department: completeness of {}: {}", week, got.error);
+    co_return Response{503,
+                       "application/json",
+                       json_error("the database is unavailable"),
+                       {{"Retry-After", "60"}},
+                       false};
+  }
+  const auto& c = *got.result;
+  const nlohmann::json answer{{"week", c.week},
+                              {"expected", c.expected},
+                              {"received", c.received},
+                              {"missing", c.missing},
+                              {"late", c.late}};
+  co_return Response{200, "application/json", answer.dump() + "\n", {}, false};
+}
+
+DepartmentService::Response DepartmentService::metrics() const {
+  std::string out;
+  const auto counter = [&](const char* result, const std::atomic<std::uint64_t>& v) {
+    out += fmt::format("edugate_department_reports_total{{result=\"{}\"}} {}\n", result, v.load());
+  };
+  out +=
+      "# HELP edugate_department_reports_total Report deliveries by outcome.\n"
+      "# TYPE edugate_department_reports_total counter\n";
+  counter("created", counters_.created);
+  counter("repeat", counters_.repeat);
+  counter("revision", counters_.revision);
+  counter("malformed", counters_.malformed);
+  counter("unknown_school", counters_.unknown_school);
+  counter("bad_signature", counters_.bad_signature);
+  counter("too_large", counters_.too_large);
+  counter("rate_limited", counters_.rate_limited);
+  out += fmt::format(
+      "# HELP edugate_department_database_errors_total Requests answered 503: the database "
+      "failed.\n# TYPE edugate_department_database_errors_total counter\n"
+      "edugate_department_database_errors_total {}\n"
+      "# HELP edugate_department_registry_failures_total Registry reloads refused.\n"
+      "# TYPE edugate_department_registry_failures_total counter\n"
+      "edugate_department_registry_failures_total {}\n"
+      "# HELP edugate_department_schools_registered Schools in the registry.\n"
+      "# TYPE edugate_department_schools_registered gauge\n"
+      "edugate_department_schools_registered {}\n",
+      counters_.database_errors.load(), counters_.registry_failures.load(),
+      schools_registered_.load());
+  return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out), {}, false};
+}
+
+}  // namespace edugate::proxy::department

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "reporting/department/department_settings.hpp"
+#include "reporting/department/store_pool.hpp"
+#include "reporting/key_directory.hpp"
+#include "reporting/token_bucket.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace edugate::proxy::department {
+
+/// Counters for /metrics (read from any thread).
+struct DepartmentCounters {
+  std::atomic<std::uint64_t> created{0}, repeat{0}, revision{0}, malformed{0}, unknown_school{0},
+      bad_signature{0}, too_large{0}, rate_limited{0}, database_errors{0}, registry_failures{0};
+};
+
+/// `edugate department serve`: the HTTPS service schools push their signed weekly reports to,
+/// and the department's read API. Network on the io_context's thread; JSON parsing, signature
+/// checks and every database call on a pool of threads (one database connection each), so a
+/// slow query never stalls the listener and no transaction waits on the network.
+///
+/// Routes: POST /api/v1/reports (no token: the school's signature is the credential),
+/// GET /api/v1/completeness?week=YYYY-Www (Bearer token), GET /metrics, GET /healthz.
+class DepartmentService {
+ public:
+  DepartmentService(boost::asio::io_context& io, reporting::department::DepartmentSettings s);
+  ~DepartmentService();
+
+  /// Migrates the database and imports the registry (blocking; before start()). Throws
+  /// std::runtime_error saying what failed.
+  void prepare();
+  /// Re-reads the registry CSV into the database and the keys in memory. On any error the
+  /// previous registry stays in force and `error` says why (the SIGHUP path).
+  bool reload_registry(std::string* error);
+  /// Loads TLS, binds and starts accepting. Throws on failure.
+  boost::asio::ip::tcp::endpoint start();
+  void stop();
+
+ private:
+  struct Request;
+  struct Response;
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  template <class Stream>
+  boost::asio::awaitable<void> serve_http(Stream& stream, const std::string& peer);
+  boost::asio::awaitable<Response> post_report(std::string body, const std::string& peer);
+  boost::asio::awaitable<Response> completeness(const Request& request);
+  Response metrics() const;
+  std::shared_ptr<const reporting::KeyDirectory> keys() const;
+  void import_registry_now();
+
+  boost::asio::io_context& io_;
+  reporting::department::DepartmentSettings settings_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
+  boost::asio::thread_pool workers_;
+  reporting::department::StorePool pool_;
+  mutable std::mutex keys_mutex_;
+  std::shared_ptr<const reporting::KeyDirectory> keys_;
+  DepartmentCounters counters_;
+  std::atomic<long long> schools_registered_{0};
+  // io thread only:
+  std::size_t open_ = 0;
+  std::map<std::string, std::size_t> open_by_peer_;
+  std::map<std::string, reporting::TokenBucket> school_buckets_;
+};
+
+}  // namespace edugate::proxy::department

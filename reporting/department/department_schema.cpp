@@ -1,0 +1,61 @@
+#include "reporting/department/department_schema.hpp"
+
+#include <array>
+
+namespace edugate::reporting::department {
+
+namespace {
+
+// 1: the registry, the reports as received (the signed bytes: a report can always be
+// re-verified and re-read), and their cells for province tables. A report is identified by the
+// SHA-256 of its bytes; `current` marks the latest revision of a school's node's week.
+constexpr std::string_view kMigration1 = R"SQL(
+CREATE TABLE schools (
+  school_id       text PRIMARY KEY,
+  name            text NOT NULL,
+  district        text NOT NULL,
+  levels          text[] NOT NULL,
+  public_key      text NOT NULL,
+  pull_url        text NOT NULL DEFAULT '',
+  pull_token_file text NOT NULL DEFAULT '',
+  in_registry     boolean NOT NULL DEFAULT true,
+  registered_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE reports (
+  id             bigserial PRIMARY KEY,
+  school_id      text NOT NULL REFERENCES schools (school_id),
+  node           text NOT NULL,
+  iso_week       text NOT NULL,
+  period_from    date NOT NULL,
+  period_to      date NOT NULL,
+  revision       integer NOT NULL,
+  current        boolean NOT NULL,
+  sha256         text NOT NULL UNIQUE,
+  schema_version integer NOT NULL,
+  generator      text NOT NULL,
+  bundles        jsonb NOT NULL,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  document       text NOT NULL
+);
+CREATE UNIQUE INDEX reports_current_key ON reports (school_id, node, iso_week) WHERE current;
+CREATE INDEX reports_week ON reports (iso_week, school_id);
+CREATE TABLE report_cells (
+  report_id bigint NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  day       date NOT NULL,
+  action    text NOT NULL,
+  category  text NOT NULL,
+  grp       text NOT NULL,
+  age       text NOT NULL,
+  requests  bigint
+);
+CREATE INDEX report_cells_report ON report_cells (report_id);
+)SQL";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+
+}  // namespace
+
+std::span<const std::string_view> department_migrations() { return kMigrations; }
+
+}  // namespace edugate::reporting::department

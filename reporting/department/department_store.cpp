@@ -1,0 +1,183 @@
+#include "reporting/department/department_store.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "reporting/calendar.hpp"
+#include "reporting/department/department_schema.hpp"
+
+namespace edugate::reporting::department {
+
+namespace {
+
+/// Serialises migrations across services sharing a database (an arbitrary constant).
+constexpr const char* kMigrationLock = "7262019";
+
+}  // namespace
+
+void DepartmentStore::migrate() {
+  db_.exec("SELECT pg_advisory_lock($1)", {kMigrationLock});
+  struct Unlock {
+    PgConnection& db;
+    ~Unlock() {
+      try {
+        db.exec("SELECT pg_advisory_unlock($1)", {kMigrationLock});
+      } catch (const PgError&) {
+        // The session is gone, and its advisory lock with it.
+      }
+    }
+  } unlock{db_};
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+      "applied_at timestamptz NOT NULL DEFAULT now())");
+  const auto have = db_.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  const auto version = static_cast<int>(have.integer(0, 0));
+  const auto migrations = department_migrations();
+  if (version > static_cast<int>(migrations.size()))
+    throw std::runtime_error(fmt::format(
+        "the database has schema version {}, newer than this edugate's {}: upgrade edugate",
+        version, migrations.size()));
+  for (auto v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
+    PgTransaction tx(db_);
+    db_.exec_script(migrations[v]);
+    db_.exec("INSERT INTO schema_migrations (version) VALUES ($1)", {std::to_string(v + 1)});
+    tx.commit();
+  }
+}
+
+DepartmentStore::ImportSummary DepartmentStore::import_registry(
+    const std::vector<RegisteredSchool>& schools) {
+  ImportSummary summary;
+  PgTransaction tx(db_);
+  std::vector<std::string> ids;
+  ids.reserve(schools.size());
+  for (const auto& s : schools) {
+    ids.push_back(s.id);
+    // xmax = 0 on the returned row: inserted; a row returned otherwise was updated; no row:
+    // nothing differed.
+    const auto r = db_.exec(
+        "INSERT INTO schools AS s (school_id, name, district, levels, public_key, pull_url, "
+        "pull_token_file) VALUES ($1, $2, $3, $4::text[], $5, $6, $7) "
+        "ON CONFLICT (school_id) DO UPDATE SET name = EXCLUDED.name, district = "
+        "EXCLUDED.district, levels = EXCLUDED.levels, public_key = EXCLUDED.public_key, "
+        "pull_url = EXCLUDED.pull_url, pull_token_file = EXCLUDED.pull_token_file, "
+        "in_registry = true, updated_at = now() "
+        "WHERE (s.name, s.district, s.levels, s.public_key, s.pull_url, s.pull_token_file, "
+        "s.in_registry) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.district, EXCLUDED.levels, "
+        "EXCLUDED.public_key, EXCLUDED.pull_url, EXCLUDED.pull_token_file, true) "
+        "RETURNING (xmax = 0)",
+        {s.id, s.name, s.district, array_literal(s.levels), s.public_key, s.pull_url,
+         s.pull_token_file});
+    if (r.rows() == 0)
+      ++summary.unchanged;
+    else if (r.boolean(0, 0))
+      ++summary.added;
+    else
+      ++summary.updated;
+  }
+  const auto retired = db_.exec(
+      "UPDATE schools SET in_registry = false, updated_at = now() "
+      "WHERE in_registry AND NOT (school_id = ANY ($1::text[])) RETURNING school_id",
+      {array_literal(ids)});
+  summary.retired = static_cast<std::size_t>(retired.rows());
+  tx.commit();
+  return summary;
+}
+
+std::vector<std::pair<std::string, std::string>> DepartmentStore::registered_keys() {
+  const auto r = db_.exec("SELECT school_id, public_key FROM schools WHERE in_registry");
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+  return out;
+}
+
+DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport& report,
+                                                            std::string_view body) {
+  PgTransaction tx(db_);
+  // One writer per school, node and week at a time: two deliveries of one report racing each
+  // other store it once, and revisions number without gaps.
+  db_.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+           {report.school_id + '\n' + report.node + '\n' + report.iso_week});
+  if (const auto same = db_.exec("SELECT revision FROM reports WHERE sha256 = $1", {report.sha256});
+      same.rows() > 0) {
+    tx.commit();
+    return {Stored::repeat, static_cast<int>(same.integer(0, 0))};
+  }
+  const auto last = db_.exec(
+      "SELECT coalesce(max(revision), 0) FROM reports "
+      "WHERE school_id = $1 AND node = $2 AND iso_week = $3",
+      {report.school_id, report.node, report.iso_week});
+  const int revision = static_cast<int>(last.integer(0, 0)) + 1;
+  if (revision > 1)
+    db_.exec(
+        "UPDATE reports SET current = false "
+        "WHERE school_id = $1 AND node = $2 AND iso_week = $3 AND current",
+        {report.school_id, report.node, report.iso_week});
+  const auto inserted = db_.exec(
+      "INSERT INTO reports (school_id, node, iso_week, period_from, period_to, revision, "
+      "current, sha256, schema_version, generator, bundles, document) "
+      "VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10::jsonb, $11) RETURNING id",
+      {report.school_id, report.node, report.iso_week, report.period_from, report.period_to,
+       std::to_string(revision), report.sha256, std::to_string(report.schema_version),
+       report.generator, report.bundles_json, std::string(body)});
+  const auto id = inserted.text(0, 0);
+  std::string rows;
+  rows.reserve(report.cells.size() * 64);
+  for (const auto& c : report.cells) {
+    rows += id;
+    for (const auto* v : {&c.day, &c.action, &c.category, &c.group, &c.age}) {
+      rows += '\t';
+      copy_escape(rows, *v);
+    }
+    rows += '\t';
+    rows += c.requests ? std::to_string(*c.requests) : "\\N";
+    rows += '\n';
+  }
+  if (!rows.empty())
+    db_.copy_in(
+        "COPY report_cells (report_id, day, action, category, grp, age, requests) FROM STDIN",
+        rows);
+  tx.commit();
+  return {revision == 1 ? Stored::created : Stored::revision, revision};
+}
+
+DepartmentStore::Completeness DepartmentStore::completeness(std::string_view iso_week,
+                                                            std::string_view timezone,
+                                                            std::chrono::seconds late_after) {
+  Completeness out;
+  out.week = std::string(iso_week);
+  const auto days = parse_iso_week(iso_week);
+  if (!days) throw std::invalid_argument("not an ISO week (YYYY-Www): " + out.week);
+  // The week ends at the Monday after it, 00:00 local time; a school is late when its first
+  // report for the week arrived more than late_after after that.
+  const auto r = db_.exec(
+      "WITH first AS (SELECT school_id, min(received_at) AS first_at FROM reports "
+      "               WHERE iso_week = $1 GROUP BY school_id), "
+      "due AS (SELECT $4::date::timestamp AT TIME ZONE $2 "
+      "               + make_interval(secs => $3::double precision) AS at) "
+      "SELECT s.school_id, f.first_at IS NOT NULL, coalesce(f.first_at > due.at, false) "
+      "FROM schools s CROSS JOIN due LEFT JOIN first f USING (school_id) "
+      "WHERE s.in_registry ORDER BY s.school_id",
+      {std::string(iso_week), std::string(timezone), std::to_string(late_after.count()),
+       format_date(days->to + 1)});
+  out.expected = static_cast<std::size_t>(r.rows());
+  for (int i = 0; i < r.rows(); ++i) {
+    if (!r.boolean(i, 1)) {
+      out.missing.push_back(r.text(i, 0));
+      continue;
+    }
+    ++out.received;
+    if (r.boolean(i, 2)) out.late.push_back(r.text(i, 0));
+  }
+  return out;
+}
+
+DepartmentStore::Totals DepartmentStore::totals() {
+  const auto r = db_.exec(
+      "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM schools WHERE in_registry)");
+  return {r.integer(0, 0), r.integer(0, 1)};
+}
+
+}  // namespace edugate::reporting::department

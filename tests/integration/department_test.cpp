@@ -1,0 +1,237 @@
+// `edugate department serve`: schools' signed weekly reports pushed to the department's service
+// on a real PostgreSQL 15 cluster (started by the harness, Unix socket only). Every refusal a
+// hostile or broken sender can provoke is tried: a repeat, a revision, an unknown school, a
+// forged signature, school A's key speaking for school B, malformed and merged documents, an
+// over-size body, a school over its rate; then completeness and a registry reload that fails.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "reporting/bearer_token.hpp"
+#include "reporting/calendar.hpp"
+#include "reporting/report_json.hpp"
+#include "reporting/report_signature.hpp"
+#include "reporting/signing.hpp"
+#include "rules/signing/sha256.hpp"
+#include "tests/integration/harness/curl.hpp"
+#include "tests/integration/harness/edugate_process.hpp"
+#include "tests/integration/harness/postgres_cluster.hpp"
+#include "tests/integration/harness/temp_dir.hpp"
+#include "tests/integration/harness/test_pki.hpp"
+#include "tests/integration/proxy_fixture.hpp"
+
+namespace edugate::itest {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+/// A school's weekly report for `week`, signed by `key` the way the appliance signs it.
+std::string signed_report(const std::string& school, EVP_PKEY* key, const std::string& week,
+                          std::uint64_t blocked, const std::string& kind = "school") {
+  reporting::Report r;
+  r.kind = kind;
+  r.period = *reporting::parse_iso_week(week);
+  r.iso_week = week;
+  r.generator = "edugate test";
+  reporting::SchoolInfo s;
+  s.id = school;
+  s.name = "Trường " + school;
+  s.nodes = {"node-a"};
+  s.privacy.k = 10;
+  r.schools.push_back(s);
+  r.privacy.k = 10;
+  r.categories["tro-choi"] = {"tro-choi", "Trò chơi", "Games"};
+  r.groups["hs"] = {"hs", "Học sinh", "thcs"};
+  r.entries.push_back({r.period.from, "block", "tro-choi", "hs", blocked, 12, false, 0});
+  r.entries.push_back({r.period.from, "block", "*", "*", blocked, 12, false, 0});
+  auto doc = reporting::report_to_json(r);
+  std::string error;
+  EXPECT_TRUE(reporting::sign_report(doc, key, &error)) << error;
+  return doc.dump();
+}
+
+struct School {
+  std::string id;
+  reporting::EvpPkey key;
+};
+
+School make_school(const std::string& id, const fs::path& dir) {
+  School s{id, reporting::generate_ed25519(nullptr)};
+  std::ofstream(dir / (id + ".pub")) << *reporting::public_key_pem(s.key.get(), nullptr);
+  return s;
+}
+
+class DepartmentProcess {
+ public:
+  explicit DepartmentProcess(const fs::path& config)
+      : process_(ProcessOptions{
+            .argv = {edugate_binary(), "department", "serve", "--config", config.string()},
+            .env = {},
+            .cwd = {}}) {
+    const auto line = process_.wait_for_line(
+        Stream::err, std::regex(R"(serving https://127\.0\.0\.1:(\d+)/)"), 60s);
+    if (!line) throw std::runtime_error("department serve: " + process_.output(Stream::err));
+    std::smatch m;
+    std::regex_search(*line, m, std::regex(R"(:(\d+)/)"));
+    port_ = std::stoi(m[1]);
+  }
+  std::string base() const { return "https://localhost:" + std::to_string(port_); }
+  Process& process() { return process_; }
+
+ private:
+  Process process_;
+  int port_ = 0;
+};
+
+HttpReply post(const DepartmentProcess& d, const TestPki& pki, const fs::path& file) {
+  return curl_http({"--cacert", pki.ca_cert.string(), "-H", "Content-Type: application/json",
+                    "--data-binary", "@" + file.string(), d.base() + "/api/v1/reports"});
+}
+
+TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  TempDir work{"edugate-department"};
+  fs::create_directories(work.path() / "pki");
+  const auto pki = make_test_pki(work.path() / "pki");
+  PostgresCluster pg;
+  const auto conninfo = pg.create_database("department");
+
+  fs::create_directories(work.path() / "keys");
+  const auto a = make_school("thcs-a", work.path() / "keys");
+  const auto b = make_school("thcs-b", work.path() / "keys");
+  const auto outsider = make_school("thcs-x", work.path() / "keys");
+  // Quoted, with a comma in a name, an Excel byte-order mark and a base64 key for school B.
+  const auto b_key = reporting::public_key_base64(b.key.get());
+  work.write("schools.csv",
+             "\xEF\xBB\xBFschool_id,name,district,levels,public_key\n"
+             "thcs-a,\"Trường THCS A, Quận 1\",Quận 1,thcs,keys/thcs-a.pub\n"
+             "thcs-b,Trường THCS B,Huyện Cần Giờ,thcs;thpt," +
+                 b_key + "\n");
+  const std::string token = "department-analyst-token-0123456789";
+  work.write("department.yaml",
+             "listen: 127.0.0.1:0\n"
+             "tls: {cert: " +
+                 pki.server_cert.string() + ", key: " + pki.server_key.string() +
+                 "}\n"
+                 "database: \"" +
+                 conninfo +
+                 "\"\n"
+                 "schools: schools.csv\n"
+                 "api_tokens: [\"" +
+                 reporting::hash_token(token) +
+                 "\"]\n"
+                 "max_report_size: 64KiB\n"
+                 "school_reports_per_minute: 1\n"
+                 "school_burst: 3\n");
+  DepartmentProcess d(work.path() / "department.yaml");
+
+  // Last week (due within late_after, 48 h, of its end: on time) and an older one (late).
+  const auto today = static_cast<reporting::LocalDay>(std::time(nullptr) / 86400);
+  const std::string week = reporting::iso_week_of(today - 7);
+  const std::string old_week = reporting::iso_week_of(today - 21);
+  const auto first = work.write("a1.json", signed_report("thcs-a", a.key.get(), week, 40));
+  auto r = post(d, pki, first);
+  ASSERT_EQ(r.status, 201) << r.body << r.run.err;
+  auto answer = json::parse(r.body);
+  EXPECT_EQ(answer["sha256"], rules::signing::sha256_hex(read_file(first)));
+  EXPECT_EQ(answer["stored"], "created");
+
+  r = post(d, pki, first);  // a retry after a lost acknowledgement
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["stored"], "repeat");
+
+  const auto second = work.write("a2.json", signed_report("thcs-a", a.key.get(), week, 41));
+  r = post(d, pki, second);
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json::parse(r.body)["stored"], "revision");
+  EXPECT_EQ(json::parse(r.body)["revision"], 2);
+
+  // A school's fourth report inside a minute, with a burst of 3: 429 and when to retry.
+  r = post(d, pki, work.write("a3.json", signed_report("thcs-a", a.key.get(), old_week, 1)));
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_TRUE(r.header("Retry-After").has_value());
+
+  // Refusals: none of them may touch the database.
+  r = post(d, pki, work.write("x.json", signed_report("thcs-x", outsider.key.get(), week, 5)));
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_NE(r.body.find("not in the department's registry"), std::string::npos) << r.body;
+
+  // School A's key claiming to be school B (the document carries A's public key, which
+  // verifies its own signature: only the registry's key for B may count).
+  r = post(d, pki, work.write("ab.json", signed_report("thcs-b", a.key.get(), week, 5)));
+  EXPECT_EQ(r.status, 401) << r.body;
+
+  auto tampered = json::parse(signed_report("thcs-b", b.key.get(), week, 7));
+  tampered["cells"][0]["requests"] = 0;
+  r = post(d, pki, work.write("tampered.json", tampered.dump()));
+  EXPECT_EQ(r.status, 401) << r.body;
+
+  r = post(d, pki, work.write("bad.json", "{\"schema_version\": 2, \"kind\": \"school\""));
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = post(d, pki,
+           work.write("merged.json", signed_report("thcs-b", b.key.get(), week, 5, "merged")));
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = post(d, pki, work.write("big.json", std::string(100 * 1024, ' ') + "{}"));
+  EXPECT_EQ(r.status, 413) << r.body << r.run.err;
+
+  // Completeness: the read API wants the token.
+  const auto url = d.base() + "/api/v1/completeness?week=" + week;
+  r = curl_http({"--cacert", pki.ca_cert.string(), url});
+  EXPECT_EQ(r.status, 401);
+  r = curl_http({"--cacert", pki.ca_cert.string(), "-H", "Authorization: Bearer wrong", url});
+  EXPECT_EQ(r.status, 401);
+  r = curl_http({"--cacert", pki.ca_cert.string(), "-H", "Authorization: Bearer " + token, url});
+  ASSERT_EQ(r.status, 200) << r.body;
+  answer = json::parse(r.body);
+  EXPECT_EQ(answer["week"], week);
+  EXPECT_EQ(answer["expected"], 2);
+  EXPECT_EQ(answer["received"], 1);
+  EXPECT_EQ(answer["missing"], json::array({"thcs-b"}));
+  EXPECT_EQ(answer["late"], json::array());
+
+  // What the database holds: two revisions of A's week, one current, cells for each.
+  EXPECT_EQ(pg.psql("department", "SELECT count(*) FROM reports"), "2\n");
+  EXPECT_EQ(
+      pg.psql("department", "SELECT revision FROM reports WHERE current AND school_id = 'thcs-a'"),
+      "2\n");
+  EXPECT_EQ(pg.psql("department",
+                    "SELECT sum(requests) FROM report_cells c JOIN reports r ON r.id = "
+                    "c.report_id WHERE r.current AND c.grp <> '*' AND c.age = 'thcs'"),
+            "41\n");
+  EXPECT_EQ(pg.psql("department",
+                    "SELECT array_to_string(levels, ';') FROM schools WHERE "
+                    "school_id = 'thcs-b'"),
+            "thcs;thpt\n");
+
+  // A broken registry on SIGHUP: refused, the previous one stays in force (B still accepted).
+  work.write("schools.csv", "school_id,name\nthcs-a,\"unterminated\n");
+  ASSERT_EQ(kill(d.process().pid(), SIGHUP), 0);
+  ASSERT_TRUE(d.process().wait_for_line(Stream::err, std::regex("registry reload refused"), 20s));
+  r = post(d, pki, work.write("b1.json", signed_report("thcs-b", b.key.get(), old_week, 9)));
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = curl_http({"--cacert", pki.ca_cert.string(), "-H", "Authorization: Bearer " + token,
+                 d.base() + "/api/v1/completeness?week=" + old_week});
+  ASSERT_EQ(r.status, 200) << r.body;
+  answer = json::parse(r.body);
+  EXPECT_EQ(answer["received"], 1);
+  EXPECT_EQ(answer["missing"], json::array({"thcs-a"}));
+  EXPECT_EQ(answer["late"], json::array({"thcs-b"})) << "sent well after the week's end + 48 h";
+  r = curl_http({"--cacert", pki.ca_cert.string(), d.base() + "/metrics"});
+  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"created\"} 2"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"bad_signature\"} 2"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("edugate_department_registry_failures_total 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace edugate::itest
