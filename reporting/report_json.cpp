@@ -48,25 +48,29 @@ void put_value(json& j, const E& e, bool merged) {
 
 }  // namespace
 
+json bundles_to_json(const std::vector<BundleInForce>& bundles) {
+  json out = json::array();
+  for (const auto& b : bundles)
+    out.push_back({{"version", b.bundle.version},
+                   {"source", b.bundle.source},
+                   {"verified", b.bundle.verified},
+                   {"from", format_date(b.first_day)},
+                   {"to", format_date(b.last_day)}});
+  return out;
+}
+
 json report_to_json(const Report& r) {
   const bool merged = r.kind == "merged";
   json period{{"from", format_date(r.period.from)}, {"to", format_date(r.period.to)}};
   if (!r.iso_week.empty()) period["iso_week"] = r.iso_week;
   json schools = json::array();
   for (const auto& s : r.schools) {
-    json bundles = json::array();
-    for (const auto& b : s.department_bundles)
-      bundles.push_back({{"version", b.bundle.version},
-                         {"source", b.bundle.source},
-                         {"verified", b.bundle.verified},
-                         {"from", format_date(b.first_day)},
-                         {"to", format_date(b.last_day)}});
     schools.push_back({{"id", s.id},
                        {"name", s.name},
                        {"nodes", s.nodes},
                        {"public_key", s.public_key},
                        {"privacy", privacy_json(s.privacy)},
-                       {"department_bundles", std::move(bundles)}});
+                       {"department_bundles", bundles_to_json(s.department_bundles)}});
   }
   json cells = json::array();
   for (const auto& e : r.entries) {

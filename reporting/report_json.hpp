@@ -19,6 +19,9 @@ inline constexpr std::size_t kMaxNodesPerSchool = 64;
 /// values carry "suppressed": true and no "requests". Pure.
 nlohmann::json report_to_json(const Report& report);
 
+/// A school's department bundles in force, as reports list them. Pure.
+nlohmann::json bundles_to_json(const std::vector<BundleInForce>& bundles);
+
 /// Reads a report back (the signature, if any, is ignored here). nullopt with `error` set when
 /// the JSON does not follow the schema. Pure.
 std::optional<Report> report_from_json(const nlohmann::json& json, std::string* error);

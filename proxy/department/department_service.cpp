@@ -65,6 +65,37 @@ asio::awaitable<void> drain(Stream& stream) {
   }
 }
 
+/// What a database call on the pool gave: its value, or why there is none.
+template <class T>
+struct FromDatabase {
+  std::optional<T> value;
+  std::string error;
+};
+
+/// Runs `f(store)` on a pooled connection on one of `workers` and resumes the caller on its own
+/// executor; a connection that failed is dropped, not pooled again.
+template <class F>
+auto on_database(asio::thread_pool& workers, reporting::department::StorePool& pool, F f)
+    -> asio::awaitable<FromDatabase<std::invoke_result_t<F, DepartmentStore&>>> {
+  using T = std::invoke_result_t<F, DepartmentStore&>;
+  co_return co_await asio::co_spawn(
+      workers,
+      [&]() -> asio::awaitable<FromDatabase<T>> {
+        try {
+          auto lease = pool.acquire();
+          try {
+            co_return FromDatabase<T>{f(*lease), {}};
+          } catch (const PgError&) {
+            lease.discard();
+            throw;
+          }
+        } catch (const std::exception& e) {
+          co_return FromDatabase<T>{std::nullopt, e.what()};
+        }
+      },
+      asio::use_awaitable);
+}
+
 }  // namespace
 
 struct DepartmentService::Request {
@@ -344,28 +375,10 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
         {{"Retry-After", std::to_string(wait)}},
         false};
   }
-  struct Stored {
-    std::optional<DepartmentStore::StoreOutcome> outcome;
-    std::string error;
-  };
   const auto& report = *check.report;
-  auto stored = co_await asio::co_spawn(
-      workers_,
-      [&]() -> asio::awaitable<Stored> {
-        try {
-          auto lease = pool_.acquire();
-          try {
-            co_return Stored{lease->store_report(report, body), {}};
-          } catch (const PgError&) {
-            lease.discard();
-            throw;
-          }
-        } catch (const std::exception& e) {
-          co_return Stored{std::nullopt, e.what()};
-        }
-      },
-      asio::use_awaitable);
-  if (!stored.outcome) {
+  const auto stored = co_await on_database(
+      workers_, pool_, [&](DepartmentStore& store) { return store.store_report(report, body); });
+  if (!stored.value) {
     ++counters_.database_errors;
     spdlog::error("department: cannot store the report of school {} for {}: {}", report.school_id,
                   report.iso_week, stored.error);
@@ -375,7 +388,7 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
                        {{"Retry-After", "60"}},
                        false};
   }
-  const auto kind = stored.outcome->stored;
+  const auto kind = stored.value->stored;
   unsigned status = 201;
   std::string what = "created";
   if (kind == DepartmentStore::Stored::repeat) {
@@ -386,14 +399,14 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
     ++counters_.revision;
     what = "revision";
     spdlog::warn("department: school {} sent a different report for {} (revision {})",
-                 report.school_id, report.iso_week, stored.outcome->revision);
+                 report.school_id, report.iso_week, stored.value->revision);
   } else {
     ++counters_.created;
   }
   const nlohmann::json answer{{"sha256", report.sha256},
                               {"school_id", report.school_id},
                               {"iso_week", report.iso_week},
-                              {"revision", stored.outcome->revision},
+                              {"revision", stored.value->revision},
                               {"stored", what}};
   co_return Response{status, "application/json", answer.dump() + "\n", {}, false};
 }
@@ -415,28 +428,10 @@ asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
                        json_error("give the week as ?week=YYYY-Www (e.g. 2026-W48)"),
                        {},
                        false};
-  struct Answer {
-    std::optional<DepartmentStore::Completeness> result;
-    std::string error;
-  };
-  auto got = co_await asio::co_spawn(
-      workers_,
-      [&]() -> asio::awaitable<Answer> {
-        try {
-          auto lease = pool_.acquire();
-          try {
-            co_return Answer{lease->completeness(week, settings_.timezone, settings_.late_after),
-                             {}};
-          } catch (const PgError&) {
-            lease.discard();
-            throw;
-          }
-        } catch (const std::exception& e) {
-          co_return Answer{std::nullopt, e.what()};
-        }
-      },
-      asio::use_awaitable);
-  if (!got.result) {
+  const auto got = co_await on_database(workers_, pool_, [&](DepartmentStore& store) {
+    return store.completeness(week, settings_.timezone, settings_.late_after);
+  });
+  if (!got.value) {
     ++counters_.database_errors;
     spdlog::error("department: completeness of {}: {}", week, got.error);
     co_return Response{503,
@@ -445,7 +440,7 @@ asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
                        {{"Retry-After", "60"}},
                        false};
   }
-  const auto& c = *got.result;
+  const auto& c = *got.value;
   const nlohmann::json answer{{"week", c.week},
                               {"expected", c.expected},
                               {"received", c.received},

@@ -99,14 +99,7 @@ IngestCheck check_report(std::string_view body, const KeyLookup& keys) {
   out.sha256 = rules::signing::sha256_hex(body);
   out.schema_version = (*document)["schema_version"].get<int>();
   out.generator = report->generator;
-  json bundles = json::array();
-  for (const auto& b : school.department_bundles)
-    bundles.push_back({{"version", b.bundle.version},
-                       {"source", b.bundle.source},
-                       {"verified", b.bundle.verified},
-                       {"from", format_date(b.first_day)},
-                       {"to", format_date(b.last_day)}});
-  out.bundles_json = bundles.dump();
+  out.bundles_json = bundles_to_json(school.department_bundles).dump();
   out.cells.reserve(report->entries.size());
   for (const auto& e : report->entries) {
     IngestedCell cell{format_date(e.day), e.action, e.category, e.group, {}, {}};
