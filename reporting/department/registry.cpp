@@ -189,10 +189,10 @@ std::optional<std::vector<RegisteredSchool>> parse_registry(std::string_view tex
     }
     const auto key_text = trim(f[4].text);
     // A raw Ed25519 key in base64 is 44 characters ending in '='; anything else is a path.
-    const bool base64 =
-        key_text.size() == 44 && key_text.back() == '=' &&
-        key_text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                   "0123456789+/=") == std::string::npos;
+    const bool base64 = key_text.size() == 44 && key_text.back() == '=' &&
+                        key_text.find_first_not_of(
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                            "0123456789+/=") == std::string::npos;
     const bool looks_like_path = !base64;
     std::string key_error;
     auto key =
