@@ -282,7 +282,15 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     const auto method = head.method();
     Response r;
     if (method == bhttp::verb::post && request.path == "/api/v1/reports") {
-      {
+      if (!address_allows(peer)) {
+        // Before the body is read or parsed: anyone can send bytes, and checking them costs.
+        ++counters_.rate_limited;
+        r = {429,
+             "application/json",
+             json_error("too many reports from this address; retry later"),
+             {{"Retry-After", "60"}},
+             true};
+      } else {
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (bec == bhttp::error::body_limit) {
           ++counters_.too_large;
@@ -322,9 +330,20 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     if (method == bhttp::verb::head) res.body().clear();
     beast::get_lowest_layer(stream).expires_after(kTimeout);
     auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
-    if (!wec && r.status == 413) co_await drain(stream);
+    if (!wec && r.close && method == bhttp::verb::post) co_await drain(stream);
     if (wec || !res.keep_alive()) co_return;
   }
+}
+
+bool DepartmentService::address_allows(const std::string& peer) {
+  const auto now = reporting::TokenBucket::Clock::now();
+  // Bounded: past this many addresses the table starts afresh (whoever commands that many
+  // addresses is not held back by a per-address limit anyway; max_connections still holds).
+  constexpr std::size_t kMaxAddresses = 100'000;
+  if (address_buckets_.size() >= kMaxAddresses) address_buckets_.clear();
+  const double per_minute = settings_.address_reports_per_minute;
+  auto it = address_buckets_.try_emplace(peer, per_minute / 60.0, per_minute, now).first;
+  return it->second.try_take(now);
 }
 
 asio::awaitable<DepartmentService::Response> DepartmentService::post_report(

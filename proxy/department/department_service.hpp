@@ -59,6 +59,8 @@ class DepartmentService {
   boost::asio::awaitable<Response> post_report(std::string body, const std::string& peer);
   boost::asio::awaitable<Response> completeness(const Request& request);
   Response metrics() const;
+  /// Takes one report delivery from `peer`'s allowance (io thread).
+  bool address_allows(const std::string& peer);
   std::shared_ptr<const reporting::KeyDirectory> keys() const;
   void import_registry_now();
 
@@ -76,6 +78,7 @@ class DepartmentService {
   std::size_t open_ = 0;
   std::map<std::string, std::size_t> open_by_peer_;
   std::map<std::string, reporting::TokenBucket> school_buckets_;
+  std::map<std::string, reporting::TokenBucket> address_buckets_;  ///< in memory only
 };
 
 }  // namespace edugate::proxy::department

@@ -26,7 +26,7 @@ std::optional<DepartmentSettings> load_department_settings(const std::string& pa
   if (!r.check_map(*root, "the department config",
                    {"listen", "tls", "database", "schools", "api_tokens", "timezone", "late_after",
                     "max_report_size", "school_reports_per_minute", "school_burst",
-                    "max_connections", "db_connections", "k"}))
+                    "address_reports_per_minute", "max_connections", "db_connections", "k"}))
     return std::nullopt;
   const auto dir = std::filesystem::path(path).parent_path().string();
   const auto& n = *root;
@@ -99,6 +99,9 @@ std::optional<DepartmentSettings> load_department_settings(const std::string& pa
       s.school_reports_per_minute = static_cast<double>(*x);
   if (const auto v = n["school_burst"])
     if (auto x = r.integer(v, "school_burst", 1, 10000)) s.school_burst = static_cast<int>(*x);
+  if (const auto v = n["address_reports_per_minute"])
+    if (auto x = r.integer(v, "address_reports_per_minute", 1, 100000))
+      s.address_reports_per_minute = static_cast<double>(*x);
   if (const auto v = n["max_connections"])
     if (auto x = r.integer(v, "max_connections", 16, 100000))
       s.max_connections = static_cast<std::size_t>(*x);

@@ -22,6 +22,9 @@ struct DepartmentSettings {
   std::uint64_t max_report_bytes = 8u << 20;                ///< a larger POST is answered 413
   double school_reports_per_minute = 6;  ///< accepted reports per school (429 beyond)
   int school_burst = 60;  ///< a school's backlog after an outage arrives at once: 12 weeks
+  /// Report deliveries one address may make, before anything is parsed (schools behind one
+  /// NAT share an address); the burst is one minute's worth.
+  double address_reports_per_minute = 600;
   std::size_t max_connections = 4096;  ///< open at once, in total
   std::size_t db_connections = 0;      ///< the pool; 0 = the number of CPUs, at least 2
   int k = 10;  ///< smallest published cell in tables the department publishes further

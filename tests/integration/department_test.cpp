@@ -4,6 +4,7 @@
 // forged signature, school A's key speaking for school B, malformed and merged documents, an
 // over-size body, a school over its rate; then completeness and a registry reload that fails.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -95,42 +96,49 @@ HttpReply post(const DepartmentProcess& d, const TestPki& pki, const fs::path& f
                     "--data-binary", "@" + file.string(), d.base() + "/api/v1/reports"});
 }
 
+/// A department: a PostgreSQL cluster with its database, a test PKI for HTTPS, schools A and B
+/// in the registry and an outsider's key, and a config with `extra` lines.
+struct DepartmentSetup {
+  TempDir work{"edugate-department"};
+  TestPki pki;
+  PostgresCluster pg;
+  std::string conninfo;
+  School a, b, outsider;
+  std::string token = "department-analyst-token-0123456789";
+
+  DepartmentSetup() {
+    fs::create_directories(work.path() / "pki");
+    pki = make_test_pki(work.path() / "pki");
+    conninfo = pg.create_database("department");
+    fs::create_directories(work.path() / "keys");
+    a = make_school("thcs-a", work.path() / "keys");
+    b = make_school("thcs-b", work.path() / "keys");
+    outsider = make_school("thcs-x", work.path() / "keys");
+    // Quoted, with a comma in a name, an Excel byte-order mark and a base64 key for school B.
+    work.write("schools.csv",
+               "\xEF\xBB\xBFschool_id,name,district,levels,public_key\n"
+               "thcs-a,\"Trường THCS A, Quận 1\",Quận 1,thcs,keys/thcs-a.pub\n"
+               "thcs-b,Trường THCS B,Huyện Cần Giờ,thcs;thpt," +
+                   reporting::public_key_base64(b.key.get()) + "\n");
+  }
+  fs::path config(const std::string& extra) const {
+    return work.write("department.yaml",
+                      fmt::format("listen: 127.0.0.1:0\n"
+                                  "tls: {{cert: {}, key: {}}}\n"
+                                  "database: \"{}\"\n"
+                                  "schools: schools.csv\n"
+                                  "api_tokens: [\"{}\"]\n{}",
+                                  pki.server_cert.string(), pki.server_key.string(), conninfo,
+                                  reporting::hash_token(token), extra));
+  }
+};
+
 TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
-  TempDir work{"edugate-department"};
-  fs::create_directories(work.path() / "pki");
-  const auto pki = make_test_pki(work.path() / "pki");
-  PostgresCluster pg;
-  const auto conninfo = pg.create_database("department");
-
-  fs::create_directories(work.path() / "keys");
-  const auto a = make_school("thcs-a", work.path() / "keys");
-  const auto b = make_school("thcs-b", work.path() / "keys");
-  const auto outsider = make_school("thcs-x", work.path() / "keys");
-  // Quoted, with a comma in a name, an Excel byte-order mark and a base64 key for school B.
-  const auto b_key = reporting::public_key_base64(b.key.get());
-  work.write("schools.csv",
-             "\xEF\xBB\xBFschool_id,name,district,levels,public_key\n"
-             "thcs-a,\"Trường THCS A, Quận 1\",Quận 1,thcs,keys/thcs-a.pub\n"
-             "thcs-b,Trường THCS B,Huyện Cần Giờ,thcs;thpt," +
-                 b_key + "\n");
-  const std::string token = "department-analyst-token-0123456789";
-  work.write("department.yaml",
-             "listen: 127.0.0.1:0\n"
-             "tls: {cert: " +
-                 pki.server_cert.string() + ", key: " + pki.server_key.string() +
-                 "}\n"
-                 "database: \"" +
-                 conninfo +
-                 "\"\n"
-                 "schools: schools.csv\n"
-                 "api_tokens: [\"" +
-                 reporting::hash_token(token) +
-                 "\"]\n"
-                 "max_report_size: 64KiB\n"
-                 "school_reports_per_minute: 1\n"
-                 "school_burst: 3\n");
-  DepartmentProcess d(work.path() / "department.yaml");
+  DepartmentSetup setup;
+  auto& [work, pki, pg, conninfo, a, b, outsider, token] = setup;
+  DepartmentProcess d(
+      setup.config("max_report_size: 64KiB\nschool_reports_per_minute: 1\nschool_burst: 3\n"));
 
   // Last week (due within late_after, 48 h, of its end: on time) and an older one (late).
   const auto today = static_cast<reporting::LocalDay>(std::time(nullptr) / 86400);
@@ -231,6 +239,23 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
             std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("edugate_department_registry_failures_total 1"), std::string::npos);
+}
+
+TEST(Department, AnAddressOverItsAllowanceIsRefusedBeforeItsBodyIsRead) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup setup;
+  DepartmentProcess d(setup.config("address_reports_per_minute: 2\n"));
+  const auto junk = setup.work.write("junk.json", "{\"not\": \"a report\"}");
+  EXPECT_EQ(post(d, setup.pki, junk).status, 400);
+  EXPECT_EQ(post(d, setup.pki, junk).status, 400);
+  const auto r = post(d, setup.pki, junk);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.header("Retry-After"), "60");
+  // Even a school's genuine report waits: the allowance is the address's, not the document's.
+  const auto real =
+      setup.work.write("a.json", signed_report("thcs-a", setup.a.key.get(), "2026-W40", 3));
+  EXPECT_EQ(post(d, setup.pki, real).status, 429);
+  EXPECT_EQ(setup.pg.psql("department", "SELECT count(*) FROM reports"), "0\n");
 }
 
 }  // namespace
