@@ -19,9 +19,11 @@
 #include "reporting/report_signature.hpp"
 #include "reporting/signing.hpp"
 #include "rules/signing/sha256.hpp"
+#include "tests/integration/enforcement_fixture.hpp"
 #include "tests/integration/harness/curl.hpp"
 #include "tests/integration/harness/edugate_process.hpp"
 #include "tests/integration/harness/postgres_cluster.hpp"
+#include "tests/integration/harness/run_command.hpp"
 #include "tests/integration/harness/temp_dir.hpp"
 #include "tests/integration/harness/test_pki.hpp"
 #include "tests/integration/proxy_fixture.hpp"
@@ -84,6 +86,7 @@ class DepartmentProcess {
     port_ = std::stoi(m[1]);
   }
   std::string base() const { return "https://localhost:" + std::to_string(port_); }
+  int port() const { return port_; }
   Process& process() { return process_; }
 
  private:
@@ -256,6 +259,80 @@ TEST(Department, AnAddressOverItsAllowanceIsRefusedBeforeItsBodyIsRead) {
       setup.work.write("a.json", signed_report("thcs-a", setup.a.key.get(), "2026-W40", 3));
   EXPECT_EQ(post(d, setup.pki, real).status, 429);
   EXPECT_EQ(setup.pg.psql("department", "SELECT count(*) FROM reports"), "0\n");
+}
+
+TEST(Department, AnAppliancesReportsArriveOnceInOrderThroughDatabaseAndServiceOutages) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup dept;
+  // The appliance's school, registered with the key `edugate report keygen` made for it.
+  ASSERT_EQ(run_command({edugate_binary(), "report", "keygen", "--out", dept.work.path().string(),
+                         "--name", "test-school"},
+                        10s)
+                .exit_code,
+            0);
+  std::ofstream(dept.work.path() / "schools.csv", std::ios::app)
+      << "test-school,Trường của máy,Quận 3,thcs,test-school.pub\n";
+  auto service = std::make_unique<DepartmentProcess>(dept.config(""));
+  const auto port = service->port();
+
+  EnforcementSetup setup;
+  TestOrigin origin;
+  auto config = setup.config(origin);
+  config += "  signing_key: " + (dept.work.path() / "test-school.key").string() +
+            "\n  push:\n    url: " + service->base() +
+            "/api/v1/reports\n    ca: " + dept.pki.ca_cert.string() +
+            "\n    retry_min: 1s\n    retry_max: 2s\n";
+  EdugateProcess edugate{config, setup.options()};
+  const auto delivered = [&](long long n) {
+    return wait_metric(
+        edugate, "edugate_report_push_delivered_total", [&](long long v) { return v >= n; }, 30s);
+  };
+  // Push turned on in 2026-W48: W47, the last closed week, goes at once.
+  ASSERT_EQ(delivered(1), 1) << edugate.log() << service->process().output(Stream::err);
+  EXPECT_EQ(via(edugate, {"http://blocked.test/"}).status, 403);
+
+  // The database goes down and W48 closes: the service answers 503, the outbox keeps it.
+  dept.pg.stop();
+  long long now = kMonday0700 + 7 * 86400;
+  setup.set_time(now);
+  EXPECT_GE(wait_metric(edugate, "edugate_report_push_failures_total",
+                        [](long long v) { return v >= 2; }),
+            2)
+      << edugate.log();
+  EXPECT_EQ(metric(edugate, "edugate_report_outbox_pending"), 1);
+  dept.pg.start();
+  ASSERT_EQ(delivered(2), 2) << edugate.log() << service->process().output(Stream::err);
+
+  // Now the service itself is down while W49 and W50 close; it comes back on the same port.
+  service.reset();
+  now += 2 * 7 * 86400;
+  setup.set_time(now);
+  EXPECT_EQ(
+      wait_metric(edugate, "edugate_report_outbox_pending", [](long long v) { return v >= 2; }), 2)
+      << edugate.log();
+  const auto config_again = dept.config("");
+  {
+    std::string text = read_file(config_again);
+    text.replace(text.find("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(port));
+    std::ofstream(config_again) << text;
+  }
+  service = std::make_unique<DepartmentProcess>(config_again);
+  ASSERT_EQ(delivered(4), 4) << edugate.log();
+
+  // Each week once, in week order, the current revision the only one: zero lost, zero doubled.
+  EXPECT_EQ(dept.pg.psql("department",
+                         "SELECT string_agg(iso_week || ':' || revision, ',' ORDER BY id) FROM "
+                         "reports WHERE school_id = 'test-school'"),
+            "2026-W47:1,2026-W48:1,2026-W49:1,2026-W50:1\n");
+  EXPECT_EQ(dept.pg.psql("department", "SELECT count(*) FROM reports WHERE NOT current"), "0\n");
+  const auto r =
+      curl_http({"--cacert", dept.pki.ca_cert.string(), "-H", "Authorization: Bearer " + dept.token,
+                 service->base() + "/api/v1/completeness?week=2026-W48"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = json::parse(r.body);
+  EXPECT_EQ(answer["expected"], 3);
+  EXPECT_EQ(answer["received"], 1);
+  EXPECT_EQ(answer["missing"], json::array({"thcs-a", "thcs-b"}));
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/harness/curl.hpp"
@@ -58,6 +60,19 @@ inline long long metric(const EdugateProcess& e, std::string_view name) {
       total = (total < 0 ? 0 : total) + std::stoll(line.substr(space + 1));
   }
   return total;
+}
+
+/// metric() polled every 100 ms until `ok` holds or `timeout` passes; the last value read.
+inline long long wait_metric(const EdugateProcess& e, std::string_view name,
+                             const std::function<bool(long long)>& ok,
+                             milliseconds timeout = milliseconds(20000)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  auto v = metric(e, name);
+  while (!ok(v) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(milliseconds(100));
+    v = metric(e, name);
+  }
+  return v;
 }
 
 inline std::string read_file(const std::filesystem::path& p) {

@@ -64,17 +64,6 @@ std::string week_of(const std::string& body) {
   return nlohmann::json::parse(body).at("period").at("iso_week").get<std::string>();
 }
 
-long long wait_metric(const EdugateProcess& e, std::string_view name,
-                      const std::function<bool(long long)>& ok, milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  auto v = metric(e, name);
-  while (!ok(v) && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(100ms);
-    v = metric(e, name);
-  }
-  return v;
-}
-
 TEST(ReportPush, DeliversEachClosedWeekOnceThroughOutagesAndRestartsInOrderSameBytes) {
   EnforcementSetup setup;
   TempDir work{"edugate-push"};
