@@ -12,10 +12,16 @@
 #include <csignal>
 
 #include "proxy/cli/commands.hpp"
+#include "proxy/cli/report_output.hpp"
 #include "proxy/department/department_service.hpp"
 #include "reporting/department/department_settings.hpp"
 #include "reporting/department/department_store.hpp"
+#include "reporting/department/province_tables.hpp"
 #include "reporting/department/registry.hpp"
+#include "reporting/key_directory.hpp"
+#include "reporting/merge.hpp"
+#include "reporting/report_json.hpp"
+#include "reporting/signing.hpp"
 
 namespace edugate::cli {
 
@@ -90,6 +96,84 @@ void import_schools(const std::string& file, const std::string& config) {
   }
 }
 
+struct ReportArgs {
+  std::string config = default_department_config();
+  std::string week, from, to, school_year, by, format, out;
+};
+
+/// `--school-year 2025-2026`: 1 September 2025 to 31 August 2026 (the statistics due by 30/11
+/// cover the school year that ended before).
+reporting::DayRange school_year_of(const std::string& text) {
+  const auto dash = text.find('-');
+  int first = 0, second = 0;
+  try {
+    if (dash == 4 && text.size() == 9)
+      first = std::stoi(text.substr(0, 4)), second = std::stoi(text.substr(5));
+  } catch (const std::exception&) {
+  }
+  if (second != first + 1 || first < 2000)
+    fail(fmt::format("--school-year must be like 2025-2026, not '{}'", text));
+  return {*reporting::parse_date(fmt::format("{}-09-01", first)),
+          *reporting::parse_date(fmt::format("{}-08-31", second))};
+}
+
+void province_report(const ReportArgs& a) {
+  const auto settings = load_or_fail(a.config);
+  reporting::DayRange period;
+  if (!a.school_year.empty()) {
+    if (!a.week.empty() || !a.from.empty() || !a.to.empty())
+      fail("give one of --week, --from/--to or --school-year");
+    period = school_year_of(a.school_year);
+  } else {
+    period = report_period_of(a.week, a.from, a.to);
+  }
+  std::optional<dept::Breakdown> by;
+  if (!a.by.empty() && !(by = dept::parse_breakdown(a.by)))
+    fail("--by must be district, level or school");
+  const auto format = report_format_of(a.format, a.out);
+  dept::DepartmentStore::ProvinceSource source;
+  try {
+    dept::DepartmentStore store(settings.database);
+    store.migrate();
+    source = store.province_source(reporting::format_date(period.from),
+                                   reporting::format_date(period.to));
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  // Every document is verified again, against the registry's key: the database is not trusted
+  // more than the network was.
+  reporting::KeyDirectory keys;
+  for (const auto& s : source.schools) {
+    std::string error;
+    auto key = reporting::load_public_key(s.public_key, &error);
+    if (!key) fail(fmt::format("school {}: {}", s.id, error));
+    keys.add(s.id, std::move(key));
+  }
+  std::vector<reporting::MergeInput> inputs;
+  for (auto& d : source.documents) {
+    std::string error;
+    auto json = reporting::parse_json_text(d.body, &error);
+    if (!json) fail(fmt::format("{} {}: {}", d.school_id, d.iso_week, error));
+    inputs.push_back({d.school_id + " " + d.iso_week, std::move(*json)});
+  }
+  if (inputs.empty())
+    fail(fmt::format("no report in the database for {} → {}", reporting::format_date(period.from),
+                     reporting::format_date(period.to)));
+  auto outcome = reporting::merge_reports(inputs, keys, {true, 50, "edugate " EDUGATE_VERSION});
+  for (const auto& r : outcome.refused) fmt::print(stderr, "left out: {}\n", r);
+  if (!outcome.report) fail("nothing could be added up");
+  if (by) {
+    const auto table = dept::breakdown(*outcome.report, inputs, source.schools, *by);
+    write_report_text(a.out, dept::render_breakdown(table, format));
+  } else {
+    write_report_text(a.out, render_report(*outcome.report, format, nullptr));
+  }
+  fmt::print(stderr, "{} → {}: {} report(s) of {} school(s) into {}\n",
+             reporting::format_date(period.from), reporting::format_date(period.to),
+             inputs.size() - outcome.refused.size(), outcome.report->schools.size(),
+             a.out.empty() ? "stdout" : a.out);
+}
+
 }  // namespace
 
 void add_department_commands(CLI::App& app) {
@@ -101,6 +185,20 @@ void add_department_commands(CLI::App& app) {
   auto serve_config = std::make_shared<std::string>(default_department_config());
   serve_cmd->add_option("--config", *serve_config, "department.yaml");
   serve_cmd->callback([serve_config] { serve(*serve_config); });
+
+  auto* report = department->add_subcommand(
+      "report", "Province tables from the database: sums of what schools published");
+  auto r = std::make_shared<ReportArgs>();
+  report->add_option("--config", r->config, "department.yaml");
+  report->add_option("--week", r->week, "ISO week, e.g. 2026-W48");
+  report->add_option("--from", r->from, "first day, YYYY-MM-DD");
+  report->add_option("--to", r->to, "last day, YYYY-MM-DD");
+  report->add_option("--school-year", r->school_year,
+                     "e.g. 2025-2026: 1 September to 31 August (the statistics due by 30/11)");
+  report->add_option("--by", r->by, "district, level or school: a breakdown table");
+  report->add_option("--format", r->format, "json, csv or html (default: -o's extension)");
+  report->add_option("-o,--output", r->out, "FILE.json, .csv or .html")->required();
+  report->callback([r] { province_report(*r); });
 
   auto* schools = department->add_subcommand("schools", "The registry of schools");
   schools->require_subcommand(1);

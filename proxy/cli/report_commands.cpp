@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "proxy/cli/commands.hpp"
+#include "proxy/cli/report_output.hpp"
 #include "proxy/cli/reporting_settings.hpp"
 #include "proxy/config.hpp"
 #include "reporting/bearer_token.hpp"
@@ -221,6 +222,19 @@ void add_merge(CLI::App& report) {
 }
 
 }  // namespace
+
+std::string report_format_of(const std::string& requested, const std::string& out_path) {
+  return format_of(requested, out_path);
+}
+reporting::DayRange report_period_of(const std::string& week, const std::string& from,
+                                     const std::string& to) {
+  return period_of(week, from, to);
+}
+std::string render_report(const reporting::Report& report, const std::string& format,
+                          EVP_PKEY* key) {
+  return render(report, format, key);
+}
+void write_report_text(const std::string& path, const std::string& text) { write_text(path, text); }
 
 void add_report_commands(CLI::App& app) {
   auto* report = app.add_subcommand("report", "Aggregate reports: build, verify, merge, keys");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "reporting/calendar.hpp"
@@ -171,6 +172,36 @@ DepartmentStore::Completeness DepartmentStore::completeness(std::string_view iso
     ++out.received;
     if (r.boolean(i, 2)) out.late.push_back(r.text(i, 0));
   }
+  return out;
+}
+
+DepartmentStore::ProvinceSource DepartmentStore::province_source(std::string_view from,
+                                                                 std::string_view to) {
+  ProvinceSource out;
+  PgTransaction tx(db_);  // one snapshot for both reads
+  db_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const auto docs = db_.exec(
+      "SELECT school_id, iso_week, document FROM reports WHERE current "
+      "AND period_to >= $1::date AND period_from <= $2::date ORDER BY school_id, node, period_from",
+      {std::string(from), std::string(to)});
+  out.documents.reserve(static_cast<std::size_t>(docs.rows()));
+  for (int i = 0; i < docs.rows(); ++i)
+    out.documents.push_back({docs.text(i, 0), docs.text(i, 1), docs.text(i, 2)});
+  const auto schools = db_.exec(
+      "SELECT school_id, name, district, array_to_string(levels, ';'), public_key FROM schools "
+      "ORDER BY school_id");
+  for (int i = 0; i < schools.rows(); ++i) {
+    RegisteredSchool s{
+        schools.text(i, 0), schools.text(i, 1), schools.text(i, 2), {}, schools.text(i, 4), {}, {}};
+    std::string levels = schools.text(i, 3);
+    for (std::size_t at = 0; at <= levels.size();) {
+      const auto semi = std::min(levels.find(';', at), levels.size());
+      if (semi > at) s.levels.push_back(levels.substr(at, semi - at));
+      at = semi + 1;
+    }
+    out.schools.push_back(std::move(s));
+  }
+  tx.commit();
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -37,7 +38,8 @@ using nlohmann::json;
 
 /// A school's weekly report for `week`, signed by `key` the way the appliance signs it.
 std::string signed_report(const std::string& school, EVP_PKEY* key, const std::string& week,
-                          std::uint64_t blocked, const std::string& kind = "school") {
+                          std::uint64_t blocked, const std::string& kind = "school",
+                          const std::string& age = "thcs") {
   reporting::Report r;
   r.kind = kind;
   r.period = *reporting::parse_iso_week(week);
@@ -51,7 +53,7 @@ std::string signed_report(const std::string& school, EVP_PKEY* key, const std::s
   r.schools.push_back(s);
   r.privacy.k = 10;
   r.categories["tro-choi"] = {"tro-choi", "Trò chơi", "Games"};
-  r.groups["hs"] = {"hs", "Học sinh", "thcs"};
+  r.groups["hs"] = {"hs", "Học sinh", age};
   r.entries.push_back({r.period.from, "block", "tro-choi", "hs", blocked, 12, false, 0});
   r.entries.push_back({r.period.from, "block", "*", "*", blocked, 12, false, 0});
   auto doc = reporting::report_to_json(r);
@@ -333,6 +335,82 @@ TEST(Department, AnAppliancesReportsArriveOnceInOrderThroughDatabaseAndServiceOu
   EXPECT_EQ(answer["expected"], 3);
   EXPECT_EQ(answer["received"], 1);
   EXPECT_EQ(answer["missing"], json::array({"thcs-a", "thcs-b"}));
+}
+
+TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup dept;
+  const auto config = dept.config("");
+  auto& work = dept.work;
+  {
+    DepartmentProcess d(config);
+    const std::string week = "2026-W45";
+    EXPECT_EQ(post(d, dept.pki,
+                   work.write("a1.json", signed_report("thcs-a", dept.a.key.get(), week, 40)))
+                  .status,
+              201);
+    // A revision: only the newer counts.
+    EXPECT_EQ(post(d, dept.pki,
+                   work.write("a2.json", signed_report("thcs-a", dept.a.key.get(), week, 41)))
+                  .status,
+              201);
+    EXPECT_EQ(post(d, dept.pki,
+                   work.write("b.json",
+                              signed_report("thcs-b", dept.b.key.get(), week, 7, "school", "thpt")))
+                  .status,
+              201);
+  }
+  const auto department_report = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {edugate_binary(), "department", "report", "--config",
+                               config.string(), "--week", "2026-W45"});
+    const auto r = run_command(args, 60s);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return r;
+  };
+  department_report({"-o", (work.path() / "province.json").string()});
+  work.write("keys.txt", "thcs-a " + reporting::public_key_base64(dept.a.key.get()) + "\nthcs-b " +
+                             reporting::public_key_base64(dept.b.key.get()) + "\n");
+  const auto merged =
+      run_command({edugate_binary(), "report", "merge", (work.path() / "a2.json").string(),
+                   (work.path() / "b.json").string(), "--keys", (work.path() / "keys.txt").string(),
+                   "-o", (work.path() / "merged.json").string()},
+                  60s);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(json::parse(read_file(work.path() / "province.json")),
+            json::parse(read_file(work.path() / "merged.json")));
+
+  const auto rows_of = [&](const std::string& by) {
+    const auto out = work.path() / ("by-" + by + ".json");
+    department_report({"--by", by, "-o", out.string()});
+    std::map<std::string, long long> blocked;
+    const auto doc = json::parse(read_file(out));
+    for (const auto& row : doc.at("rows"))
+      if (row["action"] == "block" && row["category"] == "tro-choi")
+        blocked[row["key"].get<std::string>()] += row["requests"].get<long long>();
+    return blocked;
+  };
+  EXPECT_EQ(rows_of("district"),
+            (std::map<std::string, long long>{{"Huyện Cần Giờ", 7}, {"Quận 1", 41}}));
+  EXPECT_EQ(rows_of("level"), (std::map<std::string, long long>{{"thcs", 41}, {"thpt", 7}}));
+  EXPECT_EQ(rows_of("school"), (std::map<std::string, long long>{{"thcs-a", 41}, {"thcs-b", 7}}));
+  department_report({"--by", "district", "-o", (work.path() / "by.csv").string()});
+  const auto csv = read_file(work.path() / "by.csv");
+  EXPECT_TRUE(
+      csv.starts_with("\xEF\xBB\xBF"
+                      "district,action,"))
+      << csv;
+  EXPECT_NE(csv.find("Quận 1,block,"), std::string::npos) << csv;
+  department_report({"--by", "level", "-o", (work.path() / "by.html").string()});
+  const auto html = read_file(work.path() / "by.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("THCS / Lower secondary"), std::string::npos);
+  // A week with nothing in it says so and fails.
+  const auto none =
+      run_command({edugate_binary(), "department", "report", "--config", config.string(), "--week",
+                   "2026-W01", "-o", (work.path() / "none.json").string()},
+                  60s);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("no report in the database"), std::string::npos) << none.err;
 }
 
 }  // namespace
