@@ -10,10 +10,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <ctime>
+#include <filesystem>
 
 #include "proxy/cli/commands.hpp"
 #include "proxy/cli/report_output.hpp"
 #include "proxy/department/department_service.hpp"
+#include "reporting/department/demo_reports.hpp"
 #include "reporting/department/department_settings.hpp"
 #include "reporting/department/department_store.hpp"
 #include "reporting/department/province_tables.hpp"
@@ -174,6 +177,50 @@ void province_report(const ReportArgs& a) {
              a.out.empty() ? "stdout" : a.out);
 }
 
+struct DemoArgs {
+  int schools = 40, weeks = 8;
+  std::string last_week, out;
+};
+
+/// `edugate department demo`: a made-up province (registry, keys, signed weekly reports) for
+/// scripts/run-department and the load benchmark. Nothing in it is real data.
+void demo(const DemoArgs& a) {
+  if (a.schools < 1 || a.schools > 100'000) fail("--schools must be 1-100000");
+  if (a.weeks < 1 || a.weeks > 104) fail("--weeks must be 1-104");
+  reporting::LocalDay last = static_cast<reporting::LocalDay>(std::time(nullptr) / 86400) - 7;
+  if (!a.last_week.empty()) {
+    const auto w = reporting::parse_iso_week(a.last_week);
+    if (!w) fail(fmt::format("'{}' is not an ISO week such as 2026-W48", a.last_week));
+    last = w->from;
+  }
+  namespace fs = std::filesystem;
+  const fs::path out(a.out);
+  std::error_code ec;
+  fs::create_directories(out / "keys", ec);
+  fs::create_directories(out / "reports", ec);
+  if (ec) fail(fmt::format("cannot create {}: {}", a.out, ec.message()));
+  const auto schools = dept::demo_schools({a.schools, a.weeks, last, 1});
+  std::string csv = "school_id,name,district,levels,public_key\n";
+  for (const auto& s : schools) {
+    write_report_text((out / "keys" / (s.id + ".pub")).string(), s.public_key_pem);
+    csv += fmt::format("{},\"{}\",\"{}\",{},keys/{}.pub\n", s.id, s.name, s.district,
+                       s.levels.front(), s.id);
+  }
+  write_report_text((out / "schools.csv").string(), csv);
+  std::size_t written = 0;
+  for (int w = a.weeks - 1; w >= 0; --w) {
+    const auto day = last - 7 * w;
+    const auto dir = out / "reports" / reporting::iso_week_of(day);
+    fs::create_directories(dir, ec);
+    for (const auto& s : schools) {
+      write_report_text((dir / (s.id + ".json")).string(), dept::demo_report(s, day, 1));
+      ++written;
+    }
+  }
+  fmt::print(stderr, "{}: {} schools, {} signed weekly reports (made up, for demonstrations)\n",
+             a.out, schools.size(), written);
+}
+
 }  // namespace
 
 void add_department_commands(CLI::App& app) {
@@ -199,6 +246,15 @@ void add_department_commands(CLI::App& app) {
   report->add_option("--format", r->format, "json, csv or html (default: -o's extension)");
   report->add_option("-o,--output", r->out, "FILE.json, .csv or .html")->required();
   report->callback([r] { province_report(*r); });
+
+  auto* demo_cmd = department->add_subcommand(
+      "demo", "Make up a province (registry, keys, signed reports) for demonstrations and tests");
+  auto d = std::make_shared<DemoArgs>();
+  demo_cmd->add_option("--schools", d->schools, "how many schools (default 40)");
+  demo_cmd->add_option("--weeks", d->weeks, "weeks of reports, the last one first (default 8)");
+  demo_cmd->add_option("--last-week", d->last_week, "the newest week (default: last week)");
+  demo_cmd->add_option("--out", d->out, "directory to write")->required();
+  demo_cmd->callback([d] { demo(*d); });
 
   auto* schools = department->add_subcommand("schools", "The registry of schools");
   schools->require_subcommand(1);

@@ -413,5 +413,58 @@ TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool)
   EXPECT_NE(none.err.find("no report in the database"), std::string::npos) << none.err;
 }
 
+TEST(Department, ADemoProvinceImportsIngestsAndIsComplete) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup dept;
+  const auto& dir = dept.work.path();
+  // Replaces the setup's registry with the made-up province's (keys in dir/keys).
+  auto r = run_command({edugate_binary(), "department", "demo", "--schools", "6", "--weeks", "2",
+                        "--last-week", "2026-W45", "--out", dir.string()},
+                       60s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto config = dept.config("");
+  const auto import = [&] {
+    return run_command({edugate_binary(), "department", "schools", "import",
+                        (dir / "schools.csv").string(), "--config", config.string()},
+                       60s);
+  };
+  r = import();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("6 schools: 6 added, 0 updated, 0 unchanged, 0 retired"), std::string::npos)
+      << r.out;
+  r = import();
+  EXPECT_NE(r.out.find("6 schools: 0 added, 0 updated, 6 unchanged, 0 retired"), std::string::npos)
+      << r.out;
+
+  DepartmentProcess d(config);
+  int created = 0;
+  for (const auto& week : fs::directory_iterator(dir / "reports"))
+    for (const auto& file : fs::directory_iterator(week.path()))
+      created += post(d, dept.pki, file.path()).status == 201;
+  EXPECT_EQ(created, 12);
+  const auto completeness = [&] {
+    const auto reply = curl_http({"--cacert", dept.pki.ca_cert.string(), "-H",
+                                  "Authorization: Bearer " + dept.token,
+                                  d.base() + "/api/v1/completeness?week=2026-W45"});
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return json::parse(reply.body);
+  };
+  auto answer = completeness();
+  EXPECT_EQ(answer["expected"], 6);
+  EXPECT_EQ(answer["received"], 6);
+  EXPECT_EQ(answer["missing"], json::array());
+
+  // A school leaves the registry: no longer expected, its reports kept.
+  auto csv = read_file(dir / "schools.csv");
+  csv.erase(csv.rfind('\n', csv.size() - 2) + 1);
+  dept.work.write("schools.csv", csv);
+  r = import();
+  EXPECT_NE(r.out.find("5 schools: 0 added, 0 updated, 5 unchanged, 1 retired"), std::string::npos)
+      << r.out;
+  answer = completeness();
+  EXPECT_EQ(answer["expected"], 5);
+  EXPECT_EQ(dept.pg.psql("department", "SELECT count(*) FROM reports"), "12\n");
+}
+
 }  // namespace
 }  // namespace edugate::itest
