@@ -111,6 +111,11 @@ expect "unit /lib/systemd/system/edugate.service runs /usr/sbin/edugate" \
   "$root/lib/systemd/system/edugate.service"
 expect "unit enabled (multi-user.target.wants)" \
   test -L "$root/etc/systemd/system/multi-user.target.wants/edugate.service"
+expect "the department's unit is installed (edugate department serve)" \
+  grep -q '^ExecStart=/usr/sbin/edugate department serve --config /etc/edugate/department.yaml$' \
+  "$root/lib/systemd/system/edugate-department.service"
+expect "the department's unit is not enabled on a school's box" \
+  test ! -e "$root/etc/systemd/system/multi-user.target.wants/edugate-department.service"
 expect "man page edugate(8) documents the subcommands" \
   sh -c "zcat '$root/usr/share/man/man8/edugate.8.gz' | grep -q 'edugate report weekly'"
 expect "README in /usr/share/doc/edugate" test -f "$root/usr/share/doc/edugate/README.md"
