@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "reporting/report_json.hpp"
 #include "reporting/signing.hpp"
+#include "rules/signing/ed25519.hpp"
 
 namespace edugate::reporting {
 
@@ -31,20 +34,39 @@ bool sign_report(nlohmann::json& document, EVP_PKEY* private_key, std::string* e
   return true;
 }
 
+namespace {
+
+/// The fingerprint of the base64 public key a document names, or "(not an Ed25519 key)".
+std::string named_fingerprint(const std::string& base64) {
+  // Decoded here, never through load_public_key(): that reads a file when given a path.
+  const auto raw = base64.size() <= 64 ? rules::signing::base64_decode(base64) : std::nullopt;
+  const auto key = raw ? rules::signing::public_key_from_raw(*raw) : nullptr;
+  return key ? key_fingerprint(key.get()) : std::string("(not an Ed25519 key)");
+}
+
+}  // namespace
+
 VerifyResult verify_report(const nlohmann::json& document, EVP_PKEY* trusted_key) {
   if (!document.is_object() || !document.contains("signature"))
     return {VerifyStatus::unsigned_report, "the report carries no signature"};
   const auto& sig = document["signature"];
-  if (!sig.is_object() || sig.value("algorithm", "") != "Ed25519" ||
-      sig.value("canonicalization", "") != kCanonicalization || !sig.contains("value") ||
-      !sig["value"].is_string())
+  // Every member read is checked to be a string first: nlohmann's value() throws on another type,
+  // and a report is untrusted bytes.
+  const auto text = [&sig](const char* key) -> std::optional<std::string> {
+    const auto it = sig.find(key);
+    if (it == sig.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  if (!sig.is_object() || text("algorithm") != "Ed25519" ||
+      text("canonicalization") != kCanonicalization || !text("value"))
     return {VerifyStatus::malformed, "the signature block is not an edugate Ed25519 signature"};
   const std::string trusted = public_key_base64(trusted_key);
-  const std::string named = sig.value("public_key", "");
-  if (named != trusted)
-    return {VerifyStatus::wrong_key,
-            fmt::format("signed by key {} but the trusted key is {}", sig.value("key_id", "?"),
-                        key_fingerprint(trusted_key))};
+  if (text("public_key") != trusted)
+    // Nothing the signature does not cover is echoed (it would reach logs): only the fingerprint
+    // of the key the document names, computed here.
+    return {VerifyStatus::wrong_key, fmt::format("signed by key {} but the trusted key is {}",
+                                                 named_fingerprint(text("public_key").value_or("")),
+                                                 key_fingerprint(trusted_key))};
   if (!verify_message(trusted_key, canonical_bytes(document), sig["value"].get<std::string>()))
     return {VerifyStatus::bad_signature,
             "the signature does not match the content: the report was changed after signing"};

@@ -22,6 +22,7 @@
 #include "reporting/department/ingest.hpp"
 #include "reporting/department/registry.hpp"
 #include "reporting/signing.hpp"
+#include "rules/diagnostic.hpp"
 
 namespace edugate::proxy::department {
 
@@ -94,6 +95,18 @@ auto on_database(asio::thread_pool& workers, reporting::department::StorePool& p
         }
       },
       asio::use_awaitable);
+}
+
+/// The answer to a delivery: the sha256 of the bytes received (what the appliance checks).
+std::string acknowledgement(const reporting::department::IngestedReport& report, int revision,
+                            const char* stored) {
+  return nlohmann::json{{"sha256", report.sha256},
+                        {"school_id", report.school_id},
+                        {"iso_week", report.iso_week},
+                        {"revision", revision},
+                        {"stored", stored}}
+             .dump() +
+         "\n";
 }
 
 }  // namespace
@@ -369,11 +382,26 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
         ++counters_.malformed;
         break;
     }
-    spdlog::warn("department: refused a report{}: {}",
-                 check.school_id.empty() ? "" : " claiming school " + check.school_id,
-                 check.reason);
+    // Anyone can provoke a refusal: one line per 10 s at most, every echoed byte quoted, and
+    // the counters in /metrics say how many there were.
+    if (refusal_log_.allow(reporting::LogThrottle::Clock::now()))
+      spdlog::warn(
+          "department: refused a report{}: {} (refusals are logged once per 10 s; see "
+          "edugate_department_reports_total)",
+          check.school_id.empty() ? "" : " claiming school " + rules::quote_token(check.school_id),
+          rules::quote_token(check.reason));
     co_return Response{
         check.http_status(), "application/json", json_error(check.reason), {}, false};
+  }
+  // A delivery of a report already stored (the appliance's retry, or anyone replaying a copy)
+  // is answered from the database and costs the school nothing: replays cannot use up its rate.
+  const auto& verified = *check.report;
+  const auto earlier = co_await on_database(
+      workers_, pool_, [&](DepartmentStore& store) { return store.find_repeat(verified); });
+  if (earlier.value && *earlier.value) {
+    ++counters_.repeat;
+    co_return Response{
+        200, "application/json", acknowledgement(verified, **earlier.value, "repeat"), {}, false};
   }
   // A school's rate, counted only once its signature holds: nobody else can spend it.
   const auto now = reporting::TokenBucket::Clock::now();
@@ -409,7 +437,7 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
   }
   const auto kind = stored.value->stored;
   unsigned status = 201;
-  std::string what = "created";
+  const char* what = "created";
   if (kind == DepartmentStore::Stored::repeat) {
     ++counters_.repeat;
     status = 200;
@@ -422,12 +450,8 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
   } else {
     ++counters_.created;
   }
-  const nlohmann::json answer{{"sha256", report.sha256},
-                              {"school_id", report.school_id},
-                              {"iso_week", report.iso_week},
-                              {"revision", stored.value->revision},
-                              {"stored", what}};
-  co_return Response{status, "application/json", answer.dump() + "\n", {}, false};
+  co_return Response{
+      status, "application/json", acknowledgement(report, stored.value->revision, what), {}, false};
 }
 
 asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
@@ -441,12 +465,14 @@ asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
                        false};
   std::string week;
   if (request.query.starts_with("week=")) week = request.query.substr(5);
-  if (!reporting::parse_iso_week(week))
+  const auto days = reporting::parse_iso_week(week);
+  if (!days)
     co_return Response{400,
                        "application/json",
                        json_error("give the week as ?week=YYYY-Www (e.g. 2026-W48)"),
                        {},
                        false};
+  week = reporting::iso_week_of(days->from);  // 2026-w48 is 2026-W48
   const auto got = co_await on_database(workers_, pool_, [&](DepartmentStore& store) {
     return store.completeness(week, settings_.timezone, settings_.late_after);
   });

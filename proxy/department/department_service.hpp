@@ -13,6 +13,7 @@
 #include "reporting/department/department_settings.hpp"
 #include "reporting/department/store_pool.hpp"
 #include "reporting/key_directory.hpp"
+#include "reporting/log_throttle.hpp"
 #include "reporting/token_bucket.hpp"
 
 namespace boost::asio::ssl {
@@ -79,6 +80,7 @@ class DepartmentService {
   std::map<std::string, std::size_t> open_by_peer_;
   std::map<std::string, reporting::TokenBucket> school_buckets_;
   std::map<std::string, reporting::TokenBucket> address_buckets_;  ///< in memory only
+  reporting::LogThrottle refusal_log_{std::chrono::seconds(10)};
 };
 
 }  // namespace edugate::proxy::department

@@ -32,6 +32,7 @@ CREATE TABLE reports (
   revision       integer NOT NULL,
   current        boolean NOT NULL,
   sha256         text NOT NULL UNIQUE,
+  content_sha256 text NOT NULL UNIQUE,
   schema_version integer NOT NULL,
   generator      text NOT NULL,
   bundles        jsonb NOT NULL,

@@ -94,6 +94,14 @@ std::vector<std::pair<std::string, std::string>> DepartmentStore::registered_key
   return out;
 }
 
+std::optional<int> DepartmentStore::find_repeat(const IngestedReport& report) {
+  const auto same =
+      db_.exec("SELECT revision FROM reports WHERE content_sha256 = $1 OR sha256 = $2 LIMIT 1",
+               {report.content_sha256, report.sha256});
+  if (same.rows() == 0) return std::nullopt;
+  return static_cast<int>(same.integer(0, 0));
+}
+
 DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport& report,
                                                             std::string_view body) {
   PgTransaction tx(db_);
@@ -101,10 +109,9 @@ DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport
   // other store it once, and revisions number without gaps.
   db_.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
            {report.school_id + '\n' + report.node + '\n' + report.iso_week});
-  if (const auto same = db_.exec("SELECT revision FROM reports WHERE sha256 = $1", {report.sha256});
-      same.rows() > 0) {
+  if (const auto same = find_repeat(report)) {
     tx.commit();
-    return {Stored::repeat, static_cast<int>(same.integer(0, 0))};
+    return {Stored::repeat, *same};
   }
   const auto last = db_.exec(
       "SELECT coalesce(max(revision), 0) FROM reports "
@@ -118,11 +125,12 @@ DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport
         {report.school_id, report.node, report.iso_week});
   const auto inserted = db_.exec(
       "INSERT INTO reports (school_id, node, iso_week, period_from, period_to, revision, "
-      "current, sha256, schema_version, generator, bundles, document) "
-      "VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10::jsonb, $11) RETURNING id",
+      "current, sha256, content_sha256, schema_version, generator, bundles, document) "
+      "VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11::jsonb, $12) RETURNING id",
       {report.school_id, report.node, report.iso_week, report.period_from, report.period_to,
-       std::to_string(revision), report.sha256, std::to_string(report.schema_version),
-       report.generator, report.bundles_json, std::string(body)});
+       std::to_string(revision), report.sha256, report.content_sha256,
+       std::to_string(report.schema_version), report.generator, report.bundles_json,
+       std::string(body)});
   const auto id = inserted.text(0, 0);
   std::string rows;
   rows.reserve(report.cells.size() * 64);

@@ -47,10 +47,14 @@ class DepartmentStore {
     Stored stored = Stored::created;
     int revision = 1;  ///< 1 for the first document of a school, node and week
   };
-  /// Stores a verified report and its raw bytes. The same bytes again are a repeat (nothing
-  /// written); different bytes for the same school, node and week a new revision, which becomes
-  /// the current one (the older is kept, and the dashboard flags the week).
+  /// Stores a verified report and its raw bytes. The same report again (find_repeat) is a
+  /// repeat and writes nothing, whichever revision is current (replaying an old revision cannot
+  /// make it current again); a different report for the same school, node and week is a new
+  /// revision, which becomes the current one (the older is kept, and the log says so).
   StoreOutcome store_report(const IngestedReport& report, std::string_view body);
+  /// The revision of an earlier delivery of this very report (the same bytes, or the same
+  /// signed content serialised otherwise), if any: a repeat, which changes nothing.
+  std::optional<int> find_repeat(const IngestedReport& report);
 
   struct Completeness {
     std::string week;

@@ -51,7 +51,36 @@ unsigned IngestCheck::http_status() const noexcept {
   return 400;
 }
 
+namespace {
+
+/// Keys of actions, categories and groups as the appliance writes them (or "*", a total):
+/// nothing a database row, a CSV cell or a log line could read as anything else.
+bool valid_key(std::string_view key) noexcept {
+  if (key == "*") return true;
+  if (key.empty() || key.size() > 64) return false;
+  for (const char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
+IngestCheck check_document(std::string_view body, const KeyLookup& keys);
+
+}  // namespace
+
 IngestCheck check_report(std::string_view body, const KeyLookup& keys) {
+  try {
+    return check_document(body, keys);
+  } catch (const nlohmann::json::exception&) {
+    // A member of an unexpected type somewhere the schema reader did not expect one.
+    return refuse(IngestRefusal::malformed, "a member of the report has the wrong type");
+  }
+}
+
+namespace {
+
+IngestCheck check_document(std::string_view body, const KeyLookup& keys) {
   if (body.size() > kMaxReportBytes)
     return refuse(IngestRefusal::malformed, "the report is larger than the largest one read");
   std::string error;
@@ -83,6 +112,32 @@ IngestCheck check_report(std::string_view body, const KeyLookup& keys) {
   if (report->iso_week.empty())
     return refuse(IngestRefusal::malformed,
                   "the report is not for one ISO week (period.iso_week is missing)", *claimed);
+  // The period is exactly the week it names, every day counted lies in it, and the year is one
+  // a school could have reported: a document cannot reach outside its own (school, node, week).
+  const auto week = parse_iso_week(report->iso_week);
+  const auto year = week ? format_date(week->from).substr(0, 4) : std::string();
+  if (!week || iso_week_of(week->from) != report->iso_week || !(report->period == *week) ||
+      year < "2000" || year > "2999")
+    return refuse(IngestRefusal::malformed,
+                  "period must be exactly the ISO week that period.iso_week names", *claimed);
+  for (const auto& e : report->entries) {
+    if (e.day < week->from || e.day > week->to)
+      return refuse(IngestRefusal::malformed, "a cell's day lies outside the report's week",
+                    *claimed);
+    if (!valid_key(e.action) || !valid_key(e.category) || !valid_key(e.group))
+      return refuse(IngestRefusal::malformed,
+                    "a cell's action, category or group is not a key (letters, digits, - _ .)",
+                    *claimed);
+  }
+  for (const auto& b : report->schools.front().department_bundles)
+    if (b.first_day < week->from || b.last_day > week->to)
+      return refuse(IngestRefusal::malformed,
+                    "a department bundle's days lie outside the report's week", *claimed);
+  const int schema = (*document)["schema_version"].get<int>();
+  if (schema >= 2 && (report->schools.front().nodes.size() != 1 ||
+                      !valid_key(report->schools.front().nodes.front())))
+    return refuse(IngestRefusal::malformed,
+                  "a schema 2 report names exactly one node (its appliance)", *claimed);
 
   IngestCheck c;
   c.school_id = *claimed;
@@ -97,7 +152,11 @@ IngestCheck check_report(std::string_view body, const KeyLookup& keys) {
   out.period_from = format_date(report->period.from);
   out.period_to = format_date(report->period.to);
   out.sha256 = rules::signing::sha256_hex(body);
-  out.schema_version = (*document)["schema_version"].get<int>();
+  // What the signature covers, and the signature: the same report re-serialised (spaces, key
+  // order, escapes) has other bytes but this same key, so it stays a repeat.
+  out.content_sha256 = rules::signing::sha256_hex(
+      canonical_bytes(*document) + '\n' + (*document)["signature"]["value"].get<std::string>());
+  out.schema_version = schema;
   out.generator = report->generator;
   out.bundles_json = bundles_to_json(school.department_bundles).dump();
   out.cells.reserve(report->entries.size());
@@ -113,5 +172,7 @@ IngestCheck check_report(std::string_view body, const KeyLookup& keys) {
   }
   return c;
 }
+
+}  // namespace
 
 }  // namespace edugate::reporting::department

@@ -25,7 +25,10 @@ struct IngestedReport {
   std::string node;      ///< the appliance that counted it ("" in reports from before nodes)
   std::string iso_week;  ///< "2026-W48"
   std::string period_from, period_to;
-  std::string sha256;  ///< hex of the exact bytes received: the idempotency key
+  std::string sha256;  ///< hex of the exact bytes received: what the appliance's ack names
+  /// hex SHA-256 of what the signature covers plus the signature: the idempotency key (a
+  /// re-serialisation of the same signed report is the same report).
+  std::string content_sha256;
   int schema_version = 0;
   std::string generator;     ///< "edugate 0.1.0": which version the school runs
   std::string bundles_json;  ///< the department bundles in force, as the report lists them

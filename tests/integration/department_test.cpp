@@ -10,6 +10,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -166,8 +167,27 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   EXPECT_EQ(json::parse(r.body)["stored"], "revision");
   EXPECT_EQ(json::parse(r.body)["revision"], 2);
 
-  // A school's fourth report inside a minute, with a burst of 3: 429 and when to retry.
-  r = post(d, pki, work.write("a3.json", signed_report("thcs-a", a.key.get(), old_week, 1)));
+  // Replays cost nothing and change nothing: the same report re-serialised (other bytes, the
+  // same signed content) is a repeat, and replaying the first revision, even with a byte
+  // added, cannot make it current again (anyone holding an old copy could roll a week back).
+  r = post(d, pki, work.write("a1-pretty.json", json::parse(read_file(first)).dump(2)));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["revision"], 1);
+  for (int i = 0; i < 3; ++i) {
+    r = post(d, pki, work.write("a1-space.json", read_file(first) + " "));
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+  EXPECT_EQ(pg.psql("department", "SELECT revision FROM reports WHERE current"), "2\n");
+
+  // A school's fourth new report inside a minute, with a burst of 3: 429 and when to retry.
+  // The five replays above did not count: the third new report still passes.
+  r = post(d, pki,
+           work.write("a3.json",
+                      signed_report("thcs-a", a.key.get(), reporting::iso_week_of(today - 28), 1)));
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = post(d, pki,
+           work.write("a4.json",
+                      signed_report("thcs-a", a.key.get(), reporting::iso_week_of(today - 35), 1)));
   EXPECT_EQ(r.status, 429) << r.body;
   EXPECT_TRUE(r.header("Retry-After").has_value());
 
@@ -194,6 +214,44 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   r = post(d, pki, work.write("big.json", std::string(100 * 1024, ' ') + "{}"));
   EXPECT_EQ(r.status, 413) << r.body << r.run.err;
 
+  // A leaked key cannot reach outside its own school, node and week: a period wider than the
+  // week it names, a week name that is no week, a cell outside the week, a key that is not a
+  // key, and a schema 2 report without its node are all refused before the database.
+  const auto forge = [&](const std::function<void(json&)>& change) {
+    auto doc = json::parse(signed_report("thcs-b", b.key.get(), week, 3));
+    doc.erase("signature");
+    change(doc);
+    std::string error;
+    EXPECT_TRUE(reporting::sign_report(doc, b.key.get(), &error)) << error;
+    return post(d, pki, work.write("forged.json", doc.dump()));
+  };
+  for (const auto& change : std::vector<std::function<void(json&)>>{
+           [](json& j) { j["period"]["from"] = "2000-01-03"; },
+           [](json& j) { j["period"]["iso_week"] = "x"; },
+           [](json& j) { j["cells"][0]["day"] = "2099-12-31"; },
+           [](json& j) { j["cells"][0]["category"] = "a\tb\nc"; },
+           [](json& j) { j["cells"][0]["action"] = "-2+cmd|' /C calc'!A0"; },
+           [](json& j) { j["schools"][0]["nodes"] = json::array(); },
+       }) {
+    r = forge(change);
+    EXPECT_EQ(r.status, 400) << r.body;
+  }
+  EXPECT_EQ(pg.psql("department", "SELECT count(*) FROM reports WHERE school_id = 'thcs-b'"),
+            "0\n");
+
+  // Anyone can provoke a refusal; what it echoes never forges a log line. A signature block
+  // with members of the wrong type is refused, not a dropped connection.
+  const std::string forged_line = "2026-12-01 08:00:00.000 info department: FORGED";
+  auto spoof = json::parse(signed_report("thcs-a", outsider.key.get(), week, 1));
+  spoof["signature"]["key_id"] = "\n" + forged_line;
+  r = post(d, pki, work.write("spoof.json", spoof.dump()));
+  EXPECT_EQ(r.status, 401) << r.body;
+  spoof["signature"]["algorithm"] = 5;
+  r = post(d, pki, work.write("spoof2.json", spoof.dump()));
+  EXPECT_EQ(r.status, 401) << r.body << r.run.err;
+  EXPECT_EQ(d.process().output(Stream::err).find("\n" + forged_line), std::string::npos);
+  EXPECT_EQ(r.body.find(forged_line), std::string::npos) << r.body;
+
   // Completeness: the read API wants the token.
   const auto url = d.base() + "/api/v1/completeness?week=" + week;
   r = curl_http({"--cacert", pki.ca_cert.string(), url});
@@ -208,16 +266,27 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   EXPECT_EQ(answer["received"], 1);
   EXPECT_EQ(answer["missing"], json::array({"thcs-b"}));
   EXPECT_EQ(answer["late"], json::array());
+  // The week's name is read, not compared as text: 2026-w48 is 2026-W48.
+  auto lower = week;
+  lower[5] = 'w';
+  r = curl_http({"--cacert", pki.ca_cert.string(), "-H", "Authorization: Bearer " + token,
+                 d.base() + "/api/v1/completeness?week=" + lower});
+  EXPECT_EQ(json::parse(r.body)["received"], 1) << r.body;
 
   // What the database holds: two revisions of A's week, one current, cells for each.
-  EXPECT_EQ(pg.psql("department", "SELECT count(*) FROM reports"), "2\n");
+  EXPECT_EQ(pg.psql("department", "SELECT count(*) FROM reports"), "3\n");
   EXPECT_EQ(
-      pg.psql("department", "SELECT revision FROM reports WHERE current AND school_id = 'thcs-a'"),
+      pg.psql(
+          "department",
+          "SELECT revision FROM reports WHERE current AND school_id = 'thcs-a' AND iso_week = '" +
+              week + "'"),
       "2\n");
-  EXPECT_EQ(pg.psql("department",
-                    "SELECT sum(requests) FROM report_cells c JOIN reports r ON r.id = "
-                    "c.report_id WHERE r.current AND c.grp <> '*' AND c.age = 'thcs'"),
-            "41\n");
+  EXPECT_EQ(
+      pg.psql("department",
+              "SELECT sum(requests) FROM report_cells c JOIN reports r ON r.id = "
+              "c.report_id WHERE r.current AND c.grp <> '*' AND c.age = 'thcs' AND r.iso_week = '" +
+                  week + "'"),
+      "41\n");
   EXPECT_EQ(pg.psql("department",
                     "SELECT array_to_string(levels, ';') FROM schools WHERE "
                     "school_id = 'thcs-b'"),
@@ -237,10 +306,10 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   EXPECT_EQ(answer["missing"], json::array({"thcs-a"}));
   EXPECT_EQ(answer["late"], json::array({"thcs-b"})) << "sent well after the week's end + 48 h";
   r = curl_http({"--cacert", pki.ca_cert.string(), d.base() + "/metrics"});
-  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"created\"} 2"),
+  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"created\"} 3"),
             std::string::npos)
       << r.body;
-  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"bad_signature\"} 2"),
+  EXPECT_NE(r.body.find("edugate_department_reports_total{result=\"bad_signature\"} 4"),
             std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("edugate_department_registry_failures_total 1"), std::string::npos);
