@@ -53,8 +53,8 @@ void metadata(std::string& out, const Report& r) {
 std::string csv_field(std::string_view text) {
   std::string s;
   s.reserve(text.size() + 3);
-  const bool formula =
-      !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '@' || text[0] == '\t');
+  const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
+                                         text[0] == '@' || text[0] == '\t' || text[0] == '\r');
   const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) s.push_back('"');
   if (formula) s.push_back('\'');

@@ -8,7 +8,8 @@
 namespace edugate::reporting {
 
 /// One CSV field per RFC 4180: quoted (with quotes doubled) when it holds a comma, quote, CR or
-/// LF; a leading '=', '+', '@' or tab gets a ' prefix so spreadsheets never run it as a formula.
+/// LF; a leading '=', '+', '-', '@', tab or CR gets a ' prefix so spreadsheets never run it as a
+/// formula (OWASP's list).
 std::string csv_field(std::string_view text);
 
 /// The report as CSV for Excel: UTF-8 with a byte-order mark (so Vietnamese labels show right),

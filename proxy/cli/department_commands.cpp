@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -67,9 +68,7 @@ void serve(const std::string& config) {
       [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         if (signal == SIGHUP) {
-          std::string error;
-          if (!service.reload_registry(&error))
-            spdlog::error("department: registry reload refused, the previous one stays: {}", error);
+          service.reload_registry_in_background();
           signals.async_wait(on_signal);
           return;
         }
@@ -82,7 +81,7 @@ void serve(const std::string& config) {
   io.run();
 }
 
-void import_schools(const std::string& file, const std::string& config) {
+void import_schools(const std::string& file, const std::string& config, bool allow_shrink) {
   const auto settings = load_or_fail(config);
   rules::Diagnostics diags;
   const auto schools = dept::read_registry(file, diags);
@@ -91,7 +90,7 @@ void import_schools(const std::string& file, const std::string& config) {
   try {
     dept::DepartmentStore store(settings.database);
     store.migrate();
-    const auto s = store.import_registry(*schools);
+    const auto s = store.import_registry(*schools, allow_shrink);
     fmt::print("{}: {} schools: {} added, {} updated, {} unchanged, {} retired\n", file,
                schools->size(), s.added, s.updated, s.unchanged, s.retired);
   } catch (const std::exception& e) {
@@ -157,7 +156,9 @@ void province_report(const ReportArgs& a) {
     std::string error;
     auto json = reporting::parse_json_text(d.body, &error);
     if (!json) fail(fmt::format("{} {}: {}", d.school_id, d.iso_week, error));
-    inputs.push_back({d.school_id + " " + d.iso_week, std::move(*json)});
+    // Named uniquely, so that what the merge refused can be told apart below.
+    inputs.push_back(
+        {fmt::format("{} {} #{}", d.school_id, d.iso_week, inputs.size() + 1), std::move(*json)});
   }
   if (inputs.empty())
     fail(fmt::format("no report in the database for {} → {}", reporting::format_date(period.from),
@@ -165,16 +166,39 @@ void province_report(const ReportArgs& a) {
   auto outcome = reporting::merge_reports(inputs, keys, {true, 50, "edugate " EDUGATE_VERSION});
   for (const auto& r : outcome.refused) fmt::print(stderr, "left out: {}\n", r);
   if (!outcome.report) fail("nothing could be added up");
+  // Weeks that straddle the period's ends (a school year starts on 1 September, any weekday)
+  // count only their days inside it: no day is counted in two school years.
+  auto& province = *outcome.report;
+  const auto outside = [&](const reporting::ReportEntry& e) {
+    return e.day < period.from || e.day > period.to;
+  };
+  const auto before = province.entries.size();
+  std::erase_if(province.entries, outside);
+  if (province.entries.size() != before || !(province.period == period)) {
+    province.period = period;
+    province.iso_week.clear();
+    if (!province.top_domains.empty())
+      province.notes.push_back(
+          "Top domains cover the whole weeks that overlap the period; every other figure covers "
+          "exactly the period.");
+  }
+  // The breakdown adds up only what the merge accepted.
+  std::vector<reporting::MergeInput> accepted;
+  for (auto& input : inputs) {
+    const bool refused =
+        std::any_of(outcome.refused.begin(), outcome.refused.end(),
+                    [&](const std::string& r) { return r.starts_with(input.name + ":"); });
+    if (!refused) accepted.push_back(std::move(input));
+  }
   if (by) {
-    const auto table = dept::breakdown(*outcome.report, inputs, source.schools, *by);
+    const auto table = dept::breakdown(province, accepted, source.schools, *by);
     write_report_text(a.out, dept::render_breakdown(table, format));
   } else {
     write_report_text(a.out, render_report(*outcome.report, format, nullptr));
   }
   fmt::print(stderr, "{} → {}: {} report(s) of {} school(s) into {}\n",
              reporting::format_date(period.from), reporting::format_date(period.to),
-             inputs.size() - outcome.refused.size(), outcome.report->schools.size(),
-             a.out.empty() ? "stdout" : a.out);
+             accepted.size(), outcome.report->schools.size(), a.out.empty() ? "stdout" : a.out);
 }
 
 struct DemoArgs {
@@ -263,7 +287,12 @@ void add_department_commands(CLI::App& app) {
   auto import_config = std::make_shared<std::string>(default_department_config());
   import_cmd->add_option("FILE", *file, "schools.csv")->required();
   import_cmd->add_option("--config", *import_config, "department.yaml");
-  import_cmd->callback([file, import_config] { import_schools(*file, *import_config); });
+  auto allow_shrink = std::make_shared<bool>(false);
+  import_cmd->add_flag("--allow-shrink", *allow_shrink,
+                       "retire more than half of the registered schools (refused otherwise)");
+  import_cmd->callback([file, import_config, allow_shrink] {
+    import_schools(*file, *import_config, *allow_shrink);
+  });
 }
 
 }  // namespace edugate::cli

@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -64,6 +65,18 @@ asio::awaitable<void> drain(Stream& stream) {
     if (ec) break;
     total += n;
   }
+}
+
+/// Whom the per-address limits count: an IPv4 address (also when IPv4-mapped), or an IPv6 /64
+/// (one subscriber's prefix: an IPv6 client has 2^64 addresses to rotate through). In memory
+/// only, never logged.
+std::string peer_key(const asio::ip::address& a) {
+  if (a.is_v4()) return a.to_string();
+  const auto v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  const auto bytes = v6.to_bytes();
+  return fmt::format("{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}::/64", bytes[0], bytes[1],
+                     bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
 }
 
 /// What a database call on the pool gave: its value, or why there is none.
@@ -196,6 +209,14 @@ bool DepartmentService::reload_registry(std::string* error) {
   }
 }
 
+void DepartmentService::reload_registry_in_background() {
+  asio::post(workers_, [this] {
+    std::string error;
+    if (!reload_registry(&error))
+      spdlog::error("department: registry reload refused, the previous one stays: {}", error);
+  });
+}
+
 tcp::endpoint DepartmentService::start() {
   tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -237,7 +258,7 @@ asio::awaitable<void> DepartmentService::accept_loop() {
       continue;
     }
     boost::system::error_code pec;
-    const auto peer = socket.remote_endpoint(pec).address().to_string();
+    const auto peer = peer_key(socket.remote_endpoint(pec).address());
     if (pec || open_ >= settings_.max_connections || open_by_peer_[peer] >= kMaxPerPeer) {
       if (!pec && open_by_peer_[peer] == 0) open_by_peer_.erase(peer);
       continue;  // closed as `socket` goes out of scope: the school retries later
@@ -253,7 +274,7 @@ asio::awaitable<void> DepartmentService::accept_loop() {
 
 asio::awaitable<void> DepartmentService::serve(tcp::socket socket) {
   boost::system::error_code ec;
-  const auto peer = socket.remote_endpoint(ec).address().to_string();
+  const auto peer = peer_key(socket.remote_endpoint(ec).address());
   if (ec) co_return;
   beast::ssl_stream<beast::tcp_stream> tls(beast::tcp_stream(std::move(socket)), *tls_);
   beast::get_lowest_layer(tls).expires_after(kTimeout);
@@ -303,7 +324,23 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
              json_error("too many reports from this address; retry later"),
              {{"Retry-After", "60"}},
              true};
+      } else if (const auto size = parser.content_length().value_or(settings_.max_report_bytes);
+                 buffered_ + size > max_buffered()) {
+        // Bodies held at once are bounded in total, not only each: 4,096 connections of 8 MiB
+        // would be 32 GiB. The school retries later.
+        ++counters_.busy;
+        r = {503,
+             "application/json",
+             json_error("the service is busy; retry later"),
+             {{"Retry-After", "30"}},
+             true};
       } else {
+        buffered_ += size;
+        struct Release {
+          std::uint64_t& total;
+          std::uint64_t n;
+          ~Release() { total -= n; }
+        } release{buffered_, size};
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (bec == bhttp::error::body_limit) {
           ++counters_.too_large;
@@ -510,6 +547,7 @@ DepartmentService::Response DepartmentService::metrics() const {
   counter("bad_signature", counters_.bad_signature);
   counter("too_large", counters_.too_large);
   counter("rate_limited", counters_.rate_limited);
+  counter("busy", counters_.busy);
   out += fmt::format(
       "# HELP edugate_department_database_errors_total Requests answered 503: the database "
       "failed.\n# TYPE edugate_department_database_errors_total counter\n"

@@ -25,7 +25,8 @@ namespace edugate::proxy::department {
 /// Counters for /metrics (read from any thread).
 struct DepartmentCounters {
   std::atomic<std::uint64_t> created{0}, repeat{0}, revision{0}, malformed{0}, unknown_school{0},
-      bad_signature{0}, too_large{0}, rate_limited{0}, database_errors{0}, registry_failures{0};
+      bad_signature{0}, too_large{0}, rate_limited{0}, busy{0}, database_errors{0},
+      registry_failures{0};
 };
 
 /// `edugate department serve`: the HTTPS service schools push their signed weekly reports to,
@@ -46,6 +47,8 @@ class DepartmentService {
   /// Re-reads the registry CSV into the database and the keys in memory. On any error the
   /// previous registry stays in force and `error` says why (the SIGHUP path).
   bool reload_registry(std::string* error);
+  /// reload_registry() on a worker thread, never the network's (SIGHUP), logging the outcome.
+  void reload_registry_in_background();
   /// Loads TLS, binds and starts accepting. Throws on failure.
   boost::asio::ip::tcp::endpoint start();
   void stop();
@@ -77,6 +80,9 @@ class DepartmentService {
   std::atomic<long long> schools_registered_{0};
   // io thread only:
   std::size_t open_ = 0;
+  std::uint64_t buffered_ = 0;  ///< bytes of report bodies being read or checked
+  /// The most body bytes held at once: 64 reports of the largest size.
+  std::uint64_t max_buffered() const { return 64 * settings_.max_report_bytes; }
   std::map<std::string, std::size_t> open_by_peer_;
   std::map<std::string, reporting::TokenBucket> school_buckets_;
   std::map<std::string, reporting::TokenBucket> address_buckets_;  ///< in memory only

@@ -48,9 +48,11 @@ void DepartmentStore::migrate() {
 }
 
 DepartmentStore::ImportSummary DepartmentStore::import_registry(
-    const std::vector<RegisteredSchool>& schools) {
+    const std::vector<RegisteredSchool>& schools, bool allow_shrink) {
   ImportSummary summary;
   PgTransaction tx(db_);
+  const auto before = static_cast<std::size_t>(
+      db_.exec("SELECT count(*) FROM schools WHERE in_registry").integer(0, 0));
   std::vector<std::string> ids;
   ids.reserve(schools.size());
   for (const auto& s : schools) {
@@ -82,6 +84,13 @@ DepartmentStore::ImportSummary DepartmentStore::import_registry(
       "WHERE in_registry AND NOT (school_id = ANY ($1::text[])) RETURNING school_id",
       {array_literal(ids)});
   summary.retired = static_cast<std::size_t>(retired.rows());
+  // A registry cut short (a file saved half-way, a wrong sheet) must not retire half a province,
+  // whose appliances would then be refused as unknown schools.
+  if (!allow_shrink && summary.retired > 0 && (schools.empty() || summary.retired * 2 > before))
+    throw std::runtime_error(fmt::format(
+        "the registry would retire {} of the {} schools it holds: refused (a truncated file?); "
+        "to mean it, import it with: edugate department schools import FILE --allow-shrink",
+        summary.retired, before));
   tx.commit();
   return summary;
 }

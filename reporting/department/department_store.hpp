@@ -37,7 +37,10 @@ class DepartmentStore {
   /// Makes the registry table say what `schools` says, in one transaction: new schools added,
   /// changed ones updated, schools no longer listed marked retired (their history kept, and
   /// they are no longer expected), a retired school listed again restored.
-  ImportSummary import_registry(const std::vector<RegisteredSchool>& schools);
+  /// Refused (std::runtime_error, nothing changed) when it would retire more than half of the
+  /// schools in the registry, unless `allow_shrink`.
+  ImportSummary import_registry(const std::vector<RegisteredSchool>& schools,
+                                bool allow_shrink = false);
 
   /// (school id, base64 Ed25519 key) of every school in the registry.
   std::vector<std::pair<std::string, std::string>> registered_keys();

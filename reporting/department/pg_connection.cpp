@@ -29,8 +29,28 @@ long long PgResult::integer(int row, int col) const {
   return out;
 }
 
+namespace {
+
+/// Deadlines on everything the service waits for in PostgreSQL, so that a stuck server or a lock
+/// held elsewhere turns into an error (503, retried by the school) instead of a worker blocked
+/// for ever. The department's own connection string comes after these and wins.
+PGconn* connect_with_deadlines(const std::string& conninfo) {
+  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
+                        "options",         "dbname",     nullptr};
+  const char* values[] = {"10",
+                          "1",
+                          "30",
+                          "-c statement_timeout=30s -c lock_timeout=10s "
+                          "-c idle_in_transaction_session_timeout=60s",
+                          conninfo.c_str(),
+                          nullptr};
+  return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+}
+
+}  // namespace
+
 PgConnection::PgConnection(const std::string& conninfo)
-    : conn_(PQconnectdb(conninfo.c_str()), &PQfinish) {
+    : conn_(connect_with_deadlines(conninfo), &PQfinish) {
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
     while (!message.empty() && message.back() == '\n') message.pop_back();

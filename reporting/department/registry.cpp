@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -137,6 +138,7 @@ std::optional<std::vector<RegisteredSchool>> parse_registry(std::string_view tex
 
   std::vector<RegisteredSchool> schools;
   std::set<std::string, std::less<>> seen;
+  std::map<std::string, std::string> key_owner;  // public key -> school
   while (auto record = csv.next(line, csv_error)) {
     if (record->size() == 1 && trim((*record)[0].text).empty()) continue;  // a blank line
     if (record->size() != columns) {
@@ -204,6 +206,13 @@ std::optional<std::vector<RegisteredSchool>> parse_registry(std::string_view tex
       continue;
     }
     s.public_key = public_key_base64(key.get());
+    // One key, one school: a key shared by two (a mistyped .pub path) would let one school's
+    // appliance speak for the other.
+    if (const auto [at, fresh] = key_owner.try_emplace(s.public_key, s.id); !fresh) {
+      error(line, f[4].column,
+            fmt::format("school {} has the same public key as school {}", s.id, at->second));
+      continue;
+    }
     if (columns == 7) {
       s.pull_url = trim(f[5].text);
       if (!s.pull_url.empty() && !s.pull_url.starts_with("https://")) {

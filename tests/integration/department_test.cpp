@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "reporting/bearer_token.hpp"
 #include "reporting/calendar.hpp"
@@ -313,6 +314,21 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
             std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("edugate_department_registry_failures_total 1"), std::string::npos);
+
+  // A registry cut short (only its header: a file saved half-way) would retire every school,
+  // whose appliances would then be refused: the reload is refused and A is still accepted.
+  work.write("schools.csv", "school_id,name,district,levels,public_key\n");
+  ASSERT_EQ(kill(d.process().pid(), SIGHUP), 0);
+  const auto failures = [&] {
+    const auto m = curl_http({"--cacert", pki.ca_cert.string(), d.base() + "/metrics"});
+    return m.body.find("edugate_department_registry_failures_total 2") != std::string::npos;
+  };
+  for (int i = 0; i < 100 && !failures(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(failures()) << d.process().output(Stream::err);
+  r = post(d, pki,
+           work.write("a5.json",
+                      signed_report("thcs-a", a.key.get(), reporting::iso_week_of(today - 42), 2)));
+  EXPECT_NE(r.status, 401) << r.body;
 }
 
 TEST(Department, AnAddressOverItsAllowanceIsRefusedBeforeItsBodyIsRead) {
@@ -473,6 +489,31 @@ TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool)
   const auto html = read_file(work.path() / "by.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("THCS / Lower secondary"), std::string::npos);
+  // 2026-W36 runs from Monday 31 August to 6 September: its Monday belongs to the school year
+  // 2025-2026 and the rest to 2026-2027; no day is counted in both.
+  {
+    DepartmentProcess d(config);
+    EXPECT_EQ(post(d, dept.pki,
+                   work.write("w36.json", signed_report("thcs-a", dept.a.key.get(), "2026-W36", 5)))
+                  .status,
+              201);
+  }
+  const auto year = [&](const std::string& y) {
+    const auto out = work.path() / ("year-" + y + ".json");
+    const auto r = run_command({edugate_binary(), "department", "report", "--config",
+                                config.string(), "--school-year", y, "-o", out.string()},
+                               60s);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(read_file(out));
+  };
+  const auto y1 = year("2025-2026");
+  EXPECT_EQ(y1["period"]["from"], "2025-09-01");
+  EXPECT_EQ(y1["period"]["to"], "2026-08-31");
+  EXPECT_NE(y1.dump().find("2026-08-31\",\"group\":\"hs\""), std::string::npos) << y1.dump();
+  const auto y2 = year("2026-2027");
+  EXPECT_EQ(y2["period"]["from"], "2026-09-01");
+  for (const auto& cell : y2["cells"]) EXPECT_NE(cell["day"], "2026-08-31");
+
   // A week with nothing in it says so and fails.
   const auto none =
       run_command({edugate_binary(), "department", "report", "--config", config.string(), "--week",
@@ -533,6 +574,29 @@ TEST(Department, ADemoProvinceImportsIngestsAndIsComplete) {
   answer = completeness();
   EXPECT_EQ(answer["expected"], 5);
   EXPECT_EQ(dept.pg.psql("department", "SELECT count(*) FROM reports"), "12\n");
+
+  // Retiring more than half of the province needs --allow-shrink.
+  const auto header = csv.substr(0, csv.find('\n') + 1);
+  dept.work.write("schools.csv", header + csv.substr(header.size(), csv.find('\n', header.size()) +
+                                                                        1 - header.size()));
+  r = import();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("would retire 4 of the 5 schools"), std::string::npos) << r.err;
+  r = run_command({edugate_binary(), "department", "schools", "import",
+                   (dir / "schools.csv").string(), "--config", config.string(), "--allow-shrink"},
+                  60s);
+  EXPECT_NE(r.out.find("1 schools: 0 added, 0 updated, 1 unchanged, 4 retired"), std::string::npos)
+      << r.out << r.err;
+
+  // Two schools with one key (a mistyped .pub path): refused, with both names.
+  const auto first_school =
+      csv.substr(header.size(), csv.find('\n', header.size()) + 1 - header.size());
+  auto twin = first_school;
+  twin.replace(0, twin.find(','), "twin-school");
+  dept.work.write("schools.csv", header + first_school + twin);
+  r = import();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("has the same public key as school"), std::string::npos) << r.err;
 }
 
 }  // namespace
