@@ -41,7 +41,7 @@ using nlohmann::json;
 /// A school's weekly report for `week`, signed by `key` the way the appliance signs it.
 std::string signed_report(const std::string& school, EVP_PKEY* key, const std::string& week,
                           std::uint64_t blocked, const std::string& kind = "school",
-                          const std::string& age = "thcs") {
+                          const std::string& age = "thcs", const std::string& node = "node-a") {
   reporting::Report r;
   r.kind = kind;
   r.period = *reporting::parse_iso_week(week);
@@ -50,7 +50,7 @@ std::string signed_report(const std::string& school, EVP_PKEY* key, const std::s
   reporting::SchoolInfo s;
   s.id = school;
   s.name = "Trường " + school;
-  s.nodes = {"node-a"};
+  s.nodes = {node};
   s.privacy.k = 10;
   r.schools.push_back(s);
   r.privacy.k = 10;
@@ -444,6 +444,14 @@ TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool)
                               signed_report("thcs-b", dept.b.key.get(), week, 7, "school", "thpt")))
                   .status,
               201);
+    // School B runs two appliances behind a load balancer: the second node's week is its own
+    // report (created, not a revision), and the province adds the two.
+    const auto second_node = post(
+        d, dept.pki,
+        work.write("b-node-b.json",
+                   signed_report("thcs-b", dept.b.key.get(), week, 3, "school", "thpt", "node-b")));
+    EXPECT_EQ(second_node.status, 201) << second_node.body;
+    EXPECT_EQ(json::parse(second_node.body)["stored"], "created");
   }
   const auto department_report = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {edugate_binary(), "department", "report", "--config",
@@ -455,11 +463,11 @@ TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool)
   department_report({"-o", (work.path() / "province.json").string()});
   work.write("keys.txt", "thcs-a " + reporting::public_key_base64(dept.a.key.get()) + "\nthcs-b " +
                              reporting::public_key_base64(dept.b.key.get()) + "\n");
-  const auto merged =
-      run_command({edugate_binary(), "report", "merge", (work.path() / "a2.json").string(),
-                   (work.path() / "b.json").string(), "--keys", (work.path() / "keys.txt").string(),
-                   "-o", (work.path() / "merged.json").string()},
-                  60s);
+  const auto merged = run_command(
+      {edugate_binary(), "report", "merge", (work.path() / "a2.json").string(),
+       (work.path() / "b.json").string(), (work.path() / "b-node-b.json").string(), "--keys",
+       (work.path() / "keys.txt").string(), "-o", (work.path() / "merged.json").string()},
+      60s);
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
   EXPECT_EQ(json::parse(read_file(work.path() / "province.json")),
             json::parse(read_file(work.path() / "merged.json")));
@@ -475,9 +483,9 @@ TEST(Department, ProvinceTablesEqualReportMergeAndAddUpByDistrictLevelAndSchool)
     return blocked;
   };
   EXPECT_EQ(rows_of("district"),
-            (std::map<std::string, long long>{{"Huyện Cần Giờ", 7}, {"Quận 1", 41}}));
-  EXPECT_EQ(rows_of("level"), (std::map<std::string, long long>{{"thcs", 41}, {"thpt", 7}}));
-  EXPECT_EQ(rows_of("school"), (std::map<std::string, long long>{{"thcs-a", 41}, {"thcs-b", 7}}));
+            (std::map<std::string, long long>{{"Huyện Cần Giờ", 10}, {"Quận 1", 41}}));
+  EXPECT_EQ(rows_of("level"), (std::map<std::string, long long>{{"thcs", 41}, {"thpt", 10}}));
+  EXPECT_EQ(rows_of("school"), (std::map<std::string, long long>{{"thcs-a", 41}, {"thcs-b", 10}}));
   department_report({"--by", "district", "-o", (work.path() / "by.csv").string()});
   const auto csv = read_file(work.path() / "by.csv");
   EXPECT_TRUE(
