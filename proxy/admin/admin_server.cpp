@@ -15,6 +15,7 @@
 
 #include "proxy/http/header_rewrite.hpp"
 #include "proxy/session/session_support.hpp"
+#include "proxy/tls/server_context.hpp"
 
 namespace edugate::proxy::server {
 
@@ -64,16 +65,7 @@ tcp::endpoint AdminServer::start(const tcp::endpoint& endpoint, AdminOptions opt
   allowed_ = std::move(options.allowed_networks);
   via_ = std::move(options.via_pseudonym);
   if (!options.tls_cert.empty()) {
-    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-    boost::system::error_code ec;
-    tls_->use_certificate_chain_file(options.tls_cert, ec);
-    if (!ec) tls_->use_private_key_file(options.tls_key, asio::ssl::context::pem, ec);
-    if (ec)
-      throw std::runtime_error("admin tls: cannot load " + options.tls_cert + " / " +
-                               options.tls_key + ": " + ec.message());
+    tls_ = tls::server_context(options.tls_cert, options.tls_key, "admin");
   }
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "proxy/tls/server_context.hpp"
 #include "reporting/bearer_token.hpp"
 #include "reporting/calendar.hpp"
 #include "reporting/department/ingest.hpp"
@@ -218,16 +219,7 @@ void DepartmentService::reload_registry_in_background() {
 }
 
 tcp::endpoint DepartmentService::start() {
-  tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-  tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-  boost::system::error_code ec;
-  tls_->use_certificate_chain_file(settings_.tls_cert, ec);
-  if (!ec) tls_->use_private_key_file(settings_.tls_key, asio::ssl::context::pem, ec);
-  if (ec)
-    throw std::runtime_error("tls: cannot load " + settings_.tls_cert + " / " + settings_.tls_key +
-                             ": " + ec.message());
+  tls_ = tls::server_context(settings_.tls_cert, settings_.tls_key, "department");
   const auto colon = settings_.listen.rfind(':');
   auto host = settings_.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
