@@ -192,7 +192,11 @@ void DepartmentService::prepare() {
   auto lease = pool_.acquire();
   try {
     lease->migrate();
-  } catch (const PgError&) {
+    // A time zone PostgreSQL does not know would fail every completeness query: refuse it now.
+    lease->connection().exec("SELECT now() AT TIME ZONE $1", {settings_.timezone});
+  } catch (const PgError& e) {
+    if (e.sqlstate == "22023")
+      throw std::runtime_error("timezone " + settings_.timezone + ": " + e.what());
     lease.discard();
     throw;
   }

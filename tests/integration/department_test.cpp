@@ -331,6 +331,16 @@ TEST(Department, IngestStoresOnceRevisesAndRefusesWhatItMust) {
   EXPECT_NE(r.status, 401) << r.body;
 }
 
+TEST(Department, AConfigTheDatabaseCannotServeIsRefusedAtStart) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup setup;
+  const auto r = run_command({edugate_binary(), "department", "serve", "--config",
+                              setup.config("timezone: Mars/Olympus_Mons\n").string()},
+                             60s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("timezone Mars/Olympus_Mons"), std::string::npos) << r.err;
+}
+
 TEST(Department, AnAddressOverItsAllowanceIsRefusedBeforeItsBodyIsRead) {
   if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
   DepartmentSetup setup;
