@@ -40,18 +40,27 @@ void read_epsilon(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
   r.error(n, "reporting.epsilon must be off or a number greater than 0 and at most 100");
 }
 
+}  // namespace
+
+std::optional<std::vector<std::string>> read_token_hashes(const YAML::Node& node,
+                                                          rules::YamlReader& reader,
+                                                          std::string_view what) {
+  auto list = reader.string_list(node, what);
+  if (!list) return std::nullopt;
+  for (const auto& h : *list)
+    if (!valid_token_hash(h))
+      reader.error(node, fmt::format("each {} entry must be sha256:<64 hex digits> (make one "
+                                     "with: edugate report token)",
+                                     what));
+  return list;
+}
+
+namespace {
+
 void read_api(const YAML::Node& n, YamlReader& r, ReportingSettings& s) {
   if (!r.check_map(n, "reporting.api", {"tokens", "requests_per_minute", "burst"})) return;
-  if (const auto t = n["tokens"]) {
-    if (auto list = r.string_list(t, "reporting.api.tokens")) {
-      for (const auto& h : *list)
-        if (!valid_token_hash(h))
-          r.error(t,
-                  "each reporting.api.tokens entry must be sha256:<64 hex digits> "
-                  "(make one with: edugate report token)");
-      s.api_token_hashes = *list;
-    }
-  }
+  if (const auto t = n["tokens"])
+    if (auto list = read_token_hashes(t, r, "reporting.api.tokens")) s.api_token_hashes = *list;
   if (const auto v = n["requests_per_minute"])
     if (auto x = r.integer(v, "reporting.api.requests_per_minute", 1, 6000))
       s.api_requests_per_minute = static_cast<double>(*x);

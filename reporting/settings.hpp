@@ -53,6 +53,12 @@ struct ReportingSettings {
   std::optional<PushSettings> push;
 };
 
+/// A list of bearer-token hashes (`sha256:<hex>` from `edugate report token`) at `node`; each
+/// malformed entry is a diagnostic naming `what`. nullopt when the node is not a list.
+std::optional<std::vector<std::string>> read_token_hashes(const YAML::Node& node,
+                                                          rules::YamlReader& reader,
+                                                          std::string_view what);
+
 /// Reads and checks the `reporting:` node (undefined or null = all defaults). Unknown keys and bad
 /// values become `file:line:col` diagnostics through `reader`; returns nullopt when any were
 /// found. Relative paths resolve against `base_dir`. Not thread-safe (reader is not).

@@ -2,20 +2,11 @@
 
 #include <filesystem>
 
-#include "reporting/bearer_token.hpp"
+#include "reporting/settings.hpp"
+#include "rules/settings.hpp"
 #include "rules/yaml_reader.hpp"
 
 namespace edugate::reporting::department {
-
-namespace {
-
-std::string resolve(const std::string& base_dir, const std::string& path) {
-  const std::filesystem::path p(path);
-  if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
-  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
-}
-
-}  // namespace
 
 std::optional<DepartmentSettings> load_department_settings(const std::string& path,
                                                            rules::Diagnostics& diags) {
@@ -50,24 +41,17 @@ std::optional<DepartmentSettings> load_department_settings(const std::string& pa
     if (const auto c = t["cert"]; !c)
       r.error(t, "tls.cert is required");
     else if (auto x = r.string(c, "tls.cert"))
-      s.tls_cert = resolve(dir, *x);
+      s.tls_cert = rules::resolve_path(dir, *x);
     if (const auto k = t["key"]; !k)
       r.error(t, "tls.key is required");
     else if (auto x = r.string(k, "tls.key"))
-      s.tls_key = resolve(dir, *x);
+      s.tls_key = rules::resolve_path(dir, *x);
   }
   if (auto x = required("database")) s.database = *x;
-  if (auto x = required("schools")) s.schools = resolve(dir, *x);
-  if (const auto v = n["api_tokens"]) {
-    if (auto list = r.string_list(v, "api_tokens")) {
-      for (const auto& h : *list)
-        if (!valid_token_hash(h))
-          r.error(v,
-                  "each api_tokens entry must be sha256:<64 hex digits> (make one with: "
-                  "edugate report token)");
-      s.api_tokens = *list;
-    }
-  }
+  if (auto x = required("schools")) s.schools = rules::resolve_path(dir, *x);
+  if (const auto v = n["api_tokens"])
+    if (auto list = read_token_hashes(v, r, "api_tokens")) s.api_tokens = *list;
+
   if (const auto v = n["timezone"]) {
     if (auto x = r.string(v, "timezone")) {
       const bool plausible = !x->empty() && x->size() < 64 &&

@@ -12,6 +12,7 @@
 #include "reporting/school_id.hpp"
 #include "reporting/signing.hpp"
 #include "rules/policy_types.hpp"
+#include "rules/settings.hpp"
 
 namespace edugate::reporting::department {
 
@@ -93,12 +94,6 @@ std::string trim(std::string s) {
   if (b == std::string::npos) return {};
   const auto e = s.find_last_not_of(" \t");
   return s.substr(b, e - b + 1);
-}
-
-std::string resolve(const std::string& base_dir, const std::string& path) {
-  const std::filesystem::path p(path);
-  if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
-  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
 }
 
 }  // namespace
@@ -197,8 +192,8 @@ std::optional<std::vector<RegisteredSchool>> parse_registry(std::string_view tex
                             "0123456789+/=") == std::string::npos;
     const bool looks_like_path = !base64;
     std::string key_error;
-    auto key =
-        load_public_key(looks_like_path ? resolve(base_dir, key_text) : key_text, &key_error);
+    auto key = load_public_key(looks_like_path ? rules::resolve_path(base_dir, key_text) : key_text,
+                               &key_error);
     if (!key) {
       error(line, f[4].column,
             fmt::format("public_key: {} (a .pub file from edugate report keygen, or its base64)",
@@ -219,7 +214,8 @@ std::optional<std::vector<RegisteredSchool>> parse_registry(std::string_view tex
         error(line, f[5].column, "pull_url must be an https:// URL");
         continue;
       }
-      if (const auto t = trim(f[6].text); !t.empty()) s.pull_token_file = resolve(base_dir, t);
+      if (const auto t = trim(f[6].text); !t.empty())
+        s.pull_token_file = rules::resolve_path(base_dir, t);
     }
     schools.push_back(std::move(s));
     if (schools.size() > kMaxSchools) {
