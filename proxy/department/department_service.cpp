@@ -290,20 +290,18 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     parser.body_limit(settings_.max_report_bytes);
     beast::get_lowest_layer(stream).expires_after(kTimeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    if (hec == bhttp::error::body_limit) {
-      // A Content-Length over the cap is refused as soon as the head says so.
+    // A Content-Length over the cap ends the head with body_limit: refused as soon as the head
+    // says so, through the same answer as a chunked body that grows past it.
+    const bool declared_too_large = hec == bhttp::error::body_limit;
+    if (hec && !declared_too_large) co_return;
+    const auto too_large = [this] {
       ++counters_.too_large;
-      bhttp::response<bhttp::string_body> res{bhttp::status::payload_too_large, 11};
-      res.set(bhttp::field::server, "edugate-department");
-      res.set(bhttp::field::content_type, "application/json");
-      res.body() = json_error("the report is larger than max_report_size");
-      res.keep_alive(false);
-      res.prepare_payload();
-      auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
-      if (!wec) co_await drain(stream);
-      co_return;
-    }
-    if (hec) co_return;
+      return Response{413,
+                      "application/json",
+                      json_error("the report is larger than max_report_size"),
+                      {},
+                      true};
+    };
     const auto& head = parser.get();
     const std::string target(head.target());
     const auto q = target.find('?');
@@ -311,7 +309,9 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
                     std::string(head[bhttp::field::authorization])};
     const auto method = head.method();
     Response r;
-    if (method == bhttp::verb::post && request.path == "/api/v1/reports") {
+    if (declared_too_large) {
+      r = too_large();
+    } else if (method == bhttp::verb::post && request.path == "/api/v1/reports") {
       if (!address_allows(peer)) {
         // Before the body is read or parsed: anyone can send bytes, and checking them costs.
         ++counters_.rate_limited;
@@ -339,12 +339,7 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
         } release{buffered_, size};
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (bec == bhttp::error::body_limit) {
-          ++counters_.too_large;
-          r = {413,
-               "application/json",
-               json_error("the report is larger than max_report_size"),
-               {},
-               true};
+          r = too_large();
         } else if (bec) {
           co_return;
         } else {
@@ -376,7 +371,9 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     if (method == bhttp::verb::head) res.body().clear();
     beast::get_lowest_layer(stream).expires_after(kTimeout);
     auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
-    if (!wec && r.close && method == bhttp::verb::post) co_await drain(stream);
+    // A refused body still on its way is read and dropped, so the client reads the answer.
+    if (!wec && r.close && (method == bhttp::verb::post || declared_too_large))
+      co_await drain(stream);
     if (wec || !res.keep_alive()) co_return;
   }
 }
