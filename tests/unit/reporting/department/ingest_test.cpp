@@ -102,6 +102,18 @@ TEST(DepartmentIngest, RefusesDocumentsThatReachOutsideTheirWeek) {
   }));
 }
 
+TEST(DepartmentIngest, ARefusalEchoesNothingTheSignatureDoesNotCover) {
+  // Anyone can send a document naming a registered school with a forged key id: the reason
+  // (answered and logged) must not carry it.
+  Keys keys;
+  auto doc = json::parse(keys.signed_text(week_report("a", "2026-W48"), keys.b.get()));
+  doc["signature"]["key_id"] = "\n2026-12-01 08:00:00.000 info department: FORGED";
+  const auto c = check_report(doc.dump(), keys.lookup());
+  EXPECT_EQ(c.refusal, IngestRefusal::bad_signature);
+  EXPECT_EQ(c.reason.find("FORGED"), std::string::npos) << c.reason;
+  EXPECT_EQ(c.reason.find('\n'), std::string::npos) << c.reason;
+}
+
 TEST(DepartmentIngest, GarbageIsMalformedNeverAnException) {
   Keys keys;
   for (const char* text : {"", "[]", "{", "{\"schema_version\":2}", "\xff\xfe",
