@@ -1,7 +1,9 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "reporting/calendar.hpp"
 
@@ -24,5 +26,17 @@ struct BundleInForce {
   LocalDay last_day = 0;
   friend bool operator==(const BundleInForce&, const BundleInForce&) = default;
 };
+
+/// The published version of a bundle fetched by rules.update, as a number; 0 for any other
+/// (a local or signed directory, or a version that is not a number). Pure.
+std::uint64_t bundle_number(const DepartmentBundle& b) noexcept;
+
+/// What a school enforced at the end of its period: of the bundles in force on the last day any
+/// of `bundles` covers (on any of its nodes), the oldest, an unverified one first (a school
+/// with one node behind is behind). nullptr when `bundles` is empty. Pure.
+const BundleInForce* bundle_at_end(const std::vector<BundleInForce>& bundles) noexcept;
+
+/// "v12", or "rules.department local" / "rules.department signed" for a directory. Pure.
+std::string bundle_name(const DepartmentBundle& b);
 
 }  // namespace edugate::reporting

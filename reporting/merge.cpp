@@ -120,14 +120,6 @@ struct Accumulator {
   bool several_nodes = false;
 };
 
-std::uint64_t bundle_number(const DepartmentBundle& b) {
-  std::uint64_t n = 0;
-  const auto& v = b.version;
-  if (b.source != "update" || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc{})
-    return 0;
-  return n;
-}
-
 /// The schools whose appliances last enforced something other than the newest verified bundle
 /// any school reported: the department's list of who to chase. Nullopt when all are on it (or
 /// no report says which bundle ran).
@@ -140,22 +132,11 @@ std::optional<std::string> old_bundle_note(const Report& merged) {
   std::string behind;
   for (const auto& s : merged.schools) {
     if (s.department_bundles.empty()) continue;
-    // Of the bundles in force on the school's last day (on any of its nodes), the oldest: a
-    // school with one node behind is behind.
-    LocalDay end = s.department_bundles.front().last_day;
-    for (const auto& b : s.department_bundles) end = std::max(end, b.last_day);
-    const BundleInForce* last = nullptr;
-    for (const auto& b : s.department_bundles)
-      if (b.last_day == end &&
-          (!last || !b.bundle.verified || bundle_number(b.bundle) < bundle_number(last->bundle)))
-        last = &b;
+    const BundleInForce* last = bundle_at_end(s.department_bundles);
     if (last->bundle.verified && bundle_number(last->bundle) == newest) continue;
     if (!behind.empty()) behind += ", ";
-    behind +=
-        fmt::format("{} ({}{})", s.id,
-                    last->bundle.source == "update" ? "v" + last->bundle.version
-                                                    : "rules.department " + last->bundle.source,
-                    last->bundle.verified ? "" : ", not verified");
+    behind += fmt::format("{} ({}{})", s.id, bundle_name(last->bundle),
+                          last->bundle.verified ? "" : ", not verified");
   }
   if (behind.empty()) return std::nullopt;
   return fmt::format(

@@ -15,14 +15,18 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse_query.hpp>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "proxy/tls/server_context.hpp"
 #include "reporting/bearer_token.hpp"
 #include "reporting/calendar.hpp"
+#include "reporting/department/dashboard_data.hpp"
+#include "reporting/department/dashboard_html.hpp"
 #include "reporting/department/ingest.hpp"
 #include "reporting/department/registry.hpp"
+#include "reporting/department/week_rollup.hpp"
 #include "reporting/signing.hpp"
 #include "rules/diagnostic.hpp"
 
@@ -44,6 +48,17 @@ constexpr auto kTimeout = std::chrono::seconds(30);
 constexpr std::size_t kMaxPerPeer = 32;
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
 constexpr std::size_t kHeaderLimit = 16 * 1024;
+/// A sign-in form is a token and little else.
+constexpr std::size_t kMaxLoginBody = 4096;
+/// Sign-in attempts one address may make a minute (a token is 256 random bits: this only stops
+/// a flood from costing the service).
+constexpr double kLoginsPerMinute = 10;
+/// How often the week rollups are brought up to date after reports arrive.
+constexpr auto kRollupInterval = std::chrono::seconds(5);
+/// HTML pages: nothing but their own inline style runs or loads, and no other site frames them.
+constexpr const char* kPagePolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
 
 std::string json_error(std::string_view reason) {
   return nlohmann::json{{"error", std::string(reason)}}.dump() + "\n";
@@ -111,6 +126,38 @@ auto on_database(asio::thread_pool& workers, reporting::department::StorePool& p
       asio::use_awaitable);
 }
 
+/// The current ISO week, a day ahead of UTC (so that no time zone's week is still in the future).
+std::string current_week() {
+  const auto today = static_cast<reporting::LocalDay>(
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())
+          .time_since_epoch()
+          .count());
+  return reporting::iso_week_of(today + 1);
+}
+
+/// The value of `key` in a query string or form body ("" when absent).
+std::string form_value(std::string_view text, std::string_view key) {
+  if (text.empty()) return {};  // Boost.URL 1.81's parse_query crashes on a null empty view
+  auto params = boost::urls::parse_query(text);
+  if (!params) return {};
+  for (const auto& p : *params) {
+    if (p.key != key) continue;
+    std::string value = p.value.decode();
+    std::replace(value.begin(), value.end(), '+', ' ');  // form encoding
+    return value;
+  }
+  return {};
+}
+
+/// A week given as a parameter: "" stays "" (the default applies), nullopt when it is no week.
+std::optional<std::string> week_parameter(std::string_view text, std::string_view key) {
+  const auto value = form_value(text, key);
+  if (value.empty()) return value;
+  const auto days = reporting::parse_iso_week(value);
+  if (!days) return std::nullopt;
+  return reporting::iso_week_of(days->from);
+}
+
 /// The answer to a delivery: the sha256 of the bytes received (what the appliance checks).
 std::string acknowledgement(const reporting::department::IngestedReport& report, int revision,
                             const char* stored) {
@@ -126,7 +173,7 @@ std::string acknowledgement(const reporting::department::IngestedReport& report,
 }  // namespace
 
 struct DepartmentService::Request {
-  std::string path, query, authorization;
+  std::string path, query, authorization, cookie;
 };
 
 struct DepartmentService::Response {
@@ -143,7 +190,8 @@ DepartmentService::DepartmentService(asio::io_context& io,
       settings_(std::move(s)),
       acceptor_(io),
       workers_(pool_size(settings_.db_connections)),
-      pool_(settings_.database) {}
+      pool_(settings_.database),
+      rollup_timer_(io) {}
 
 DepartmentService::~DepartmentService() {
   stop();
@@ -174,6 +222,7 @@ void DepartmentService::import_registry_now() {
       directory->add(id, std::move(key));
     }
     schools_registered_ = static_cast<long long>(directory->size());
+    rollup_due_ = true;  // a school that moved district moves its history
     {
       std::lock_guard lock(keys_mutex_);
       keys_ = std::move(directory);
@@ -236,12 +285,38 @@ tcp::endpoint DepartmentService::start() {
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   asio::co_spawn(io_, accept_loop(), asio::detached);
+  asio::co_spawn(io_, rollup_loop(), asio::detached);
   return acceptor_.local_endpoint();
 }
 
 void DepartmentService::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  rollup_timer_.cancel();
+}
+
+asio::awaitable<void> DepartmentService::rollup_loop() {
+  for (;;) {
+    rollup_timer_.expires_after(kRollupInterval);
+    auto [ec] = co_await rollup_timer_.async_wait(kTuple);
+    if (ec || !acceptor_.is_open()) co_return;
+    if (!rollup_due_.exchange(false)) continue;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto got = co_await on_database(workers_, pool_, [](DepartmentStore& store) {
+      return reporting::department::refresh_week_rollups(store.connection());
+    });
+    if (!got.value) {
+      rollup_due_ = true;
+      ++rollup_failures_;
+      spdlog::error("department: cannot bring the dashboard's week rollups up to date: {}",
+                    got.error);
+    } else if (*got.value) {
+      spdlog::info("department: {} week rollups rebuilt in {} ms", *got.value,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count());
+    }
+  }
 }
 
 asio::awaitable<void> DepartmentService::accept_loop() {
@@ -306,7 +381,8 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     const std::string target(head.target());
     const auto q = target.find('?');
     Request request{target.substr(0, q), q == std::string::npos ? "" : target.substr(q + 1),
-                    std::string(head[bhttp::field::authorization])};
+                    std::string(head[bhttp::field::authorization]),
+                    std::string(head[bhttp::field::cookie])};
     const auto method = head.method();
     Response r;
     if (declared_too_large) {
@@ -346,6 +422,22 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
           r = co_await post_report(std::move(parser.get().body()), peer);
         }
       }
+    } else if (method == bhttp::verb::post && request.path == "/login") {
+      if (parser.chunked() || parser.content_length().value_or(0) > kMaxLoginBody) {
+        r = {413, "text/plain; charset=utf-8", "a sign-in form is small\n", {}, true};
+      } else {
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        if (bec) co_return;
+        r = co_await login(std::move(parser.get().body()), peer);
+      }
+    } else if (method == bhttp::verb::post && request.path == "/logout") {
+      if (parser.chunked() || parser.content_length().value_or(0) > kMaxLoginBody) {
+        r = {413, "text/plain; charset=utf-8", "a sign-out form is empty\n", {}, true};
+      } else {
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        if (bec) co_return;
+        r = logout(request);
+      }
     } else if (method != bhttp::verb::get && method != bhttp::verb::head) {
       r = {405, "application/json", json_error("method not allowed"), {}, true};
     } else if ((parser.content_length() && *parser.content_length() > 0) || parser.chunked()) {
@@ -356,6 +448,16 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
       r = metrics();
     } else if (request.path == "/healthz") {
       r = {200, "text/plain; charset=utf-8", "ok\n", {}, false};
+    } else if (request.path == "/") {
+      r = {303, "text/plain; charset=utf-8", "", {{"Location", "/dashboard"}}, false};
+    } else if (request.path == "/login") {
+      r = {200,
+           "text/html; charset=utf-8",
+           reporting::department::dashboard_login_page(""),
+           {},
+           false};
+    } else if (request.path == "/dashboard" || request.path.starts_with("/dashboard/")) {
+      r = co_await dashboard(request);
     } else {
       r = {404, "application/json", json_error("not found"), {}, false};
     }
@@ -364,6 +466,11 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
     res.set(bhttp::field::content_type, r.content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
+    if (r.content_type.starts_with("text/html")) {
+      res.set("Content-Security-Policy", kPagePolicy);
+      res.set("X-Frame-Options", "DENY");
+      res.set("Referrer-Policy", "no-referrer");
+    }
     for (auto& [name, value] : r.headers) res.set(name, value);
     res.body() = std::move(r.body);
     res.keep_alive(parser.keep_alive() && !r.close);
@@ -423,6 +530,16 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
     co_return Response{
         check.http_status(), "application/json", json_error(check.reason), {}, false};
   }
+  // A week that has not begun anywhere: a school's clock set ahead, not a report to keep.
+  if (check.report->iso_week > current_week()) {
+    ++counters_.malformed;
+    co_return Response{400,
+                       "application/json",
+                       json_error("the report is for a week that has not begun (check the "
+                                  "appliance's clock)"),
+                       {},
+                       false};
+  }
   // A delivery of a report already stored (the appliance's retry, or anyone replaying a copy)
   // is answered from the database and costs the school nothing: replays cannot use up its rate.
   const auto& verified = *check.report;
@@ -480,6 +597,7 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
   } else {
     ++counters_.created;
   }
+  if (kind != DepartmentStore::Stored::repeat) rollup_due_ = true;
   co_return Response{
       status, "application/json", acknowledgement(report, stored.value->revision, what), {}, false};
 }
@@ -524,6 +642,124 @@ asio::awaitable<DepartmentService::Response> DepartmentService::completeness(
   co_return Response{200, "application/json", answer.dump() + "\n", {}, false};
 }
 
+asio::awaitable<DepartmentService::Response> DepartmentService::login(std::string body,
+                                                                      const std::string& peer) {
+  const auto now = reporting::TokenBucket::Clock::now();
+  constexpr std::size_t kMaxAddresses = 10'000;
+  if (login_buckets_.size() >= kMaxAddresses) login_buckets_.clear();
+  auto bucket =
+      login_buckets_.try_emplace(peer, kLoginsPerMinute / 60.0, kLoginsPerMinute, now).first;
+  if (!bucket->second.try_take(now))
+    co_return Response{429,
+                       "text/html; charset=utf-8",
+                       reporting::department::dashboard_login_page(
+                           "Thử quá nhiều lần, hãy chờ một phút / Too many tries: wait a minute"),
+                       {{"Retry-After", "60"}},
+                       false};
+  const auto token = form_value(body, "token");
+  if (token.empty() || !reporting::token_matches(token, settings_.api_tokens)) {
+    if (login_log_.allow(reporting::LogThrottle::Clock::now()))
+      spdlog::warn(
+          "department: a dashboard sign-in with a wrong token (logged once per 10 s at most)");
+    co_return Response{
+        401,
+        "text/html; charset=utf-8",
+        reporting::department::dashboard_login_page("Mã không đúng / That token is not valid"),
+        {},
+        false};
+  }
+  const auto id = sessions_.open(now);
+  if (id.empty())
+    co_return Response{500, "text/plain; charset=utf-8", "no randomness for a session\n", {}, true};
+  co_return Response{
+      303,
+      "text/plain; charset=utf-8",
+      "",
+      {{"Location", "/dashboard"},
+       {"Set-Cookie", fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=43200",
+                                  DashboardSessions::kCookie, id)}},
+      false};
+}
+
+DepartmentService::Response DepartmentService::logout(const Request& request) {
+  sessions_.close(DashboardSessions::id_in(request.cookie));
+  return {303,
+          "text/plain; charset=utf-8",
+          "",
+          {{"Location", "/login"},
+           {"Set-Cookie", fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+                                      DashboardSessions::kCookie)}},
+          false};
+}
+
+asio::awaitable<DepartmentService::Response> DepartmentService::dashboard(const Request& request) {
+  if (!sessions_.check(DashboardSessions::id_in(request.cookie), DashboardSessions::Clock::now()))
+    co_return Response{303, "text/plain; charset=utf-8", "", {{"Location", "/login"}}, false};
+  enum class Page { overview, completeness, bundles } page;
+  if (request.path == "/dashboard" || request.path == "/dashboard/")
+    page = Page::overview;
+  else if (request.path == "/dashboard/completeness")
+    page = Page::completeness;
+  else if (request.path == "/dashboard/bundles")
+    page = Page::bundles;
+  else
+    co_return Response{404, "text/plain; charset=utf-8", "no such page\n", {}, false};
+  const auto week = week_parameter(request.query, "week");
+  const auto from = week_parameter(request.query, "from");
+  const auto to = week_parameter(request.query, "to");
+  if (!week || !from || !to)
+    co_return Response{
+        400, "text/plain; charset=utf-8", "give weeks as YYYY-Www (e.g. 2026-W48)\n", {}, false};
+  const auto now_week = current_week();
+  const bool refresh = rollup_due_.exchange(false);
+  const auto got = co_await on_database(workers_, pool_, [&](DepartmentStore& store) {
+    namespace dept = reporting::department;
+    auto& db = store.connection();
+    if (refresh) {
+      try {
+        dept::refresh_week_rollups(db);
+      } catch (...) {
+        rollup_due_ = true;
+        throw;
+      }
+    }
+    const auto newest = [&] {
+      auto w = dept::newest_reported_week(db, now_week);
+      return w.empty() ? now_week : w;
+    };
+    switch (page) {
+      case Page::overview: {
+        // A year up to the newest week reported, unless asked otherwise.
+        auto last = to->empty() ? newest() : *to;
+        auto first = from->empty()
+                         ? reporting::iso_week_of(reporting::parse_iso_week(last)->from - 51 * 7)
+                         : *from;
+        if (first > last) std::swap(first, last);
+        return dept::dashboard_overview_page(dept::dashboard_overview(db, first, last));
+      }
+      case Page::completeness: {
+        const auto w = week->empty() ? newest() : *week;
+        return dept::dashboard_completeness_page(
+            store.completeness(w, settings_.timezone, settings_.late_after),
+            dept::revised_reports(db, w));
+      }
+      case Page::bundles:
+        break;
+    }
+    return dept::dashboard_bundles_page(dept::bundle_status(db, week->empty() ? newest() : *week));
+  });
+  if (!got.value) {
+    ++counters_.database_errors;
+    spdlog::error("department: dashboard {}: {}", request.path, got.error);
+    co_return Response{503,
+                       "text/plain; charset=utf-8",
+                       "the database is unavailable; try again in a minute\n",
+                       {{"Retry-After", "60"}},
+                       false};
+  }
+  co_return Response{200, "text/html; charset=utf-8", std::move(*got.value), {}, false};
+}
+
 DepartmentService::Response DepartmentService::metrics() const {
   std::string out;
   const auto counter = [&](const char* result, const std::atomic<std::uint64_t>& v) {
@@ -548,10 +784,13 @@ DepartmentService::Response DepartmentService::metrics() const {
       "# HELP edugate_department_registry_failures_total Registry reloads refused.\n"
       "# TYPE edugate_department_registry_failures_total counter\n"
       "edugate_department_registry_failures_total {}\n"
+      "# HELP edugate_department_rollup_failures_total Failed rebuilds of the dashboard's "
+      "week rollups.\n# TYPE edugate_department_rollup_failures_total counter\n"
+      "edugate_department_rollup_failures_total {}\n"
       "# HELP edugate_department_schools_registered Schools in the registry.\n"
       "# TYPE edugate_department_schools_registered gauge\n"
       "edugate_department_schools_registered {}\n",
-      counters_.database_errors.load(), counters_.registry_failures.load(),
+      counters_.database_errors.load(), counters_.registry_failures.load(), rollup_failures_.load(),
       schools_registered_.load());
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out), {}, false};
 }

@@ -4,12 +4,14 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "proxy/department/dashboard_sessions.hpp"
 #include "reporting/department/department_settings.hpp"
 #include "reporting/department/store_pool.hpp"
 #include "reporting/key_directory.hpp"
@@ -35,7 +37,11 @@ struct DepartmentCounters {
 /// slow query never stalls the listener and no transaction waits on the network.
 ///
 /// Routes: POST /api/v1/reports (no token: the school's signature is the credential),
-/// GET /api/v1/completeness?week=YYYY-Www (Bearer token), GET /metrics, GET /healthz.
+/// GET /api/v1/completeness?week=YYYY-Www (Bearer token), GET /metrics, GET /healthz, and the
+/// dashboard: GET /login, POST /login (an api_tokens token, for a session cookie), POST
+/// /logout, GET /dashboard[?from=W&to=W], /dashboard/completeness[?week=W] and
+/// /dashboard/bundles[?week=W]. The dashboard reads week rollups, rebuilt on a worker every
+/// few seconds after reports arrive, and before a page when any are due.
 class DepartmentService {
  public:
   DepartmentService(boost::asio::io_context& io, reporting::department::DepartmentSettings s);
@@ -62,6 +68,10 @@ class DepartmentService {
   boost::asio::awaitable<void> serve_http(Stream& stream, const std::string& peer);
   boost::asio::awaitable<Response> post_report(std::string body, const std::string& peer);
   boost::asio::awaitable<Response> completeness(const Request& request);
+  boost::asio::awaitable<Response> login(std::string body, const std::string& peer);
+  Response logout(const Request& request);
+  boost::asio::awaitable<Response> dashboard(const Request& request);
+  boost::asio::awaitable<void> rollup_loop();
   Response metrics() const;
   /// Takes one report delivery from `peer`'s allowance (io thread).
   bool address_allows(const std::string& peer);
@@ -87,6 +97,13 @@ class DepartmentService {
   std::map<std::string, reporting::TokenBucket> school_buckets_;
   std::map<std::string, reporting::TokenBucket> address_buckets_;  ///< in memory only
   reporting::LogThrottle refusal_log_{std::chrono::seconds(10)};
+  DashboardSessions sessions_;
+  std::map<std::string, reporting::TokenBucket> login_buckets_;  ///< by address, in memory
+  reporting::LogThrottle login_log_{std::chrono::seconds(10)};
+  boost::asio::steady_timer rollup_timer_;
+  /// Reports or the registry changed since the rollups were last rebuilt (any thread).
+  std::atomic<bool> rollup_due_{true};
+  std::atomic<std::uint64_t> rollup_failures_{0};
 };
 
 }  // namespace edugate::proxy::department

@@ -53,7 +53,41 @@ CREATE TABLE report_cells (
 CREATE INDEX report_cells_report ON report_cells (report_id);
 )SQL";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// 2: what the dashboard reads, so that a page over a year of 3,000 schools adds up thousands
+// of rows, not millions: per week, the current reports' published cells summed by district, age
+// band, action and category (week_rollup, rebuilt by refresh_week_rollups for each week whose
+// set of current reports changed, which week_rollup_state fingerprints), and the bilingual
+// labels each school's reports give the categories (a page shows the label most schools use:
+// one school cannot rename a category for the province).
+constexpr std::string_view kMigration2 = R"SQL(
+CREATE TABLE category_labels (
+  category  text NOT NULL,
+  school_id text NOT NULL REFERENCES schools (school_id),
+  vi        text NOT NULL,
+  en        text NOT NULL,
+  PRIMARY KEY (category, school_id)
+);
+CREATE TABLE week_rollup (
+  iso_week         text NOT NULL,
+  district         text NOT NULL,
+  age              text NOT NULL,
+  action           text NOT NULL,
+  category         text NOT NULL,
+  requests         bigint NOT NULL,
+  suppressed_cells bigint NOT NULL
+);
+CREATE INDEX week_rollup_week ON week_rollup (iso_week);
+CREATE TABLE week_rollup_state (
+  iso_week     text PRIMARY KEY,
+  reports      bigint NOT NULL,
+  id_sum       numeric NOT NULL,
+  schools      integer NOT NULL,
+  refreshed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX reports_current_week ON reports (iso_week) INCLUDE (id, school_id) WHERE current;
+)SQL";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 

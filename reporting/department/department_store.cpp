@@ -91,6 +91,8 @@ DepartmentStore::ImportSummary DepartmentStore::import_registry(
         "the registry would retire {} of the {} schools it holds: refused (a truncated file?); "
         "to mean it, import it with: edugate department schools import FILE --allow-shrink",
         summary.retired, before));
+  // A school that moved district moves its history with it: every week's rollup is rebuilt.
+  if (summary.updated > 0) db_.exec("DELETE FROM week_rollup_state");
   tx.commit();
   return summary;
 }
@@ -153,6 +155,21 @@ DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport
     rows += c.requests ? std::to_string(*c.requests) : "\\N";
     rows += '\n';
   }
+  if (!report.categories.empty()) {
+    std::vector<std::string> keys, vi, en;
+    for (const auto& c : report.categories) {
+      keys.push_back(c.key);
+      vi.push_back(c.vi);
+      en.push_back(c.en);
+    }
+    // In key order, as every delivery writes them: two deliveries cannot deadlock on them.
+    db_.exec(
+        "INSERT INTO category_labels AS l (category, school_id, vi, en) "
+        "SELECT c, $1, v, e FROM unnest($2::text[], $3::text[], $4::text[]) AS t (c, v, e) "
+        "ON CONFLICT (category, school_id) DO UPDATE SET vi = EXCLUDED.vi, en = EXCLUDED.en "
+        "WHERE (l.vi, l.en) IS DISTINCT FROM (EXCLUDED.vi, EXCLUDED.en)",
+        {report.school_id, array_literal(keys), array_literal(vi), array_literal(en)});
+  }
   if (!rows.empty())
     db_.copy_in(
         "COPY report_cells (report_id, day, action, category, grp, age, requests) FROM STDIN",
@@ -175,13 +192,18 @@ DepartmentStore::Completeness DepartmentStore::completeness(std::string_view iso
       "               WHERE iso_week = $1 GROUP BY school_id), "
       "due AS (SELECT $4::date::timestamp AT TIME ZONE $2 "
       "               + make_interval(secs => $3::double precision) AS at) "
-      "SELECT s.school_id, f.first_at IS NOT NULL, coalesce(f.first_at > due.at, false) "
+      "SELECT s.school_id, f.first_at IS NOT NULL, coalesce(f.first_at > due.at, false), "
+      "       s.name, s.district, "
+      "       coalesce(to_char(f.first_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), '') "
       "FROM schools s CROSS JOIN due LEFT JOIN first f USING (school_id) "
       "WHERE s.in_registry ORDER BY s.school_id",
       {std::string(iso_week), std::string(timezone), std::to_string(late_after.count()),
        format_date(days->to + 1)});
   out.expected = static_cast<std::size_t>(r.rows());
+  out.schools.reserve(out.expected);
   for (int i = 0; i < r.rows(); ++i) {
+    out.schools.push_back(
+        {r.text(i, 0), r.text(i, 3), r.text(i, 4), r.boolean(i, 1), r.boolean(i, 2), r.text(i, 5)});
     if (!r.boolean(i, 1)) {
       out.missing.push_back(r.text(i, 0));
       continue;

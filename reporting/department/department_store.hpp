@@ -16,7 +16,7 @@ namespace edugate::reporting::department {
 
 /// Version of the database schema this edugate writes; migrations up to it are applied by
 /// migrate(), and a database of a newer version is refused (an older binary must not write it).
-inline constexpr int kDepartmentSchemaVersion = 1;
+inline constexpr int kDepartmentSchemaVersion = 2;
 
 /// The department's PostgreSQL store: the registry, every report received (the signed bytes as
 /// received, and their cells for province tables), and what completeness needs. One instance
@@ -64,6 +64,13 @@ class DepartmentStore {
     std::size_t expected = 0, received = 0;
     std::vector<std::string> missing;  ///< school ids, sorted
     std::vector<std::string> late;     ///< received, the first one after the due time
+    /// Every registered school, by id: for the dashboard's table.
+    struct School {
+      std::string id, name, district;
+      bool received = false, late = false;
+      std::string first_at;  ///< when its first report for the week arrived, local time
+    };
+    std::vector<School> schools;
   };
   /// Which registered schools have sent `iso_week` ("2026-W48"), and which of them late: after
   /// the week's end (Sunday 24:00 in `timezone`) plus `late_after`.

@@ -170,6 +170,10 @@ IngestCheck check_document(std::string_view body, const KeyLookup& keys) {
     if (!e.suppressed) cell.requests = e.requests;
     out.cells.push_back(std::move(cell));
   }
+  constexpr std::size_t kMaxLabel = 200;
+  for (const auto& [key, label] : report->categories)
+    if (valid_key(key) && label.vi.size() <= kMaxLabel && label.en.size() <= kMaxLabel)
+      out.categories.push_back({key, label.vi, label.en});
   return c;
 }
 

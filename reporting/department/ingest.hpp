@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reporting/labels.hpp"
 #include "reporting/openssl_handles.hpp"
 
 namespace edugate::reporting::department {
@@ -33,6 +34,9 @@ struct IngestedReport {
   std::string generator;     ///< "edugate 0.1.0": which version the school runs
   std::string bundles_json;  ///< the department bundles in force, as the report lists them
   std::vector<IngestedCell> cells;
+  /// The bilingual labels the report gives its categories (sorted by key; labels over 200
+  /// bytes are left out).
+  std::vector<CategoryLabel> categories;
 };
 
 /// Why a report was refused, as an HTTP status says it.

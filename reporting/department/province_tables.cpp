@@ -34,6 +34,16 @@ std::string_view to_string(Breakdown b) noexcept {
   return "district";
 }
 
+std::string level_label(std::string_view age) {
+  if (age == "mam-non") return "Mầm non / Preschool";
+  if (age == "tieu-hoc") return "Tiểu học / Primary";
+  if (age == "thcs") return "THCS / Lower secondary";
+  if (age == "thpt") return "THPT / Upper secondary";
+  if (age == "staff") return "Cán bộ, giáo viên / Staff";
+  if (age == "?") return "Chưa rõ / Unknown";
+  return std::string(age);
+}
+
 BreakdownTable breakdown(const Report& province, const std::vector<MergeInput>& inputs,
                          const std::vector<RegisteredSchool>& schools, Breakdown by) {
   BreakdownTable table;
@@ -87,13 +97,7 @@ BreakdownTable breakdown(const Report& province, const std::vector<MergeInput>& 
 namespace {
 
 std::string key_label(Breakdown by, const std::string& key) {
-  if (by != Breakdown::level) return key;
-  if (key == "mam-non") return "Mầm non / Preschool";
-  if (key == "tieu-hoc") return "Tiểu học / Primary";
-  if (key == "thcs") return "THCS / Lower secondary";
-  if (key == "thpt") return "THPT / Upper secondary";
-  if (key == "staff") return "Cán bộ, giáo viên / Staff";
-  return key;
+  return by == Breakdown::level ? level_label(key) : key;
 }
 
 std::string by_vi(Breakdown by) {

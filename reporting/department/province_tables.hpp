@@ -17,6 +17,10 @@ enum class Breakdown { district, level, school };
 std::optional<Breakdown> parse_breakdown(std::string_view text) noexcept;
 std::string_view to_string(Breakdown b) noexcept;
 
+/// An age band's bilingual name ("thcs" → "THCS / Lower secondary"); "?" (reports that carry
+/// none) is "Chưa rõ / Unknown"; any other key as it is. Pure.
+std::string level_label(std::string_view age);
+
 /// One row of a breakdown: requests of `action` in `category` over the period, for `key` (a
 /// district, an age band or a school id): the sum of what schools published; cells a school
 /// suppressed add nothing and are counted in suppressed_cells, so a row with

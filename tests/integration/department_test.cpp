@@ -23,10 +23,12 @@
 #include "reporting/signing.hpp"
 #include "rules/signing/sha256.hpp"
 #include "tests/integration/enforcement_fixture.hpp"
+#include "tests/integration/harness/cdp_browser.hpp"
 #include "tests/integration/harness/curl.hpp"
 #include "tests/integration/harness/edugate_process.hpp"
 #include "tests/integration/harness/postgres_cluster.hpp"
 #include "tests/integration/harness/run_command.hpp"
+#include "tests/integration/harness/screenshot.hpp"
 #include "tests/integration/harness/temp_dir.hpp"
 #include "tests/integration/harness/test_pki.hpp"
 #include "tests/integration/proxy_fixture.hpp"
@@ -41,7 +43,8 @@ using nlohmann::json;
 /// A school's weekly report for `week`, signed by `key` the way the appliance signs it.
 std::string signed_report(const std::string& school, EVP_PKEY* key, const std::string& week,
                           std::uint64_t blocked, const std::string& kind = "school",
-                          const std::string& age = "thcs", const std::string& node = "node-a") {
+                          const std::string& age = "thcs", const std::string& node = "node-a",
+                          const std::string& games_vi = "Trò chơi") {
   reporting::Report r;
   r.kind = kind;
   r.period = *reporting::parse_iso_week(week);
@@ -54,7 +57,7 @@ std::string signed_report(const std::string& school, EVP_PKEY* key, const std::s
   s.privacy.k = 10;
   r.schools.push_back(s);
   r.privacy.k = 10;
-  r.categories["tro-choi"] = {"tro-choi", "Trò chơi", "Games"};
+  r.categories["tro-choi"] = {"tro-choi", games_vi, "Games"};
   r.groups["hs"] = {"hs", "Học sinh", age};
   r.entries.push_back({r.period.from, "block", "tro-choi", "hs", blocked, 12, false, 0});
   r.entries.push_back({r.period.from, "block", "*", "*", blocked, 12, false, 0});
@@ -619,6 +622,172 @@ TEST(Department, ADemoProvinceImportsIngestsAndIsComplete) {
   r = import();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("has the same public key as school"), std::string::npos) << r.err;
+}
+
+/// Pushes school A's and B's reports for the last two weeks: A (Quận 1, THCS) 40 and 5 blocked,
+/// B (Huyện Cần Giờ, THPT) 7 in the last week only. A's report calls the games category by a
+/// name a hostile page would like to see rendered as markup.
+void push_two_weeks(const DepartmentProcess& d, DepartmentSetup& dept, const std::string& week,
+                    const std::string& older) {
+  auto& work = dept.work;
+  ASSERT_EQ(post(d, dept.pki,
+                 work.write("a.json", signed_report("thcs-a", dept.a.key.get(), week, 40, "school",
+                                                    "thcs", "node-a", "<script>x()</script>")))
+                .status,
+            201);
+  ASSERT_EQ(
+      post(d, dept.pki,
+           work.write("a-old.json", signed_report("thcs-a", dept.a.key.get(), older, 5, "school",
+                                                  "thcs", "node-a", "<script>x()</script>")))
+          .status,
+      201);
+  ASSERT_EQ(post(d, dept.pki,
+                 work.write("b.json",
+                            signed_report("thcs-b", dept.b.key.get(), week, 7, "school", "thpt")))
+                .status,
+            201);
+}
+
+TEST(Department, TheDashboardShowsTheProvinceOnlyToSignedInAnalysts) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup dept;
+  DepartmentProcess d(dept.config(""));
+  const auto today = static_cast<reporting::LocalDay>(std::time(nullptr) / 86400);
+  const std::string week = reporting::iso_week_of(today - 7);
+  const std::string older = reporting::iso_week_of(today - 14);
+  push_two_weeks(d, dept, week, older);
+  // A school's clock years ahead does not put its report (or the dashboard) in the future.
+  const auto future =
+      post(d, dept.pki,
+           dept.work.write("a-future.json", signed_report("thcs-a", dept.a.key.get(),
+                                                          reporting::iso_week_of(today + 400), 9)));
+  EXPECT_EQ(future.status, 400) << future.body;
+  EXPECT_NE(future.body.find("has not begun"), std::string::npos) << future.body;
+
+  const auto jar = (dept.work.path() / "cookies").string();
+  const auto get = [&](const std::string& path, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--cacert", dept.pki.ca_cert.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(d.base() + path);
+    return curl_http(args);
+  };
+  // Strangers: no session, a made-up one, and the read API's Bearer token (which is for
+  // scripts, not pages) are all sent to the sign-in page.
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {},
+           {"-b", "edugate_department_session=" + std::string(64, 'a')},
+           {"-H", "Authorization: Bearer " + dept.token}}) {
+    const auto r = get("/dashboard", extra);
+    EXPECT_EQ(r.status, 303) << r.body;
+    EXPECT_EQ(r.header("Location").value_or(""), "/login");
+  }
+  const auto login = [&](const std::string& token) {
+    return curl_http({"--cacert", dept.pki.ca_cert.string(), "-c", jar, "--data-urlencode",
+                      "token=" + token, d.base() + "/login"});
+  };
+  auto r = login("not-the-token");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("Mã không đúng"), std::string::npos) << r.body;
+  EXPECT_FALSE(r.header("Set-Cookie"));
+
+  r = login(dept.token);
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("Location").value_or(""), "/dashboard");
+  const auto cookie = r.header("Set-Cookie").value_or("");
+  for (const char* attribute : {"Secure", "HttpOnly", "SameSite=Strict", "Path=/"})
+    EXPECT_NE(cookie.find(attribute), std::string::npos) << cookie;
+
+  // The overview over both weeks: sums by category, level and district.
+  r = get("/dashboard?from=" + older + "&to=" + week, {"-b", jar});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Security-Policy").value_or("").find("default-src 'none'"), 0u);
+  EXPECT_EQ(r.header("X-Frame-Options").value_or(""), "DENY");
+  const auto row = [](const std::string& name, const std::string& blocked) {
+    return "<tr><td>" + name + "</td><td class=\"n\">" + blocked + "</td>";
+  };
+  EXPECT_NE(r.body.find(row("Quận 1", "45")), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("Huyện Cần Giờ", "7")), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("THCS / Lower secondary", "45")), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("THPT / Upper secondary", "7")), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<a href=\"/dashboard/completeness?week=" + week + "\">" + week +
+                        "</a></td><td class=\"n\">2</td><td class=\"n\">47</td>"),
+            std::string::npos)
+      << r.body;
+  // What a school's report says is text on the page, never markup.
+  EXPECT_EQ(r.body.find("<script"), std::string::npos);
+  EXPECT_NE(r.body.find("&lt;script&gt;x()&lt;/script&gt; / Games"), std::string::npos);
+
+  // A revision counts instead of the first report at the next page (the rollup is rebuilt).
+  ASSERT_EQ(post(d, dept.pki,
+                 dept.work.write("a-rev.json", signed_report("thcs-a", dept.a.key.get(), week, 50)))
+                .status,
+            201);
+  r = get("/dashboard?from=" + older + "&to=" + week, {"-b", jar});
+  EXPECT_NE(r.body.find(row("Quận 1", "55")), std::string::npos) << r.body;
+
+  // Completeness: B missing the older week; A's revision flagged.
+  r = get("/dashboard/completeness?week=" + older, {"-b", jar});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<tr class=\"missing\"><td>thcs-b</td>"), std::string::npos) << r.body;
+  r = get("/dashboard/completeness?week=" + week, {"-b", jar});
+  EXPECT_EQ(r.body.find("<tr class=\"missing\">"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<tr><td>thcs-a</td><td>node-a</td><td class=\"n\">2</td></tr>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(get("/dashboard/bundles?week=" + week, {"-b", jar}).status, 200);
+  EXPECT_EQ(get("/dashboard/completeness?week=not-a-week", {"-b", jar}).status, 400);
+
+  // Signing out ends the session on the server, not only in this browser.
+  r = curl_http(
+      {"--cacert", dept.pki.ca_cert.string(), "-b", jar, "-X", "POST", d.base() + "/logout"});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(get("/dashboard", {"-b", jar}).status, 303);
+
+  // Guessing tokens: ten tries a minute from one address, then 429.
+  int refused = 0;
+  for (int i = 0; i < 12; ++i) refused += login("guess-" + std::to_string(i)).status == 429;
+  EXPECT_GE(refused, 1);
+}
+
+TEST(Department, TheDashboardRendersInChromiumAfterSigningIn) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  if (!CdpBrowser::available()) GTEST_SKIP() << "chromium is not installed";
+  DepartmentSetup dept;
+  DepartmentProcess d(dept.config(""));
+  const auto today = static_cast<reporting::LocalDay>(std::time(nullptr) / 86400);
+  const std::string week = reporting::iso_week_of(today - 7);
+  push_two_weeks(d, dept, week, reporting::iso_week_of(today - 14));
+
+  CdpBrowser browser;
+  browser.navigate(d.base() + "/dashboard");  // no session yet: the sign-in form
+  EXPECT_EQ(browser.evaluate("location.pathname"), "/login");
+  browser.evaluate_and_wait_for_load(
+      "document.querySelector('input[name=token]').value = " + json(dept.token).dump() +
+      "; document.querySelector('form').submit()");
+  ASSERT_EQ(browser.evaluate("location.pathname"), "/dashboard") << browser.html();
+  auto html = browser.html();
+  EXPECT_NE(html.find("Xu hướng theo tuần / Weekly trend"), std::string::npos) << html;
+  EXPECT_NE(html.find("Theo cấp học / By school level"), std::string::npos);
+  EXPECT_GE(std::count(html.begin(), html.end(), '<'), 100);
+  // The charts are drawn: the trend's columns and the bars, with a size on the page.
+  EXPECT_EQ(browser.evaluate("document.querySelectorAll('svg').length"), "4");
+  EXPECT_EQ(browser.evaluate("document.querySelector('svg.trend').getBoundingClientRect()"
+                             ".height > 100"),
+            "true");
+  browser.screenshot(screenshot_path("chromium-department-dashboard.png"));
+  EXPECT_GT(fs::file_size(screenshot_path("chromium-department-dashboard.png")), 20000u);
+
+  browser.navigate(d.base() + "/dashboard/completeness?week=" + week);
+  html = browser.html();
+  EXPECT_NE(html.find("Đã nhận / Received"), std::string::npos) << html;
+  EXPECT_EQ(browser.evaluate("document.querySelectorAll('tbody tr').length"), "2");
+  browser.screenshot(screenshot_path("chromium-department-completeness.png"));
+
+  // Signing out from the page's own button.
+  browser.evaluate_and_wait_for_load("document.querySelector('header form').submit()");
+  EXPECT_EQ(browser.evaluate("location.pathname"), "/login");
+  browser.navigate(d.base() + "/dashboard");
+  EXPECT_EQ(browser.evaluate("location.pathname"), "/login");
 }
 
 }  // namespace
