@@ -29,8 +29,9 @@ constexpr std::string_view kNodesNote =
     "its nodes are taken as the largest node's (a lower bound, as across restarts), and each node "
     "applied small-cell suppression to its own cells.";
 
-struct Accumulator {
+struct MergeAccumulator {
   Report out;
+  std::map<std::string, std::size_t> school_at;  // school id → index in out.schools
   std::map<EntryKey, ReportEntry> entries;
   std::map<DomainKey, DomainEntry> domains;
   struct Covered {
@@ -89,12 +90,12 @@ struct Accumulator {
     out.privacy.k = first ? r.privacy.k : std::min(out.privacy.k, r.privacy.k);
     out.privacy.noise = out.privacy.noise || r.privacy.noise;
     auto& school = r.schools.front();
-    const auto same = std::find_if(out.schools.begin(), out.schools.end(),
-                                   [&](const SchoolInfo& s) { return s.id == school.id; });
-    if (same == out.schools.end()) {
+    const auto [at, added] = school_at.try_emplace(school.id, out.schools.size());
+    if (added) {
       out.schools.push_back(std::move(school));
       return;
     }
+    const auto same = out.schools.begin() + static_cast<std::ptrdiff_t>(at->second);
     for (auto& node : school.nodes)  // another node of a school already merged
       if (std::find(same->nodes.begin(), same->nodes.end(), node) == same->nodes.end())
         same->nodes.push_back(std::move(node));
@@ -145,7 +146,17 @@ std::optional<std::string> old_bundle_note(const Report& merged) {
       newest, behind);
 }
 
-std::optional<std::string> check(const MergeInput& in, const KeyDirectory& keys, Report& report) {
+}  // namespace
+
+struct ReportMerger::Accumulator : MergeAccumulator {};
+
+ReportMerger::ReportMerger(MergeOptions options)
+    : options_(std::move(options)), acc_(std::make_unique<Accumulator>()) {}
+
+ReportMerger::~ReportMerger() = default;
+
+std::optional<std::string> ReportMerger::verify(const MergeInput& in, const KeyDirectory& keys,
+                                                Report& report) {
   std::string error;
   auto parsed = report_from_json(in.document, &error);
   if (!parsed) return error;
@@ -159,39 +170,57 @@ std::optional<std::string> check(const MergeInput& in, const KeyDirectory& keys,
   return std::nullopt;
 }
 
-}  // namespace
+std::optional<std::string> ReportMerger::conflict(const Report& report) const {
+  return acc_->conflict(report);
+}
 
-MergeOutcome merge_reports(const std::vector<MergeInput>& inputs, const KeyDirectory& keys,
-                           const MergeOptions& options) {
-  MergeOutcome outcome;
-  Accumulator acc;
-  for (const auto& in : inputs) {
-    Report r;
-    auto why = check(in, keys, r);
-    if (!why) why = acc.conflict(r);
-    if (why) {
-      outcome.refused.push_back(fmt::format("{}: {}", in.name, *why));
-      continue;
-    }
-    acc.absorb(std::move(r));
+bool ReportMerger::add(const std::string& name, Report report) {
+  if (auto why = acc_->conflict(report)) {
+    refuse(name, *why);
+    return false;
   }
-  if ((!outcome.refused.empty() && !options.skip_invalid) || acc.out.schools.empty())
+  acc_->absorb(std::move(report));
+  return true;
+}
+
+void ReportMerger::refuse(const std::string& name, const std::string& why) {
+  refused_.push_back(fmt::format("{}: {}", name, why));
+}
+
+MergeOutcome ReportMerger::finish() {
+  MergeOutcome outcome;
+  outcome.refused = std::move(refused_);
+  auto& acc = *acc_;
+  if ((!outcome.refused.empty() && !options_.skip_invalid) || acc.out.schools.empty())
     return outcome;
   Report& out = acc.out;
   out.kind = "merged";
-  out.generator = options.generator;
+  out.generator = options_.generator;
   for (auto& [_, e] : acc.entries) out.entries.push_back(std::move(e));
   for (auto& [_, d] : acc.domains) out.top_domains.push_back(std::move(d));
   std::stable_sort(out.top_domains.begin(), out.top_domains.end(),
                    [](const auto& a, const auto& b) { return a.requests > b.requests; });
-  if (out.top_domains.size() > static_cast<std::size_t>(options.top_domains))
-    out.top_domains.resize(static_cast<std::size_t>(options.top_domains));
+  if (out.top_domains.size() > static_cast<std::size_t>(options_.top_domains))
+    out.top_domains.resize(static_cast<std::size_t>(options_.top_domains));
   out.notes.emplace_back(kMergeNote);
   if (acc.several_nodes) out.notes.emplace_back(kNodesNote);
   if (auto note = old_bundle_note(out)) out.notes.push_back(std::move(*note));
   for (const auto& r : outcome.refused) out.notes.push_back("Refused and left out: " + r);
   outcome.report = std::move(out);
   return outcome;
+}
+
+MergeOutcome merge_reports(const std::vector<MergeInput>& inputs, const KeyDirectory& keys,
+                           const MergeOptions& options) {
+  ReportMerger merger(options);
+  for (const auto& in : inputs) {
+    Report r;
+    if (auto why = ReportMerger::verify(in, keys, r))
+      merger.refuse(in.name, *why);
+    else
+      merger.add(in.name, std::move(r));
+  }
+  return merger.finish();
 }
 
 }  // namespace edugate::reporting

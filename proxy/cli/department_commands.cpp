@@ -20,6 +20,7 @@
 #include "reporting/department/demo_reports.hpp"
 #include "reporting/department/department_settings.hpp"
 #include "reporting/department/department_store.hpp"
+#include "reporting/department/province_report.hpp"
 #include "reporting/department/province_tables.hpp"
 #include "reporting/department/registry.hpp"
 #include "reporting/key_directory.hpp"
@@ -133,72 +134,26 @@ void province_report(const ReportArgs& a) {
   if (!a.by.empty() && !(by = dept::parse_breakdown(a.by)))
     fail("--by must be district, level or school");
   const auto format = report_format_of(a.format, a.out);
-  dept::DepartmentStore::ProvinceSource source;
+  dept::ProvinceReport province;
   try {
     dept::DepartmentStore store(settings.database);
     store.migrate();
-    source = store.province_source(reporting::format_date(period.from),
-                                   reporting::format_date(period.to));
+    province = dept::build_province_report(store, period, by, "edugate " EDUGATE_VERSION);
   } catch (const std::exception& e) {
     fail(e.what());
   }
-  // Every document is verified again, against the registry's key: the database is not trusted
-  // more than the network was.
-  reporting::KeyDirectory keys;
-  for (const auto& s : source.schools) {
-    std::string error;
-    auto key = reporting::load_public_key(s.public_key, &error);
-    if (!key) fail(fmt::format("school {}: {}", s.id, error));
-    keys.add(s.id, std::move(key));
-  }
-  std::vector<reporting::MergeInput> inputs;
-  for (auto& d : source.documents) {
-    std::string error;
-    auto json = reporting::parse_json_text(d.body, &error);
-    if (!json) fail(fmt::format("{} {}: {}", d.school_id, d.iso_week, error));
-    // Named uniquely, so that what the merge refused can be told apart below.
-    inputs.push_back(
-        {fmt::format("{} {} #{}", d.school_id, d.iso_week, inputs.size() + 1), std::move(*json)});
-  }
-  if (inputs.empty())
+  for (const auto& r : province.refused) fmt::print(stderr, "left out: {}\n", r);
+  if (province.reports == 0)
     fail(fmt::format("no report in the database for {} → {}", reporting::format_date(period.from),
                      reporting::format_date(period.to)));
-  auto outcome = reporting::merge_reports(inputs, keys, {true, 50, "edugate " EDUGATE_VERSION});
-  for (const auto& r : outcome.refused) fmt::print(stderr, "left out: {}\n", r);
-  if (!outcome.report) fail("nothing could be added up");
-  // Weeks that straddle the period's ends (a school year starts on 1 September, any weekday)
-  // count only their days inside it: no day is counted in two school years.
-  auto& province = *outcome.report;
-  const auto outside = [&](const reporting::ReportEntry& e) {
-    return e.day < period.from || e.day > period.to;
-  };
-  const auto before = province.entries.size();
-  std::erase_if(province.entries, outside);
-  if (province.entries.size() != before || !(province.period == period)) {
-    province.period = period;
-    province.iso_week.clear();
-    if (!province.top_domains.empty())
-      province.notes.push_back(
-          "Top domains cover the whole weeks that overlap the period; every other figure covers "
-          "exactly the period.");
-  }
-  // The breakdown adds up only what the merge accepted.
-  std::vector<reporting::MergeInput> accepted;
-  for (auto& input : inputs) {
-    const bool refused =
-        std::any_of(outcome.refused.begin(), outcome.refused.end(),
-                    [&](const std::string& r) { return r.starts_with(input.name + ":"); });
-    if (!refused) accepted.push_back(std::move(input));
-  }
-  if (by) {
-    const auto table = dept::breakdown(province, accepted, source.schools, *by);
-    write_report_text(a.out, dept::render_breakdown(table, format));
-  } else {
-    write_report_text(a.out, render_report(*outcome.report, format, nullptr));
-  }
+  if (!province.report) fail("nothing could be added up");
+  if (province.table)
+    write_report_text(a.out, dept::render_breakdown(*province.table, format));
+  else
+    write_report_text(a.out, render_report(*province.report, format, nullptr));
   fmt::print(stderr, "{} → {}: {} report(s) of {} school(s) into {}\n",
              reporting::format_date(period.from), reporting::format_date(period.to),
-             accepted.size(), outcome.report->schools.size(), a.out.empty() ? "stdout" : a.out);
+             province.accepted, province.report->schools.size(), a.out.empty() ? "stdout" : a.out);
 }
 
 struct DemoArgs {

@@ -310,8 +310,10 @@ asio::awaitable<void> DepartmentService::rollup_loop() {
       ++rollup_failures_;
       spdlog::error("department: cannot bring the dashboard's week rollups up to date: {}",
                     got.error);
-    } else if (*got.value) {
-      spdlog::info("department: {} week rollups rebuilt in {} ms", *got.value,
+    } else if (!*got.value) {
+      rollup_due_ = true;  // another refresher holds the lock: what it missed is done next time
+    } else if (**got.value) {
+      spdlog::info("department: {} week rollups rebuilt in {} ms", **got.value,
                    std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - t0)
                        .count());
@@ -715,12 +717,16 @@ asio::awaitable<DepartmentService::Response> DepartmentService::dashboard(const 
   const auto got = co_await on_database(workers_, pool_, [&](DepartmentStore& store) {
     namespace dept = reporting::department;
     auto& db = store.connection();
+    // Rollups that are due are brought up to date first; if that cannot be done now, the page
+    // shows the ones there are (the background loop keeps trying).
     if (refresh) {
       try {
-        dept::refresh_week_rollups(db);
-      } catch (...) {
+        if (!dept::refresh_week_rollups(db)) rollup_due_ = true;
+      } catch (const std::exception& e) {
         rollup_due_ = true;
-        throw;
+        ++rollup_failures_;
+        spdlog::error("department: cannot bring the dashboard's week rollups up to date: {}",
+                      e.what());
       }
     }
     const auto newest = [&] {

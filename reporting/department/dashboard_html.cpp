@@ -88,9 +88,24 @@ std::string category_name(const Overview& o, const std::string& key) {
   return it->second.vi + " / " + it->second.en;
 }
 
+/// The most rows a breakdown shows; the rest are added up in one row.
+constexpr std::size_t kMaxSlices = 40;
+
 template <class Name>
-std::string slice_section(std::string_view heading, const std::vector<Slice>& slices,
+std::string slice_section(std::string_view heading, std::vector<Slice> slices,
                           std::string_view key_heading, Name name) {
+  if (slices.size() > kMaxSlices) {  // most blocked first: the rest is the tail
+    Slice rest{fmt::format("{} khác / {} others", slices.size() - kMaxSlices + 1,
+                           slices.size() - kMaxSlices + 1)};
+    for (auto it = slices.begin() + kMaxSlices - 1; it != slices.end(); ++it) {
+      rest.blocked += it->blocked;
+      rest.warned += it->warned;
+      rest.blocked_partial = rest.blocked_partial || it->blocked_partial;
+      rest.warned_partial = rest.warned_partial || it->warned_partial;
+    }
+    slices.resize(kMaxSlices - 1);
+    slices.push_back(std::move(rest));
+  }
   std::vector<Bar> bars;
   for (const auto& s : slices) bars.push_back({name(s.key), s.blocked, s.blocked_partial});
   std::string out = fmt::format("<section><h2>{}</h2>", heading);

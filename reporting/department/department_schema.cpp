@@ -58,7 +58,10 @@ CREATE INDEX report_cells_report ON report_cells (report_id);
 // band, action and category (week_rollup, rebuilt by refresh_week_rollups for each week whose
 // set of current reports changed, which week_rollup_state fingerprints), and the bilingual
 // labels each school's reports give the categories (a page shows the label most schools use:
-// one school cannot rename a category for the province).
+// one school cannot rename a category for the province), and the key each report's signature
+// was verified with when it arrived (a school's later key does not unmake its earlier weeks),
+// and each report without its cells (`summary`: a year of them is read quickly; the cells are
+// rows already).
 constexpr std::string_view kMigration2 = R"SQL(
 CREATE TABLE category_labels (
   category  text NOT NULL,
@@ -82,9 +85,12 @@ CREATE TABLE week_rollup_state (
   reports      bigint NOT NULL,
   id_sum       numeric NOT NULL,
   schools      integer NOT NULL,
+  registry_at  timestamptz,
   refreshed_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX reports_current_week ON reports (iso_week) INCLUDE (id, school_id) WHERE current;
+ALTER TABLE reports ADD COLUMN verified_with text NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN summary text NOT NULL DEFAULT '';
 )SQL";
 
 constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};

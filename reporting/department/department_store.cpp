@@ -91,8 +91,6 @@ DepartmentStore::ImportSummary DepartmentStore::import_registry(
         "the registry would retire {} of the {} schools it holds: refused (a truncated file?); "
         "to mean it, import it with: edugate department schools import FILE --allow-shrink",
         summary.retired, before));
-  // A school that moved district moves its history with it: every week's rollup is rebuilt.
-  if (summary.updated > 0) db_.exec("DELETE FROM week_rollup_state");
   tx.commit();
   return summary;
 }
@@ -136,12 +134,14 @@ DepartmentStore::StoreOutcome DepartmentStore::store_report(const IngestedReport
         {report.school_id, report.node, report.iso_week});
   const auto inserted = db_.exec(
       "INSERT INTO reports (school_id, node, iso_week, period_from, period_to, revision, "
-      "current, sha256, content_sha256, schema_version, generator, bundles, document) "
-      "VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11::jsonb, $12) RETURNING id",
+      "current, sha256, content_sha256, schema_version, generator, bundles, document, "
+      "verified_with, summary) "
+      "VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11::jsonb, $12, $13, $14) "
+      "RETURNING id",
       {report.school_id, report.node, report.iso_week, report.period_from, report.period_to,
        std::to_string(revision), report.sha256, report.content_sha256,
        std::to_string(report.schema_version), report.generator, report.bundles_json,
-       std::string(body)});
+       std::string(body), report.verified_with, report.summary_json});
   const auto id = inserted.text(0, 0);
   std::string rows;
   rows.reserve(report.cells.size() * 64);
@@ -211,36 +211,6 @@ DepartmentStore::Completeness DepartmentStore::completeness(std::string_view iso
     ++out.received;
     if (r.boolean(i, 2)) out.late.push_back(r.text(i, 0));
   }
-  return out;
-}
-
-DepartmentStore::ProvinceSource DepartmentStore::province_source(std::string_view from,
-                                                                 std::string_view to) {
-  ProvinceSource out;
-  PgTransaction tx(db_);  // one snapshot for both reads
-  db_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  const auto docs = db_.exec(
-      "SELECT school_id, iso_week, document FROM reports WHERE current "
-      "AND period_to >= $1::date AND period_from <= $2::date ORDER BY school_id, node, period_from",
-      {std::string(from), std::string(to)});
-  out.documents.reserve(static_cast<std::size_t>(docs.rows()));
-  for (int i = 0; i < docs.rows(); ++i)
-    out.documents.push_back({docs.text(i, 0), docs.text(i, 1), docs.text(i, 2)});
-  const auto schools = db_.exec(
-      "SELECT school_id, name, district, array_to_string(levels, ';'), public_key FROM schools "
-      "ORDER BY school_id");
-  for (int i = 0; i < schools.rows(); ++i) {
-    RegisteredSchool s{
-        schools.text(i, 0), schools.text(i, 1), schools.text(i, 2), {}, schools.text(i, 4), {}, {}};
-    std::string levels = schools.text(i, 3);
-    for (std::size_t at = 0; at <= levels.size();) {
-      const auto semi = std::min(levels.find(';', at), levels.size());
-      if (semi > at) s.levels.push_back(levels.substr(at, semi - at));
-      at = semi + 1;
-    }
-    out.schools.push_back(std::move(s));
-  }
-  tx.commit();
   return out;
 }
 

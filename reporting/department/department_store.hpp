@@ -77,18 +77,6 @@ class DepartmentStore {
   Completeness completeness(std::string_view iso_week, std::string_view timezone,
                             std::chrono::seconds late_after);
 
-  /// What province tables are made of: the current revision of every report whose week
-  /// overlaps [from, to] (the signed bytes, ordered by school, node and week), and every school
-  /// the registry has ever held, with its key (a retired school's history still counts).
-  struct ProvinceSource {
-    struct Document {
-      std::string school_id, iso_week, body;
-    };
-    std::vector<Document> documents;
-    std::vector<RegisteredSchool> schools;
-  };
-  ProvinceSource province_source(std::string_view from, std::string_view to);
-
   /// Reports stored (all revisions) and schools registered: for /metrics.
   struct Totals {
     long long reports = 0, schools = 0;

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <set>
+#include <tuple>
+
 #include "reporting/calendar.hpp"
 #include "reporting/report_json.hpp"
 #include "reporting/report_signature.hpp"
 #include "reporting/school_id.hpp"
+#include "reporting/signing.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/signing/sha256.hpp"
 
@@ -14,6 +18,11 @@ namespace edugate::reporting::department {
 namespace {
 
 using nlohmann::json;
+
+/// More requests than any school's devices make in a day, in one cell.
+constexpr std::uint64_t kMaxCellRequests = 10'000'000'000;
+/// More distinct actions, categories or groups than a rule set has (UT1 has about 90).
+constexpr std::size_t kMaxKeys = 512;
 
 IngestCheck refuse(IngestRefusal why, std::string reason, std::string school = {}) {
   IngestCheck c;
@@ -120,6 +129,11 @@ IngestCheck check_document(std::string_view body, const KeyLookup& keys) {
       year < "2000" || year > "2999")
     return refuse(IngestRefusal::malformed,
                   "period must be exactly the ISO week that period.iso_week names", *claimed);
+  // What one school's report can weigh in the province's tables is bounded: each cell once, a
+  // count no school reaches, and no more distinct keys than a rule set has, so that no report
+  // can overflow a province's sums or swell its pages.
+  std::set<std::tuple<LocalDay, std::string_view, std::string_view, std::string_view>> cells;
+  std::set<std::string_view> actions, categories, groups;
   for (const auto& e : report->entries) {
     if (e.day < week->from || e.day > week->to)
       return refuse(IngestRefusal::malformed, "a cell's day lies outside the report's week",
@@ -128,7 +142,20 @@ IngestCheck check_document(std::string_view body, const KeyLookup& keys) {
       return refuse(IngestRefusal::malformed,
                     "a cell's action, category or group is not a key (letters, digits, - _ .)",
                     *claimed);
+    if (!cells.emplace(e.day, e.action, e.category, e.group).second)
+      return refuse(IngestRefusal::malformed, "a cell appears twice", *claimed);
+    if (e.requests > kMaxCellRequests)
+      return refuse(IngestRefusal::malformed,
+                    fmt::format("a cell counts more than {} requests", kMaxCellRequests), *claimed);
+    actions.insert(e.action);
+    categories.insert(e.category);
+    groups.insert(e.group);
   }
+  if (actions.size() > kMaxKeys || categories.size() > kMaxKeys || groups.size() > kMaxKeys ||
+      report->categories.size() > kMaxKeys || report->groups.size() > kMaxKeys)
+    return refuse(IngestRefusal::malformed,
+                  fmt::format("more than {} distinct actions, categories or groups", kMaxKeys),
+                  *claimed);
   for (const auto& b : report->schools.front().department_bundles)
     if (b.first_day < week->from || b.last_day > week->to)
       return refuse(IngestRefusal::malformed,
@@ -159,6 +186,10 @@ IngestCheck check_document(std::string_view body, const KeyLookup& keys) {
   out.schema_version = schema;
   out.generator = report->generator;
   out.bundles_json = bundles_to_json(school.department_bundles).dump();
+  out.verified_with = public_key_base64(key);
+  auto summary = *document;
+  summary["cells"] = nlohmann::json::array();
+  out.summary_json = summary.dump();
   out.cells.reserve(report->entries.size());
   for (const auto& e : report->entries) {
     IngestedCell cell{format_date(e.day), e.action, e.category, e.group, {}, {}};

@@ -31,8 +31,12 @@ struct IngestedReport {
   /// re-serialisation of the same signed report is the same report).
   std::string content_sha256;
   int schema_version = 0;
-  std::string generator;     ///< "edugate 0.1.0": which version the school runs
-  std::string bundles_json;  ///< the department bundles in force, as the report lists them
+  std::string generator;      ///< "edugate 0.1.0": which version the school runs
+  std::string bundles_json;   ///< the department bundles in force, as the report lists them
+  std::string verified_with;  ///< base64 of the registry's key the signature was checked with
+  /// The document with its cells left out ("cells": []): what a province report reads of it
+  /// besides the cells, which the database holds as rows.
+  std::string summary_json;
   std::vector<IngestedCell> cells;
   /// The bilingual labels the report gives its categories (sorted by key; labels over 200
   /// bytes are left out).

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <set>
-#include <tuple>
 
 #include "reporting/calendar.hpp"
 #include "reporting/html_escape.hpp"
@@ -42,56 +40,6 @@ std::string level_label(std::string_view age) {
   if (age == "staff") return "Cán bộ, giáo viên / Staff";
   if (age == "?") return "Chưa rõ / Unknown";
   return std::string(age);
-}
-
-BreakdownTable breakdown(const Report& province, const std::vector<MergeInput>& inputs,
-                         const std::vector<RegisteredSchool>& schools, Breakdown by) {
-  BreakdownTable table;
-  table.by = by;
-  table.period = province.period;
-  table.labels = province;
-  std::map<std::string, const RegisteredSchool*> registry;
-  for (const auto& s : schools) registry[s.id] = &s;
-  // Only what the merge accepted (verified, not refused) is added up.
-  std::set<std::string> merged;
-  for (const auto& s : province.schools) merged.insert(s.id);
-  table.schools = merged.size();
-  std::map<std::tuple<std::string, std::string, std::string>, BreakdownRow> rows;
-  for (const auto& input : inputs) {
-    const auto report = report_from_json(input.document, nullptr);
-    if (!report || report->schools.size() != 1) continue;
-    const auto& id = report->schools.front().id;
-    if (!merged.contains(id)) continue;
-    const auto school = registry.find(id);
-    for (const auto& e : report->entries) {
-      if (e.group == "*" || e.category == "*" || e.action == "*") continue;
-      if (e.day < province.period.from || e.day > province.period.to) continue;
-      std::string key;
-      switch (by) {
-        case Breakdown::district:
-          key = school == registry.end() ? "?" : school->second->district;
-          break;
-        case Breakdown::school:
-          key = id;
-          break;
-        case Breakdown::level: {
-          const auto g = report->groups.find(e.group);
-          key = g == report->groups.end() || g->second.age.empty() ? "?" : g->second.age;
-          break;
-        }
-      }
-      auto& row = rows[{key, e.action, e.category}];
-      row.key = key;
-      row.action = e.action;
-      row.category = e.category;
-      if (e.suppressed)
-        ++row.suppressed_cells;
-      else
-        row.requests += e.requests;
-    }
-  }
-  for (auto& [k, row] : rows) table.rows.push_back(std::move(row));
-  return table;
 }
 
 namespace {

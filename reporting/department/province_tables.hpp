@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "reporting/department/registry.hpp"
-#include "reporting/merge.hpp"
 #include "reporting/report.hpp"
 
 namespace edugate::reporting::department {
@@ -32,6 +31,9 @@ struct BreakdownRow {
   std::uint64_t suppressed_cells = 0;
 };
 
+/// A province table broken down by district, school or level (each group's age band; "?" for
+/// groups that carry none): made by build_province_report from the reports' cells of a real
+/// action, category and group (not the "*" totals).
 struct BreakdownTable {
   Breakdown by = Breakdown::district;
   DayRange period;
@@ -39,13 +41,6 @@ struct BreakdownTable {
   std::vector<BreakdownRow> rows;  ///< sorted by key, action, category
   Report labels;                   ///< the province report, for its bilingual category labels
 };
-
-/// Adds up `province` (the merge of the schools' verified reports, see merge_reports) by `by`:
-/// district and school from the registry, level from each group's age band in the reports
-/// (schema 1 groups, which carry none, count under "?"). Only cells of a real category and
-/// group (not the "*" totals) of the actions block, warn and allow are added. Pure.
-BreakdownTable breakdown(const Report& province, const std::vector<MergeInput>& inputs,
-                         const std::vector<RegisteredSchool>& schools, Breakdown by);
 
 /// The table as CSV (UTF-8 with a byte-order mark, for Excel), JSON or HTML (bilingual, with an
 /// SVG chart of blocked requests by key, no external resource). Pure.

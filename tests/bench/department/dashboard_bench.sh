@@ -8,6 +8,7 @@
 #   4. the database's size per school-week.
 #   tests/bench/department/dashboard_bench.sh [BUILD_DIR] [SCHOOLS] [WEEKS]   (Release build)
 # Bounded: the push gives up after 1,800 s, every fetch after 60 s. Not run by scripts/test.
+# KEEP=1 keeps the database (stopped) and the config in the temporary directory it names.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 build=${1:-build/test}
@@ -24,8 +25,9 @@ as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- env -C / "$@"; el
 serve_pid=
 cleanup() {
   [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
-  as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -w -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$tmp"
+  as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -w -m fast stop >/dev/null 2>&1 || true
+  # KEEP=1 keeps the cluster's files and the config, to profile against them afterwards.
+  if [[ ${KEEP:-} == 1 ]]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 mkdir -p "$tmp/pg"

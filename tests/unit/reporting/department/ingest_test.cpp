@@ -65,6 +65,34 @@ TEST(DepartmentIngest, AcceptsASignedWeekAndTakesItApart) {
   EXPECT_EQ(again.report->content_sha256, c.report->content_sha256);
 }
 
+TEST(DepartmentIngest, ASchoolsOwnSignedReportCannotOverflowOrSwellTheProvincesTables) {
+  // A hostile school holds a valid key for itself: what it signs still has bounds, or its
+  // sums would overflow the province's (every dashboard page failing) or swell its pages.
+  Keys keys;
+  const auto refused = [&](json doc, const std::string& why) {
+    const auto c = check_report(keys.signed_text(std::move(doc), keys.a.get()), keys.lookup());
+    EXPECT_EQ(c.refusal, IngestRefusal::malformed) << why;
+    EXPECT_NE(c.reason.find(why), std::string::npos) << c.reason;
+  };
+  auto twice = week_report("a", "2026-W48");
+  twice["cells"].push_back(twice["cells"][0]);
+  refused(twice, "a cell appears twice");
+  auto huge = week_report("a", "2026-W48");
+  huge["cells"][0]["requests"] = 9007199254740991ULL;  // 2^53 - 1, as JSON numbers allow
+  refused(huge, "more than 10000000000 requests");
+  auto many = week_report("a", "2026-W48");
+  for (int i = 0; i < 600; ++i) {
+    auto cell = many["cells"][0];
+    cell["category"] = "c" + std::to_string(i);
+    many["cells"].push_back(cell);
+  }
+  refused(many, "more than 512 distinct");
+  // At the bounds: accepted.
+  auto big = week_report("a", "2026-W48");
+  big["cells"][0]["requests"] = 10'000'000'000ULL;
+  EXPECT_TRUE(check_report(keys.signed_text(big, keys.a.get()), keys.lookup()).report);
+}
+
 TEST(DepartmentIngest, RefusesWhatNoRegisteredKeyOfThatSchoolSigned) {
   Keys keys;
   EXPECT_EQ(
