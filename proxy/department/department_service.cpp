@@ -16,9 +16,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse_query.hpp>
+#include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
+#include "proxy/client/https_client.hpp"
 #include "proxy/tls/server_context.hpp"
 #include "reporting/bearer_token.hpp"
 #include "reporting/calendar.hpp"
@@ -191,7 +195,8 @@ DepartmentService::DepartmentService(asio::io_context& io,
       acceptor_(io),
       workers_(pool_size(settings_.db_connections)),
       pool_(settings_.database),
-      rollup_timer_(io) {}
+      rollup_timer_(io),
+      pull_timer_(io) {}
 
 DepartmentService::~DepartmentService() {
   stop();
@@ -273,6 +278,10 @@ void DepartmentService::reload_registry_in_background() {
 
 tcp::endpoint DepartmentService::start() {
   tls_ = tls::server_context(settings_.tls_cert, settings_.tls_key, "department");
+  std::string ca_error;
+  auto pull_tls = client::make_client_tls(settings_.pull_ca, ca_error);
+  if (!pull_tls) throw std::runtime_error("pull.ca: " + ca_error);
+  pull_tls_ = std::make_unique<asio::ssl::context>(std::move(*pull_tls));
   const auto colon = settings_.listen.rfind(':');
   auto host = settings_.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
@@ -286,6 +295,7 @@ tcp::endpoint DepartmentService::start() {
   acceptor_.listen(asio::socket_base::max_listen_connections);
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, rollup_loop(), asio::detached);
+  asio::co_spawn(io_, pull_loop(), asio::detached);
   return acceptor_.local_endpoint();
 }
 
@@ -293,6 +303,105 @@ void DepartmentService::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   rollup_timer_.cancel();
+  pull_timer_.cancel();
+}
+
+asio::awaitable<void> DepartmentService::pull_loop() {
+  constexpr std::size_t kAtOnce = 8;  // schools pulled at the same time
+  for (bool first = true;; first = false) {
+    pull_timer_.expires_after(first ? std::chrono::seconds(1) : settings_.pull_interval);
+    auto [ec] = co_await pull_timer_.async_wait(kTuple);
+    if (ec || !acceptor_.is_open()) co_return;
+    // The closed weeks, oldest first: up to the one that ended last Sunday (UTC, so that no
+    // time zone's week is asked for before it has ended).
+    const auto today = static_cast<reporting::LocalDay>(
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())
+            .time_since_epoch()
+            .count());
+    const auto last_sunday = today - reporting::iso_weekday(today);
+    std::vector<std::string> weeks;
+    for (int k = settings_.pull_weeks - 1; k >= 0; --k)
+      weeks.push_back(reporting::iso_week_of(last_sunday - 7 * k));
+    auto targets = co_await on_database(
+        workers_, pool_, [&](DepartmentStore& store) { return store.pull_targets(weeks); });
+    if (!targets.value) {
+      ++counters_.database_errors;
+      spdlog::error("department: cannot list the weeks to pull: {}", targets.error);
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(*targets.value, [&](const DepartmentStore::PullTarget& t) {
+      const auto b = pull_backoff_.find(t.school_id);
+      return b != pull_backoff_.end() && now < b->second.next;
+    });
+    // kAtOnce schools at a time, each its weeks in order; the round ends when all are done.
+    std::size_t next = 0, running = 0;
+    asio::steady_timer done(io_, asio::steady_timer::time_point::max());
+    const auto worker = [&]() -> asio::awaitable<void> {
+      while (next < targets.value->size()) co_await pull_school((*targets.value)[next++]);
+    };
+    for (std::size_t i = 0; i < std::min(kAtOnce, targets.value->size()); ++i) {
+      ++running;
+      asio::co_spawn(io_, worker(), [&](std::exception_ptr) {
+        if (--running == 0) done.cancel();
+      });
+    }
+    if (running > 0) co_await done.async_wait(kTuple);
+  }
+}
+
+asio::awaitable<void> DepartmentService::pull_school(DepartmentStore::PullTarget t) {
+  std::string token;
+  if (!t.token_file.empty()) {
+    std::ifstream in(t.token_file);
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  }
+  for (const auto& week : t.weeks) {
+    client::HttpsRequest request;
+    // https://school:3129/api/v1/reports/weekly/ + week, or the week put in place of {week}.
+    request.url = t.url;
+    if (const auto at = request.url.find("{week}"); at != std::string::npos)
+      request.url.replace(at, 6, week);
+    else
+      request.url += (request.url.ends_with('/') ? "" : "/") + week;
+    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+    request.max_body = settings_.max_report_bytes;
+    request.deadline = std::chrono::seconds(60);
+    request.user_agent = "edugate-department";
+    const auto got = co_await client::https_request(*pull_tls_, std::move(request));
+    std::string why;
+    if (got.error.empty() && got.status == 200) {
+      const auto stored = co_await post_report(got.body, "pull");
+      if (stored.status == 200 || stored.status == 201) {
+        ++pulled_;
+        pull_backoff_.erase(t.school_id);
+        spdlog::info("department: pulled the report of school {} for {}", t.school_id, week);
+        continue;
+      }
+      why = fmt::format("the report was refused ({}): {}", stored.status, stored.body);
+    } else {
+      why = got.problem();
+    }
+    // Tried again after a jittered, doubling delay, from pull.interval up to six hours.
+    ++pull_failures_;
+    auto& b = pull_backoff_[t.school_id];
+    ++b.attempts;
+    const double base =
+        std::min<double>(6 * 3600.0, static_cast<double>(settings_.pull_interval.count()) *
+                                         std::pow(2.0, std::min(b.attempts - 1, 16u)));
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const auto delay = std::chrono::milliseconds(static_cast<long long>(
+        base * 1000 * std::uniform_real_distribution<double>(0.5, 1.0)(rng)));
+    b.next = std::chrono::steady_clock::now() + delay;
+    if (pull_log_.allow(reporting::LogThrottle::Clock::now()))
+      spdlog::warn(
+          "department: pulling school {}'s report for {} failed ({} in a row): {}; next try in "
+          "{} s (logged once per 10 s at most)",
+          t.school_id, week, b.attempts, rules::quote_token(why),
+          std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+    co_return;
+  }
 }
 
 asio::awaitable<void> DepartmentService::rollup_loop() {
@@ -790,14 +899,18 @@ DepartmentService::Response DepartmentService::metrics() const {
       "# HELP edugate_department_registry_failures_total Registry reloads refused.\n"
       "# TYPE edugate_department_registry_failures_total counter\n"
       "edugate_department_registry_failures_total {}\n"
+      "# HELP edugate_department_pulls_total Reports pulled from schools with a pull_url, by "
+      "outcome.\n# TYPE edugate_department_pulls_total counter\n"
+      "edugate_department_pulls_total{{result=\"delivered\"}} {}\n"
+      "edugate_department_pulls_total{{result=\"failed\"}} {}\n"
       "# HELP edugate_department_rollup_failures_total Failed rebuilds of the dashboard's "
       "week rollups.\n# TYPE edugate_department_rollup_failures_total counter\n"
       "edugate_department_rollup_failures_total {}\n"
       "# HELP edugate_department_schools_registered Schools in the registry.\n"
       "# TYPE edugate_department_schools_registered gauge\n"
       "edugate_department_schools_registered {}\n",
-      counters_.database_errors.load(), counters_.registry_failures.load(), rollup_failures_.load(),
-      schools_registered_.load());
+      counters_.database_errors.load(), counters_.registry_failures.load(), pulled_.load(),
+      pull_failures_.load(), rollup_failures_.load(), schools_registered_.load());
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(out), {}, false};
 }
 

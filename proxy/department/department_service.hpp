@@ -13,6 +13,7 @@
 
 #include "proxy/department/dashboard_sessions.hpp"
 #include "reporting/department/department_settings.hpp"
+#include "reporting/department/department_store.hpp"
 #include "reporting/department/store_pool.hpp"
 #include "reporting/key_directory.hpp"
 #include "reporting/log_throttle.hpp"
@@ -41,7 +42,10 @@ struct DepartmentCounters {
 /// dashboard: GET /login, POST /login (an api_tokens token, for a session cookie), POST
 /// /logout, GET /dashboard[?from=W&to=W], /dashboard/completeness[?week=W] and
 /// /dashboard/bundles[?week=W]. The dashboard reads week rollups, rebuilt on a worker every
-/// few seconds after reports arrive, and before a page when any are due.
+/// few seconds after reports arrive, and before a page when any are due. Schools whose registry
+/// row has a pull_url are asked for the closed weeks they have not sent (pull.interval), each
+/// answer checked exactly as a pushed report; a school that fails is tried again after a
+/// jittered, doubling delay capped at six hours.
 class DepartmentService {
  public:
   DepartmentService(boost::asio::io_context& io, reporting::department::DepartmentSettings s);
@@ -72,6 +76,8 @@ class DepartmentService {
   Response logout(const Request& request);
   boost::asio::awaitable<Response> dashboard(const Request& request);
   boost::asio::awaitable<void> rollup_loop();
+  boost::asio::awaitable<void> pull_loop();
+  boost::asio::awaitable<void> pull_school(reporting::department::DepartmentStore::PullTarget t);
   Response metrics() const;
   /// Takes one report delivery from `peer`'s allowance (io thread).
   bool address_allows(const std::string& peer);
@@ -104,6 +110,16 @@ class DepartmentService {
   /// Reports or the registry changed since the rollups were last rebuilt (any thread).
   std::atomic<bool> rollup_due_{true};
   std::atomic<std::uint64_t> rollup_failures_{0};
+  // Pulls (io thread): when each school may be tried again after a failure.
+  boost::asio::steady_timer pull_timer_;
+  std::unique_ptr<boost::asio::ssl::context> pull_tls_;
+  struct PullBackoff {
+    unsigned attempts = 0;
+    std::chrono::steady_clock::time_point next{};
+  };
+  std::map<std::string, PullBackoff> pull_backoff_;
+  std::atomic<std::uint64_t> pulled_{0}, pull_failures_{0};
+  reporting::LogThrottle pull_log_{std::chrono::seconds(10)};
 };
 
 }  // namespace edugate::proxy::department

@@ -14,10 +14,11 @@ std::optional<DepartmentSettings> load_department_settings(const std::string& pa
   const auto root = r.load_file();
   if (!root) return std::nullopt;
   DepartmentSettings s;
-  if (!r.check_map(*root, "the department config",
-                   {"listen", "tls", "database", "schools", "api_tokens", "timezone", "late_after",
-                    "max_report_size", "school_reports_per_minute", "school_burst",
-                    "address_reports_per_minute", "max_connections", "db_connections", "k"}))
+  if (!r.check_map(
+          *root, "the department config",
+          {"listen", "tls", "database", "schools", "api_tokens", "timezone", "late_after",
+           "max_report_size", "school_reports_per_minute", "school_burst",
+           "address_reports_per_minute", "max_connections", "db_connections", "k", "pull"}))
     return std::nullopt;
   const auto dir = std::filesystem::path(path).parent_path().string();
   const auto& n = *root;
@@ -94,6 +95,21 @@ std::optional<DepartmentSettings> load_department_settings(const std::string& pa
       s.db_connections = static_cast<std::size_t>(*x);
   if (const auto v = n["k"])
     if (auto x = r.integer(v, "k", 2, 1000)) s.k = static_cast<int>(*x);
+  if (const auto p = n["pull"]; p && r.check_map(p, "pull", {"interval", "ca", "weeks"})) {
+    if (const auto v = p["interval"]) {
+      if (auto d = r.duration(v, "pull.interval")) {
+        if (*d >= std::chrono::seconds(1) && *d <= std::chrono::hours(24 * 7))
+          s.pull_interval = std::chrono::duration_cast<std::chrono::seconds>(*d);
+        else
+          r.error(v, "pull.interval must be between 1s and 7d");
+      }
+    }
+    if (const auto v = p["ca"])
+      if (auto x = r.string(v, "pull.ca"); x && *x != "system")
+        s.pull_ca = rules::resolve_path(dir, *x);
+    if (const auto v = p["weeks"])
+      if (auto x = r.integer(v, "pull.weeks", 1, 52)) s.pull_weeks = static_cast<int>(*x);
+  }
   if (!r.ok()) return std::nullopt;
   return s;
 }

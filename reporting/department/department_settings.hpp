@@ -28,6 +28,12 @@ struct DepartmentSettings {
   std::size_t max_connections = 4096;  ///< open at once, in total
   std::size_t db_connections = 0;      ///< the pool; 0 = the number of CPUs, at least 2
   int k = 10;  ///< smallest published cell in tables the department publishes further
+  /// Pulls from schools whose registry row has a pull_url: how often the missing weeks are
+  /// looked for, whose certificate authority the schools' listeners use ("" = the system's),
+  /// and how many closed weeks back a missing one is fetched.
+  std::chrono::seconds pull_interval{std::chrono::hours(1)};
+  std::string pull_ca;
+  int pull_weeks = 12;
 };
 
 /// Reads and checks the file; every problem is a `file:line:col: message` diagnostic, and any

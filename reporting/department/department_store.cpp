@@ -214,6 +214,24 @@ DepartmentStore::Completeness DepartmentStore::completeness(std::string_view iso
   return out;
 }
 
+std::vector<DepartmentStore::PullTarget> DepartmentStore::pull_targets(
+    const std::vector<std::string>& weeks) {
+  const auto r = db_.exec(
+      "SELECT s.school_id, s.pull_url, s.pull_token_file, w.week "
+      "FROM schools s CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS w (week, n) "
+      "WHERE s.in_registry AND s.pull_url <> '' AND NOT EXISTS "
+      "(SELECT 1 FROM reports r WHERE r.school_id = s.school_id AND r.iso_week = w.week) "
+      "ORDER BY s.school_id, w.n",
+      {array_literal(weeks)});
+  std::vector<PullTarget> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    if (out.empty() || out.back().school_id != r.text(i, 0))
+      out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), {}});
+    out.back().weeks.push_back(r.text(i, 3));
+  }
+  return out;
+}
+
 DepartmentStore::Totals DepartmentStore::totals() {
   const auto r = db_.exec(
       "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM schools WHERE in_registry)");

@@ -77,6 +77,13 @@ class DepartmentStore {
   Completeness completeness(std::string_view iso_week, std::string_view timezone,
                             std::chrono::seconds late_after);
 
+  /// A registered school with a pull_url and the weeks of `weeks` it has sent nothing for.
+  struct PullTarget {
+    std::string school_id, url, token_file;
+    std::vector<std::string> weeks;  ///< in the order of `weeks`
+  };
+  std::vector<PullTarget> pull_targets(const std::vector<std::string>& weeks);
+
   /// Reports stored (all revisions) and schools registered: for /metrics.
   struct Totals {
     long long reports = 0, schools = 0;

@@ -790,5 +790,62 @@ TEST(Department, TheDashboardRendersInChromiumAfterSigningIn) {
   EXPECT_EQ(browser.evaluate("location.pathname"), "/login");
 }
 
+TEST(Department, SchoolsWithAPullUrlArePulledForTheWeeksTheyHaveNotSent) {
+  if (const auto why = PostgresCluster::unavailable()) GTEST_SKIP() << *why;
+  DepartmentSetup dept;
+  auto& work = dept.work;
+  // A real appliance behind NAT-free HTTPS: its admin listener serves its signed weekly reports
+  // to the holder of a token (the department's pull), as `edugate report fetch` reads them.
+  const auto keygen = run_command({edugate_binary(), "report", "keygen", "--out",
+                                   work.path().string(), "--name", "test-school"},
+                                  20s);
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+  const auto made = run_command({edugate_binary(), "report", "token"}, 20s);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(made.out, m, std::regex("shown once\\): (\\S+)")));
+  const std::string school_token = m[1];
+  ASSERT_TRUE(std::regex_search(made.out, m, std::regex("(sha256:[0-9a-f]{64})")));
+  const std::string school_token_hash = m[1];
+  work.write("test-school.token", school_token + "\n");
+  EnforcementSetup school;
+  TestOrigin origin;
+  auto c = school.config(origin, {});
+  const std::string plain_admin = "admin: {address: 127.0.0.1:0}";
+  c.replace(c.find(plain_admin), plain_admin.size(),
+            "admin: {address: 127.0.0.1:0, tls: {cert: " + dept.pki.server_cert.string() +
+                ", key: " + dept.pki.server_key.string() + "}}");
+  c += "  signing_key: " + (work.path() / "test-school.key").string() + "\n";
+  c += "  api: {tokens: [\"" + school_token_hash + "\"], requests_per_minute: 120, burst: 60}\n";
+  EdugateProcess appliance{c, school.options()};
+
+  // The registry gives the school a pull URL and the token's file; nothing is pushed.
+  const auto base =
+      "https://localhost:" + std::to_string(appliance.admin().port) + "/api/v1/reports/weekly/";
+  work.write("schools.csv",
+             "school_id,name,district,levels,public_key,pull_url,pull_token_file\n"
+             "thcs-a,Trường THCS A,Quận 1,thcs,keys/thcs-a.pub,,\n"
+             "test-school,Trường thử,Quận 3,thcs,test-school.pub," +
+                 base + ",test-school.token\n");
+  DepartmentProcess d(
+      dept.config("pull: {interval: 1s, ca: " + dept.pki.ca_cert.string() + ", weeks: 3}\n"));
+  const auto count = [&] {
+    return dept.pg.psql("department",
+                        "SELECT count(*) FROM reports WHERE school_id = 'test-school'");
+  };
+  for (int i = 0; i < 200 && count() != "3\n"; ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(count(), "3\n") << d.process().output(Stream::err);
+  // The last three closed weeks, each once, verified as a push would be; thcs-a (no URL) is
+  // never asked. Later rounds find nothing missing: no revision, no second request.
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(count(), "3\n");
+  EXPECT_EQ(dept.pg.psql("department", "SELECT max(revision) FROM reports"), "1\n");
+  const auto metrics = curl_http({"--cacert", dept.pki.ca_cert.string(), d.base() + "/metrics"});
+  EXPECT_NE(metrics.body.find("edugate_department_pulls_total{result=\"delivered\"} 3"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("edugate_department_pulls_total{result=\"failed\"} 0"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace edugate::itest
