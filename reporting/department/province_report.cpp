@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "reporting/department/province_snapshot.hpp"
@@ -44,9 +48,41 @@ ProvinceReport build_province_report(DepartmentStore& store, DayRange period,
   ProvinceSnapshot snapshot(store.connection(), format_date(period.from), format_date(period.to));
   ReportMerger merger({true, 50, generator});
   std::vector<long long> left_out;  // their cells are not added either
-  std::vector<ProvinceSnapshot::Summary> batch;
+  // The database reads the next batches while this thread and its helpers parse the last one:
+  // a school year's summaries are a few hundred megabytes, and both sides take seconds.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<ProvinceSnapshot::Summary>> ready;
+  bool fetched_all = false;
+  std::exception_ptr fetch_error;
+  std::thread fetcher([&] {
+    try {
+      std::vector<ProvinceSnapshot::Summary> batch;
+      while (snapshot.next(batch)) {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return ready.size() < 4; });
+        ready.push_back(std::move(batch));
+        batch = {};
+        changed.notify_all();
+      }
+    } catch (...) {
+      fetch_error = std::current_exception();
+    }
+    std::lock_guard lock(mutex);
+    fetched_all = true;
+    changed.notify_all();
+  });
   std::vector<Checked> checked;
-  while (snapshot.next(batch)) {
+  for (;;) {
+    std::vector<ProvinceSnapshot::Summary> batch;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return !ready.empty() || fetched_all; });
+      if (ready.empty()) break;
+      batch = std::move(ready.front());
+      ready.pop_front();
+      changed.notify_all();
+    }
     checked.assign(batch.size(), {});
     // Parsing on every core; adding up in the database's order.
     std::vector<std::thread> pool;
@@ -72,6 +108,8 @@ ProvinceReport build_province_report(DepartmentStore& store, DayRange period,
       ++out.accepted;
     }
   }
+  fetcher.join();
+  if (fetch_error) std::rethrow_exception(fetch_error);
   auto outcome = merger.finish();
   out.refused = std::move(outcome.refused);
   if (!outcome.report) return out;

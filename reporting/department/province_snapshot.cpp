@@ -45,7 +45,7 @@ bool ProvinceSnapshot::next(std::vector<Summary>& batch) {
         {from_, to_});
     cursor_open_ = true;
   }
-  const auto rows = db_.exec("FETCH 512 FROM province");
+  const auto rows = db_.exec("FETCH 1024 FROM province");
   for (int i = 0; i < rows.rows(); ++i)
     batch.push_back({rows.integer(i, 0), rows.text(i, 1), rows.text(i, 2), rows.text(i, 3)});
   cursor_done_ = batch.empty();
