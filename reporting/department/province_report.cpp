@@ -53,14 +53,15 @@ ProvinceReport build_province_report(DepartmentStore& store, DayRange period,
   std::mutex mutex;
   std::condition_variable changed;
   std::deque<std::vector<ProvinceSnapshot::Summary>> ready;
-  bool fetched_all = false;
+  bool fetched_all = false, abandoned = false;
   std::exception_ptr fetch_error;
   std::thread fetcher([&] {
     try {
       std::vector<ProvinceSnapshot::Summary> batch;
       while (snapshot.next(batch)) {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return ready.size() < 4; });
+        changed.wait(lock, [&] { return ready.size() < 4 || abandoned; });
+        if (abandoned) break;
         ready.push_back(std::move(batch));
         batch = {};
         changed.notify_all();
@@ -72,6 +73,21 @@ ProvinceReport build_province_report(DepartmentStore& store, DayRange period,
     fetched_all = true;
     changed.notify_all();
   });
+  // Whatever this thread throws, the fetcher is told to stop and joined before it propagates.
+  struct Join {
+    std::thread& fetcher;
+    std::mutex& mutex;
+    std::condition_variable& changed;
+    bool& abandoned;
+    ~Join() {
+      {
+        std::lock_guard lock(mutex);
+        abandoned = true;
+      }
+      changed.notify_all();
+      if (fetcher.joinable()) fetcher.join();
+    }
+  } join{fetcher, mutex, changed, abandoned};
   std::vector<Checked> checked;
   for (;;) {
     std::vector<ProvinceSnapshot::Summary> batch;
@@ -110,6 +126,7 @@ ProvinceReport build_province_report(DepartmentStore& store, DayRange period,
   }
   fetcher.join();
   if (fetch_error) std::rethrow_exception(fetch_error);
+  // The connection is this thread's again: the fetcher has ended.
   auto outcome = merger.finish();
   out.refused = std::move(outcome.refused);
   if (!outcome.report) return out;
