@@ -347,15 +347,30 @@ asio::awaitable<void> DepartmentService::pull_loop() {
       });
     }
     if (running > 0) co_await done.async_wait(kTuple);
+    if (!acceptor_.is_open()) co_return;  // stopped during the round
   }
 }
 
 asio::awaitable<void> DepartmentService::pull_school(DepartmentStore::PullTarget t) {
+  // The school's reporting.api token: one line of a small file the department keeps.
   std::string token;
   if (!t.token_file.empty()) {
-    std::ifstream in(t.token_file);
-    std::getline(in, token);
+    std::ifstream in(t.token_file, std::ios::binary);
+    std::array<char, 512> line{};
+    in.getline(line.data(), line.size());
+    token = line.data();
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.empty() || token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                                 "vwxyz0123456789-_.~+/=") != std::string::npos) {
+      ++pull_failures_;
+      auto& b = pull_backoff_[t.school_id];
+      b.attempts = std::max(b.attempts, 1u);
+      b.next = std::chrono::steady_clock::now() + settings_.pull_interval * 4;
+      if (pull_log_.allow(reporting::LogThrottle::Clock::now()))
+        spdlog::warn("department: school {}: no token can be read from {}", t.school_id,
+                     rules::quote_token(t.token_file));
+      co_return;
+    }
   }
   for (const auto& week : t.weeks) {
     client::HttpsRequest request;
@@ -367,12 +382,12 @@ asio::awaitable<void> DepartmentService::pull_school(DepartmentStore::PullTarget
       request.url += (request.url.ends_with('/') ? "" : "/") + week;
     if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
     request.max_body = settings_.max_report_bytes;
-    request.deadline = std::chrono::seconds(60);
+    request.deadline = std::chrono::seconds(30);
     request.user_agent = "edugate-department";
     const auto got = co_await client::https_request(*pull_tls_, std::move(request));
     std::string why;
     if (got.error.empty() && got.status == 200) {
-      const auto stored = co_await post_report(got.body, "pull");
+      const auto stored = co_await post_report(got.body, "pull", t.school_id + '\n' + week);
       if (stored.status == 200 || stored.status == 201) {
         ++pulled_;
         pull_backoff_.erase(t.school_id);
@@ -533,21 +548,17 @@ asio::awaitable<void> DepartmentService::serve_http(Stream& stream, const std::s
           r = co_await post_report(std::move(parser.get().body()), peer);
         }
       }
-    } else if (method == bhttp::verb::post && request.path == "/login") {
+    } else if (method == bhttp::verb::post &&
+               (request.path == "/login" || request.path == "/logout")) {
       if (parser.chunked() || parser.content_length().value_or(0) > kMaxLoginBody) {
         r = {413, "text/plain; charset=utf-8", "a sign-in form is small\n", {}, true};
       } else {
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (bec) co_return;
-        r = co_await login(std::move(parser.get().body()), peer);
-      }
-    } else if (method == bhttp::verb::post && request.path == "/logout") {
-      if (parser.chunked() || parser.content_length().value_or(0) > kMaxLoginBody) {
-        r = {413, "text/plain; charset=utf-8", "a sign-out form is empty\n", {}, true};
-      } else {
-        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-        if (bec) co_return;
-        r = logout(request);
+        if (request.path == "/login")
+          r = co_await login(std::move(parser.get().body()), peer);
+        else
+          r = logout(request);
       }
     } else if (method != bhttp::verb::get && method != bhttp::verb::head) {
       r = {405, "application/json", json_error("method not allowed"), {}, true};
@@ -608,7 +619,7 @@ bool DepartmentService::address_allows(const std::string& peer) {
 }
 
 asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
-    std::string body, const std::string& /*peer*/) {
+    std::string body, const std::string& /*peer*/, std::string expected) {
   auto keys = this->keys();
   // Parsing and the signature check off the network thread.
   auto check = co_await asio::co_spawn(
@@ -640,6 +651,18 @@ asio::awaitable<DepartmentService::Response> DepartmentService::post_report(
           rules::quote_token(check.reason));
     co_return Response{
         check.http_status(), "application/json", json_error(check.reason), {}, false};
+  }
+  // A pull asked one school for one week: any other answer (a cache, a wrong URL, a school
+  // passing on another's report) is not what was asked for, and is not stored.
+  if (!expected.empty() && expected != check.report->school_id + '\n' + check.report->iso_week) {
+    ++counters_.malformed;
+    co_return Response{400,
+                       "application/json",
+                       json_error(fmt::format("the answer is school {}'s report for {}, not the "
+                                              "week asked for",
+                                              check.report->school_id, check.report->iso_week)),
+                       {},
+                       false};
   }
   // A week that has not begun anywhere: a school's clock set ahead, not a report to keep.
   if (check.report->iso_week > current_week()) {

@@ -70,7 +70,10 @@ class DepartmentService {
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
   template <class Stream>
   boost::asio::awaitable<void> serve_http(Stream& stream, const std::string& peer);
-  boost::asio::awaitable<Response> post_report(std::string body, const std::string& peer);
+  /// A school's weekly report, pushed or pulled; a pull names the school and week it asked
+  /// for (`expected`, "school_id\nweek"), and an answer for any other is refused unstored.
+  boost::asio::awaitable<Response> post_report(std::string body, const std::string& peer,
+                                               std::string expected = {});
   boost::asio::awaitable<Response> completeness(const Request& request);
   boost::asio::awaitable<Response> login(std::string body, const std::string& peer);
   Response logout(const Request& request);

@@ -18,17 +18,7 @@ constexpr const char* kMigrationLock = "7262019";
 }  // namespace
 
 void DepartmentStore::migrate() {
-  db_.exec("SELECT pg_advisory_lock($1)", {kMigrationLock});
-  struct Unlock {
-    PgConnection& db;
-    ~Unlock() {
-      try {
-        db.exec("SELECT pg_advisory_unlock($1)", {kMigrationLock});
-      } catch (const PgError&) {
-        // The session is gone, and its advisory lock with it.
-      }
-    }
-  } unlock{db_};
+  const PgAdvisoryLock lock(db_, kMigrationLock);
   db_.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
       "applied_at timestamptz NOT NULL DEFAULT now())");

@@ -143,6 +143,25 @@ std::string array_literal(const std::vector<std::string>& items) {
   return out;
 }
 
+PgAdvisoryLock::PgAdvisoryLock(PgConnection& db, std::string key, bool wait)
+    : db_(db), key_(std::move(key)) {
+  if (wait) {
+    db_.exec("SELECT pg_advisory_lock($1)", {key_});
+    held_ = true;
+  } else {
+    held_ = db_.exec("SELECT pg_try_advisory_lock($1)", {key_}).boolean(0, 0);
+  }
+}
+
+PgAdvisoryLock::~PgAdvisoryLock() {
+  if (!held_) return;
+  try {
+    db_.exec("SELECT pg_advisory_unlock($1)", {key_});
+  } catch (const PgError&) {
+    // The session is gone, and its advisory lock with it.
+  }
+}
+
 PgTransaction::~PgTransaction() {
   if (done_) return;
   try {

@@ -59,6 +59,22 @@ void copy_escape(std::string& out, std::string_view value);
 /// An SQL array literal ({"a","b"}) of `items`, each quoted: for text[] parameters.
 std::string array_literal(const std::vector<std::string>& items);
 
+/// A session-level advisory lock on `key` (a decimal bigint), released when the object goes away
+/// (or with the session, if that is gone first). `wait` false: try once; see held().
+class PgAdvisoryLock {
+ public:
+  PgAdvisoryLock(PgConnection& db, std::string key, bool wait = true);
+  ~PgAdvisoryLock();
+  PgAdvisoryLock(const PgAdvisoryLock&) = delete;
+  PgAdvisoryLock& operator=(const PgAdvisoryLock&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  PgConnection& db_;
+  std::string key_;
+  bool held_ = false;
+};
+
 /// BEGIN on construction, ROLLBACK on destruction unless commit() ran. No network I/O of the
 /// caller's may happen while one is open: it holds locks.
 class PgTransaction {

@@ -19,17 +19,8 @@ constexpr const char* kFingerprints =
 }  // namespace
 
 std::optional<std::size_t> refresh_week_rollups(PgConnection& db) {
-  if (!db.exec("SELECT pg_try_advisory_lock($1)", {kRollupLock}).boolean(0, 0)) return std::nullopt;
-  struct Unlock {
-    PgConnection& db;
-    ~Unlock() {
-      try {
-        db.exec("SELECT pg_advisory_unlock($1)", {kRollupLock});
-      } catch (const PgError&) {
-        // The session is gone, and its advisory lock with it.
-      }
-    }
-  } unlock{db};
+  const PgAdvisoryLock lock(db, kRollupLock, /*wait=*/false);
+  if (!lock.held()) return std::nullopt;
   const auto stale = db.exec(
       std::string("SELECT f.iso_week FROM (") + kFingerprints +
       " GROUP BY iso_week) AS f (iso_week, reports, id_sum, schools, registry_at) "

@@ -818,33 +818,47 @@ TEST(Department, SchoolsWithAPullUrlArePulledForTheWeeksTheyHaveNotSent) {
   c += "  api: {tokens: [\"" + school_token_hash + "\"], requests_per_minute: 120, burst: 60}\n";
   EdugateProcess appliance{c, school.options()};
 
-  // The registry gives the school a pull URL and the token's file; nothing is pushed.
+  // The registry gives the school a pull URL and the token's file; nothing is pushed. First a
+  // URL that answers every week with one same week (a cache, a mistyped template): those
+  // answers are not the weeks asked for, and nothing is stored.
   const auto base =
       "https://localhost:" + std::to_string(appliance.admin().port) + "/api/v1/reports/weekly/";
-  work.write("schools.csv",
-             "school_id,name,district,levels,public_key,pull_url,pull_token_file\n"
-             "thcs-a,Trường THCS A,Quận 1,thcs,keys/thcs-a.pub,,\n"
-             "test-school,Trường thử,Quận 3,thcs,test-school.pub," +
-                 base + ",test-school.token\n");
+  const auto registry = [&](const std::string& url) {
+    work.write("schools.csv",
+               "school_id,name,district,levels,public_key,pull_url,pull_token_file\n"
+               "thcs-a,Trường THCS A,Quận 1,thcs,keys/thcs-a.pub,,\n"
+               "test-school,Trường thử,Quận 3,thcs,test-school.pub," +
+                   url + ",test-school.token\n");
+  };
+  registry(base + "2026-W40?format=json&asked={week}");
   DepartmentProcess d(
       dept.config("pull: {interval: 1s, ca: " + dept.pki.ca_cert.string() + ", weeks: 3}\n"));
+  const auto metrics = [&] {
+    return curl_http({"--cacert", dept.pki.ca_cert.string(), d.base() + "/metrics"}).body;
+  };
+  for (int i = 0;
+       i < 100 && metrics().find("pulls_total{result=\"failed\"} 0") != std::string::npos; ++i)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(metrics().find("pulls_total{result=\"failed\"} 0"), std::string::npos);
+  EXPECT_EQ(dept.pg.psql("department", "SELECT count(*) FROM reports"), "0\n");
+  EXPECT_NE(d.process().output(Stream::err).find("the answer is school test-school"), std::string::npos)
+      << d.process().output(Stream::err);
+  registry(base);
+  ::kill(d.process().pid(), SIGHUP);
   const auto count = [&] {
     return dept.pg.psql("department",
                         "SELECT count(*) FROM reports WHERE school_id = 'test-school'");
   };
-  for (int i = 0; i < 200 && count() != "3\n"; ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 300 && count() != "3\n"; ++i) std::this_thread::sleep_for(100ms);
   ASSERT_EQ(count(), "3\n") << d.process().output(Stream::err);
   // The last three closed weeks, each once, verified as a push would be; thcs-a (no URL) is
   // never asked. Later rounds find nothing missing: no revision, no second request.
   std::this_thread::sleep_for(2500ms);
   EXPECT_EQ(count(), "3\n");
   EXPECT_EQ(dept.pg.psql("department", "SELECT max(revision) FROM reports"), "1\n");
-  const auto metrics = curl_http({"--cacert", dept.pki.ca_cert.string(), d.base() + "/metrics"});
-  EXPECT_NE(metrics.body.find("edugate_department_pulls_total{result=\"delivered\"} 3"),
+  EXPECT_NE(metrics().find("edugate_department_pulls_total{result=\"delivered\"} 3"),
             std::string::npos)
-      << metrics.body;
-  EXPECT_NE(metrics.body.find("edugate_department_pulls_total{result=\"failed\"} 0"),
-            std::string::npos);
+      << metrics();
 }
 
 }  // namespace
