@@ -841,7 +841,8 @@ TEST(Department, SchoolsWithAPullUrlArePulledForTheWeeksTheyHaveNotSent) {
     std::this_thread::sleep_for(100ms);
   EXPECT_EQ(metrics().find("pulls_total{result=\"failed\"} 0"), std::string::npos);
   EXPECT_EQ(dept.pg.psql("department", "SELECT count(*) FROM reports"), "0\n");
-  EXPECT_NE(d.process().output(Stream::err).find("the answer is school test-school"), std::string::npos)
+  EXPECT_NE(d.process().output(Stream::err).find("the answer is school test-school"),
+            std::string::npos)
       << d.process().output(Stream::err);
   registry(base);
   ::kill(d.process().pid(), SIGHUP);
