@@ -165,8 +165,11 @@ std::string CdpBrowser::evaluate(const std::string& expression) {
       connection_->call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}});
   if (r.contains("exceptionDetails"))
     throw std::runtime_error("cdp: " + expression + ": " + r["exceptionDetails"].dump());
-  const auto& value = r["result"]["value"];
-  return value.is_string() ? value.get<std::string>() : value.dump();
+  // An expression whose value is undefined (a form's submit()) has no "value".
+  const auto& result = r.at("result");
+  const auto value = result.find("value");
+  if (value == result.end()) return {};
+  return value->is_string() ? value->get<std::string>() : value->dump();
 }
 
 void CdpBrowser::evaluate_and_wait_for_load(const std::string& expression) {
