@@ -16,30 +16,7 @@ schools=${2:-3000}
 weeks=${3:-52}
 edugate=$PWD/$build/proxy/edugate
 [[ -x $edugate ]] || { echo "missing $edugate (build $build first)" >&2; exit 1; }
-pgbin=/usr/lib/postgresql/15/bin
-[[ -x $pgbin/initdb ]] || { echo "postgresql-15 is needed (apt-get install postgresql-15)" >&2; exit 1; }
-
-tmp=$(mktemp -d /tmp/edugate-dashboard-bench.XXXXXX)
-chmod 755 "$tmp"
-as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- env -C / "$@"; else "$@"; fi; }
-serve_pid=
-cleanup() {
-  [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
-  as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -w -m fast stop >/dev/null 2>&1 || true
-  # KEEP=1 keeps the cluster's files and the config, to profile against them afterwards.
-  if [[ ${KEEP:-} == 1 ]]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-mkdir -p "$tmp/pg"
-[[ $(id -u) -eq 0 ]] && chown postgres: "$tmp/pg"
-as_pg "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
-# A department server's settings, not a test cluster's: fsync and synchronous commit stay on.
-as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -o \
-  "-c listen_addresses='' -c unix_socket_directories='$tmp/pg' -c shared_buffers=512MB" \
-  start >/dev/null
-as_pg "$pgbin/createdb" -h "$tmp/pg" -U postgres department
-psql() { as_pg "$pgbin/psql" -h "$tmp/pg" -U postgres -d department -XAtc "$1"; }
-seconds_since() { python3 -c "import sys; print(f'{$(date +%s.%N)-$1:.1f}')"; }
+source tests/bench/department/department_cluster.sh dashboard-bench
 
 t=$(date +%s.%N)
 "$edugate" department demo --schools "$schools" --weeks "$weeks" --last-week 2026-W35 \
