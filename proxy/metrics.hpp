@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "rules/decision.hpp"
+
 namespace edugate::proxy {
 
 /// Every outcome and error branch of the data plane has a named counter, declared once here.
@@ -42,6 +44,8 @@ namespace edugate::proxy {
   X(decisions_block, "Requests and tunnels blocked by the rules")                          \
   X(decisions_warn, "Warn pages shown")                                                    \
   X(decisions_safe_search, "Requests and tunnels sent to a search engine's safe mode")     \
+  X(decisions_would_block,                                                                 \
+    "Requests and tunnels let through that a monitored category would have blocked")       \
   X(warn_continued, "Clicks on a warn page's continue button")                             \
   X(sni_blocked, "Tunnels closed because the ClientHello named a blocked host")            \
   X(portal_requests, "Requests for edugate's own pages (report form)")                     \
@@ -92,6 +96,19 @@ struct Metrics {
 
 inline void bump(std::atomic<std::uint64_t>& counter) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+/// The counter of a decision that let a request or tunnel through (allow, safe search, would
+/// block; a warn that cannot show its page inside a tunnel counts as allow).
+inline std::atomic<std::uint64_t>& passed_counter(Metrics& m, rules::Action a) noexcept {
+  switch (a) {
+    case rules::Action::safe_search:
+      return m.decisions_safe_search;
+    case rules::Action::would_block:
+      return m.decisions_would_block;
+    default:
+      return m.decisions_allow;
+  }
 }
 
 /// Prometheus text exposition of the sum of `workers`' counters.

@@ -31,7 +31,8 @@ void Recorder::add(Tallied action, std::uint16_t category, rules::GroupId group,
 void Recorder::count(const rules::Decision& decision, rules::GroupId group, HourBucket hour,
                      std::string_view matched_domain, DeviceKey device) {
   const Tallied action = tallied(decision.action);
-  const bool keep_domain = action == Tallied::block || action == Tallied::warn;
+  const bool keep_domain =
+      action == Tallied::block || action == Tallied::warn || action == Tallied::would_block;
   add(action, category_id(decision.category), group, hour, keep_domain ? matched_domain : "",
       device);
 }

@@ -15,6 +15,7 @@ constexpr std::array<Names, kTalliedCount> kNames{{
     {"block", "Bị chặn", "Blocked"},
     {"warn", "Cảnh báo", "Warned"},
     {"safe_search", "Tìm kiếm an toàn", "Safe search"},
+    {"would_block", "Sẽ bị chặn (chỉ theo dõi)", "Would block (monitor only)"},
     {"review_request", "Yêu cầu xem xét lại", "Review requests"},
     {"site_report", "Báo cáo trang web", "Site reports"},
 }};

@@ -8,14 +8,23 @@
 
 namespace edugate::reporting {
 
-/// What a counter counts: the four decision actions, plus two block-page events that are not
+/// What a counter counts: the five decision actions, plus two block-page events that are not
 /// requests (a pupil asked for a review of a block; someone reported a site as harmful).
-enum class Tallied : std::uint8_t { allow, block, warn, safe_search, review_request, site_report };
+/// The order is for memory only: the store and reports use the text of to_string().
+enum class Tallied : std::uint8_t {
+  allow,
+  block,
+  warn,
+  safe_search,
+  would_block,
+  review_request,
+  site_report
+};
 
-inline constexpr int kTalliedCount = 6;
+inline constexpr int kTalliedCount = 7;
 
-/// True for the four decision actions: they make up the "all requests" totals; events do not.
-constexpr bool is_request(Tallied t) noexcept { return t <= Tallied::safe_search; }
+/// True for the decision actions: they make up the "all requests" totals; events do not.
+constexpr bool is_request(Tallied t) noexcept { return t <= Tallied::would_block; }
 
 /// The tally for a decision action.
 constexpr Tallied tallied(rules::Action a) noexcept {
@@ -28,6 +37,8 @@ constexpr Tallied tallied(rules::Action a) noexcept {
       return Tallied::warn;
     case rules::Action::safe_search:
       return Tallied::safe_search;
+    case rules::Action::would_block:
+      return Tallied::would_block;
   }
   return Tallied::allow;
 }

@@ -125,9 +125,9 @@ class Evaluator {
     return found;
   }
 
-  /// Lifts a block or warn that a school exception covers. Returns the exception rule.
+  /// Lifts a block, warn or monitor that a school exception covers. Returns the exception rule.
   std::optional<RuleId> lift(const HostSuffixes& name, bool with_url, Candidate& c) const {
-    if (c.rank != strength(Action::block) && c.rank != strength(Action::warn)) return std::nullopt;
+    if (c.rank <= strength(Action::allow)) return std::nullopt;
     if (c.category == kNoCategory) return std::nullopt;  // fail-closed blocks stay blocked
     return exception_for(name, with_url);
   }
@@ -144,12 +144,17 @@ class Evaluator {
     const int rank = std::max(host_rank, sni_rank);
     if (rank == strength(Action::block)) return make(Action::block, top);
     if (rank == strength(Action::warn)) return make(Action::warn, top);
+    // Safe search is enforcement: it is kept for a search engine in a monitored category.
+    const bool safe_search =
+        policy_.safe_search_rule != kNoRule && search_engine_of(f_.host) != SearchEngine::none;
+    if (rank == strength(Action::would_block) && !safe_search)
+      return make(Action::would_block, top);
     if (host_exception || sni_exception) {
       const Candidate& lifted = host_exception ? on_host : on_sni;
       return {Action::allow, lifted.category, host_exception ? *host_exception : *sni_exception,
               t_.reasons[kReasonException]};
     }
-    if (policy_.safe_search_rule != kNoRule && search_engine_of(f_.host) != SearchEngine::none)
+    if (safe_search)
       return {Action::safe_search, kNoCategory, policy_.safe_search_rule,
               t_.reasons[policy_.safe_search_reason]};
     const Candidate& allowed = on_host.rank >= on_sni.rank ? on_host : on_sni;

@@ -12,6 +12,8 @@ std::string_view to_string(Action action) noexcept {
       return "warn";
     case Action::safe_search:
       return "safe_search";
+    case Action::would_block:
+      return "would_block";
   }
   return "unknown";
 }

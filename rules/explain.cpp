@@ -138,6 +138,12 @@ std::string precedence_text(const RuleSet& rules, const Explanation& e) {
         "'{}' is set to warn for this group and nothing blocks: warn outranks "
         "allow.",
         label(d.category));
+  if (d.action == Action::would_block)
+    return fmt::format(
+        "'{}' is monitored for this group and nothing blocks or warns: the request is let "
+        "through and counted as would_block (it would be blocked if the monitor line said "
+        "block).",
+        label(d.category));
   if (d.action == Action::safe_search)
     return "nothing blocks or warns, and the host is a search engine: safe search is enforced.";
   if (e.matches.empty()) return "no rule matched: allowed.";

@@ -97,8 +97,7 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
     co_await net::lingering_close(c.stream);
     co_return;
   }
-  bump(verdict.decision.action == rules::Action::safe_search ? w.metrics.decisions_safe_search
-                                                             : w.metrics.decisions_allow);
+  bump(passed_counter(w.metrics, verdict.decision.action));
   const tunnel::ConnectTarget upstream{verdict.connect_host, target->port};
   const tunnel::SniCheck sni_allowed = [&](std::string_view sni) {
     if (sni.empty() || sni == verdict.host) {  // same name: already decided

@@ -40,11 +40,8 @@ void count(server::WorkerContext& w, const ConnectRequest& r, const policy::Conn
     case rules::Action::block:
       bump(w.metrics.decisions_block);
       break;
-    case rules::Action::safe_search:
-      bump(w.metrics.decisions_safe_search);
-      break;
     default:
-      bump(w.metrics.decisions_allow);
+      bump(passed_counter(w.metrics, v.decision.action));
       break;
   }
 }

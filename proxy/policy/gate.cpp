@@ -151,6 +151,7 @@ HttpVerdict judge_http(const rules::RuleSet& rules, const GateSettings& settings
   v.decision = rules::decide(rules, facts);
   switch (v.decision.action) {
     case rules::Action::allow:
+    case rules::Action::would_block:  // monitored: let through, counted apart
       break;
     case rules::Action::safe_search:
       v.safe_search = rules::safe_search_rewrite(rules, in.group, v.host);

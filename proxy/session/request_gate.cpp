@@ -94,7 +94,7 @@ void prepare_forward(Metrics& metrics, const policy::HttpVerdict& v, http::Forwa
     bump(metrics.decisions_safe_search);
     apply_safe_search(*v.safe_search, target, parser);
   } else {
-    bump(metrics.decisions_allow);
+    bump(passed_counter(metrics, v.decision.action));
   }
   if (v.carries_pass) {
     const auto rest = policy::cookie_without(req[bhttp::field::cookie], policy::kPassCookie);

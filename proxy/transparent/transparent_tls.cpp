@@ -81,8 +81,9 @@ std::optional<Upstream> enforce(server::WorkerContext& w, const TlsDecision& d,
       if (d.verdict.connect_host == d.verdict.host) return destination;
       return Upstream{d.verdict.connect_host, kSafeSearchPort};
     case rules::Action::allow:
+    case rules::Action::would_block:
     case rules::Action::warn:  // no page can be shown inside TLS: warn lets it through
-      bump(w.metrics.decisions_allow);
+      bump(passed_counter(w.metrics, d.verdict.decision.action));
       return destination;
   }
   return destination;

@@ -45,8 +45,14 @@ enum Reason : std::uint32_t {
   kReasonFixedCount,
 };
 
-/// Per-category reason strings, at reasons[category_reason_base + 3 * category + k].
-enum CategoryReason : std::uint32_t { kCategoryMandatory, kCategoryBlock, kCategoryWarn };
+/// Per-category reason strings, at reasons[category_reason_base + kCategoryReasons * category + k].
+enum CategoryReason : std::uint32_t {
+  kCategoryMandatory,
+  kCategoryBlock,
+  kCategoryWarn,
+  kCategoryMonitor,
+  kCategoryReasons
+};
 
 /// Longest "host/path?query" checked against URL regexes; longer URLs are blocked unchecked
 /// (fail closed). The proxy's own limit (limits.max_url_length, default 8 KiB) is lower.
@@ -79,7 +85,7 @@ struct Compiled {
   std::string version;
 
   std::uint32_t category_reason(CategoryId c, CategoryReason k) const noexcept {
-    return category_reason_base + 3 * c + k;
+    return category_reason_base + kCategoryReasons * c + k;
   }
   /// RuleIds: stored rules first (their index), then domain rules (rules.size() + index in
   /// DomainIndex::rules()), so that the indices built while loading never move.

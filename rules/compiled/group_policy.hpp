@@ -40,9 +40,19 @@ struct Verdict {
   bool scheduled = false;
 };
 
-/// Strength order of the precedence rule: block > warn > allow.
+/// Strength order of the precedence rule: block > warn > monitor (would_block) > allow. A
+/// monitored category never hides a warning or a block from another category.
 inline int strength(Action a) noexcept {
-  return a == Action::block ? 2 : a == Action::warn ? 1 : 0;
+  switch (a) {
+    case Action::block:
+      return 3;
+    case Action::warn:
+      return 2;
+    case Action::would_block:
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 /// The compiled policy of one group. Immutable after build.

@@ -15,8 +15,20 @@ using compiled::GroupPolicy;
 using compiled::ScheduledAction;
 
 std::string_view verb(Action a) {
-  return a == Action::block ? "blocked" : a == Action::warn ? "warned" : "allowed";
+  switch (a) {
+    case Action::block:
+      return "blocked";
+    case Action::warn:
+      return "warned";
+    case Action::would_block:
+      return "monitored (let through, counted as would_block)";
+    default:
+      return "allowed";
+  }
 }
+
+/// The policy key that sets `a` ("monitor" for would_block).
+std::string_view key_of(Action a) { return a == Action::would_block ? "monitor" : to_string(a); }
 
 /// A policy whose lines were checked, with the rule id of each line.
 struct CheckedPolicy {
@@ -87,10 +99,11 @@ class GroupCompiler {
     if (info.mandatory && (line.action != Action::block || line.schedule)) {
       s_.error(line.pos, layer == Layer::school
                              ? fmt::format("category '{}' is mandatory (set by the department at "
-                                           "{}:{}): a school cannot allow, warn or schedule it",
+                                           "{}:{}): a school cannot allow, warn, monitor or "
+                                           "schedule it",
                                            info.id, info.file, info.line)
                              : fmt::format("category '{}' is mandatory and always blocked: it "
-                                           "cannot be allowed, warned or scheduled",
+                                           "cannot be allowed, warned, monitored or scheduled",
                                            info.id));
       return false;
     }
@@ -107,14 +120,14 @@ class GroupCompiler {
       const PolicyLine& other = *out.lines[i];
       if (out.line_categories[i] == *c && !other.schedule && !line.schedule) {
         s_.error(line.pos, fmt::format("category '{}' is already listed under {} at line {}",
-                                       info.id, to_string(other.action), other.pos.line));
+                                       info.id, key_of(other.action), other.pos.line));
         return false;
       }
     }
     const std::string text =
-        line.schedule ? fmt::format("{}: {} {} {} {}", owner, to_string(line.action), info.id,
+        line.schedule ? fmt::format("{}: {} {} {} {}", owner, key_of(line.action), info.id,
                                     line.outside ? "outside" : "during", *line.schedule)
-                      : fmt::format("{}: {} {}", owner, to_string(line.action), info.id);
+                      : fmt::format("{}: {} {}", owner, key_of(line.action), info.id);
     out.line_rules.push_back(s_.add_rule(
         {RuleKind::policy, *c, kAllGroups, line.pos.source, line.pos.line, line.pos.column, text}));
     out.lines.push_back(&line);
@@ -183,6 +196,7 @@ class GroupCompiler {
   void apply(const CheckedPolicy& policy, std::uint8_t layer, GroupPolicy& gp,
              std::vector<std::vector<ScheduledAction>>& scheduled);
   std::uint32_t scheduled_reason(CategoryId c, const PolicyLine& line);
+  std::uint32_t category_reason(CategoryId c, Action action) const;
 
   BuildState& s_;
   const RuleSpec& spec_;
@@ -202,6 +216,19 @@ std::uint32_t GroupCompiler::scheduled_reason(CategoryId c, const PolicyLine& li
   return index;
 }
 
+std::uint32_t GroupCompiler::category_reason(CategoryId c, Action action) const {
+  switch (action) {
+    case Action::block:
+      return s_.out->category_reason(c, compiled::kCategoryBlock);
+    case Action::warn:
+      return s_.out->category_reason(c, compiled::kCategoryWarn);
+    case Action::would_block:
+      return s_.out->category_reason(c, compiled::kCategoryMonitor);
+    default:
+      return compiled::kReasonAllowedCategory;
+  }
+}
+
 void GroupCompiler::apply(const CheckedPolicy& policy, std::uint8_t layer, GroupPolicy& gp,
                           std::vector<std::vector<ScheduledAction>>& scheduled) {
   if (!policy.spec) return;
@@ -212,11 +239,7 @@ void GroupCompiler::apply(const CheckedPolicy& policy, std::uint8_t layer, Group
     const PolicyLine& line = *policy.lines[i];
     if (line.schedule) continue;
     const CategoryId c = policy.line_categories[i];
-    const std::uint32_t reason =
-        line.action == Action::allow
-            ? compiled::kReasonAllowedCategory
-            : s_.out->category_reason(c, line.action == Action::block ? compiled::kCategoryBlock
-                                                                      : compiled::kCategoryWarn);
+    const std::uint32_t reason = category_reason(c, line.action);
     scheduled[c].clear();
     gp.categories[c].base = line.action;
     gp.categories[c].policy_rule = policy.line_rules[i];

@@ -12,7 +12,8 @@ std::optional<Action> parse_action(ParseContext& ctx, const YAML::Node& node) {
   if (*s == "block") return Action::block;
   if (*s == "warn") return Action::warn;
   if (*s == "allow") return Action::allow;
-  ctx.reader.error(node, fmt::format("action '{}' is not one of: block, warn, allow", *s));
+  if (*s == "monitor") return Action::would_block;
+  ctx.reader.error(node, fmt::format("action '{}' is not one of: block, warn, monitor, allow", *s));
   return std::nullopt;
 }
 
@@ -100,12 +101,15 @@ bool parse_inspect_exempt(ParseContext& ctx, const YAML::Node& node, PolicySpec&
 std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node) {
   if (!ctx.reader.check_map(
           node, "a policy",
-          {"block", "warn", "allow", "scheduled", "safe_search", "inspect", "inspect_exempt"}) &&
+          {"block", "warn", "monitor", "allow", "scheduled", "safe_search", "inspect",
+           "inspect_exempt"}) &&
       !node.IsMap())
     return std::nullopt;
   PolicySpec p;
-  const std::pair<const char*, Action> lists[] = {
-      {"block", Action::block}, {"warn", Action::warn}, {"allow", Action::allow}};
+  const std::pair<const char*, Action> lists[] = {{"block", Action::block},
+                                                  {"warn", Action::warn},
+                                                  {"monitor", Action::would_block},
+                                                  {"allow", Action::allow}};
   for (const auto& [key, action] : lists) {
     const auto n = node[key];
     if (!n) continue;

@@ -53,10 +53,13 @@ void append_groups(std::string& out, const RuleSet& rules) {
     out += fmt::format("  {:<12} age {:<9} {}\n", i.id, to_string(i.age), networks(i));
     out += fmt::format("      safe search {}{}\n", i.safe_search.enabled ? "on, YouTube " : "off",
                        i.safe_search.enabled ? to_string(i.safe_search.youtube) : "");
-    out += fmt::format("      Mon 10:00 blocks: {}; warns: {}\n",
-                       acting(t, g, Action::block, monday), acting(t, g, Action::warn, monday));
-    out += fmt::format("      Sat 10:00 blocks: {}; warns: {}\n",
-                       acting(t, g, Action::block, saturday), acting(t, g, Action::warn, saturday));
+    for (const auto& [name, at] : {std::pair{"Mon", monday}, std::pair{"Sat", saturday}}) {
+      out += fmt::format("      {} 10:00 blocks: {}; warns: {}", name, acting(t, g, Action::block, at),
+                         acting(t, g, Action::warn, at));
+      const std::string monitored = acting(t, g, Action::would_block, at);
+      if (monitored != "-") out += fmt::format("; monitors: {}", monitored);
+      out += '\n';
+    }
   }
 }
 

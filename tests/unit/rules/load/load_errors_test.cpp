@@ -195,7 +195,7 @@ TEST_F(LoadErrorsTest, SchoolCannotAllowMandatoryCategory) {
       allow: [adult]
 )");
   expect(r, "school.yaml", 7, 15, "category 'adult' is mandatory (set by the department at");
-  EXPECT_NE(all(r.diagnostics).find("a school cannot allow, warn or schedule it"),
+  EXPECT_NE(all(r.diagnostics).find("a school cannot allow, warn, monitor or schedule it"),
             std::string::npos);
 }
 
@@ -300,7 +300,7 @@ TEST_F(LoadErrorsTest, SyntaxProblemsAreReportedBeforeReferences) {
     scheduled:
       - {category: games, action: maybe, during: school-hours}
 )");
-  expect(r, "school.yaml", 6, 35, "action 'maybe' is not one of: block, warn, allow");
+  expect(r, "school.yaml", 6, 35, "action 'maybe' is not one of: block, warn, monitor, allow");
   EXPECT_EQ(all(r.diagnostics).find("gamez"), std::string::npos);
 }
 
