@@ -99,10 +99,9 @@ bool parse_inspect_exempt(ParseContext& ctx, const YAML::Node& node, PolicySpec&
 }  // namespace
 
 std::optional<PolicySpec> parse_policy(ParseContext& ctx, const YAML::Node& node) {
-  if (!ctx.reader.check_map(
-          node, "a policy",
-          {"block", "warn", "monitor", "allow", "scheduled", "safe_search", "inspect",
-           "inspect_exempt"}) &&
+  if (!ctx.reader.check_map(node, "a policy",
+                            {"block", "warn", "monitor", "allow", "scheduled", "safe_search",
+                             "inspect", "inspect_exempt"}) &&
       !node.IsMap())
     return std::nullopt;
   PolicySpec p;

@@ -46,8 +46,9 @@ std::vector<const CategorySpec*> add_categories(BuildState& s, const RuleSpec& s
     s.add_reason(label + " is mandatory (Department of Education) and always blocked");
     s.add_reason(label + " is blocked for this group");
     s.add_reason(label + " needs a warning for this group");
-    s.add_reason(label + " is monitored for this group: it would be blocked, and is let through "
-                         "and counted as would_block");
+    s.add_reason(label +
+                 " is monitored for this group: it would be blocked, and is let through "
+                 "and counted as would_block");
   }
   return specs;
 }

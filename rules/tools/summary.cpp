@@ -54,8 +54,8 @@ void append_groups(std::string& out, const RuleSet& rules) {
     out += fmt::format("      safe search {}{}\n", i.safe_search.enabled ? "on, YouTube " : "off",
                        i.safe_search.enabled ? to_string(i.safe_search.youtube) : "");
     for (const auto& [name, at] : {std::pair{"Mon", monday}, std::pair{"Sat", saturday}}) {
-      out += fmt::format("      {} 10:00 blocks: {}; warns: {}", name, acting(t, g, Action::block, at),
-                         acting(t, g, Action::warn, at));
+      out += fmt::format("      {} 10:00 blocks: {}; warns: {}", name,
+                         acting(t, g, Action::block, at), acting(t, g, Action::warn, at));
       const std::string monitored = acting(t, g, Action::would_block, at);
       if (monitored != "-") out += fmt::format("; monitors: {}", monitored);
       out += '\n';

@@ -173,9 +173,9 @@ TEST(MonitorLoad, AMandatoryCategoryCannotBeMonitored) {
                 .find("school.yaml:7:17: category 'adult' is mandatory (set by the department"),
             std::string::npos)
       << testing::all(loaded.diagnostics);
-  EXPECT_NE(testing::all(loaded.diagnostics)
-                .find("a school cannot allow, warn, monitor or schedule it"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::all(loaded.diagnostics).find("a school cannot allow, warn, monitor or schedule it"),
+      std::string::npos);
 }
 
 TEST(MonitorLoad, AScheduledEntryNamesMonitorAmongTheActions) {
