@@ -39,7 +39,9 @@ std::uint64_t devices_of(const StoreExtract& data, const EntryKey& k) {
 std::vector<DomainEntry> top_domains(const StoreExtract& data, const ReportRequest& request) {
   std::map<DomainKey, DomainEntry> sums;
   for (const auto& c : data.counts) {
-    if (c.domain.empty() || (c.action != "block" && c.action != "warn")) continue;
+    if (c.domain.empty() ||
+        (c.action != "block" && c.action != "warn" && c.action != "would_block"))
+      continue;
     auto& d = sums[{c.domain, c.category, c.action}];
     d.domain = c.domain;
     d.category = c.category;

@@ -107,7 +107,8 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
     const auto again =
         policy::judge_connect(*rules, gid, target->host, target->port, sni, s.clock->now());
     if (again.decision.action != rules::Action::block) {
-      count(verdict, verdict.host);
+      // Host and SNI decided together: a monitored SNI is counted as would_block.
+      count(again.decision.action == rules::Action::would_block ? again : verdict, verdict.host);
       return true;
     }
     count(again, sni);

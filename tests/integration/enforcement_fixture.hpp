@@ -31,6 +31,9 @@ categories:
   - id: mxh
     labels: {vi: "Mạng xã hội", en: "Social networks"}
     domains: [social.test]
+  - id: thu-nghiem
+    labels: {vi: "Danh sách thử nghiệm", en: "Trial list"}
+    domains: [trial.test]
 schedules:
   - id: gio-hoc
     windows:
@@ -38,6 +41,7 @@ schedules:
 profiles:
   thcs:
     warn: [mxh]
+    monitor: [thu-nghiem]
     scheduled:
       - {category: tro-choi, action: block, during: gio-hoc}
     safe_search: {enabled: true, youtube: strict}
@@ -78,10 +82,10 @@ struct EnforcementSetup {
     if (tls_origin) {
       // www.google.com deliberately absent: only the safe-search endpoint leads anywhere.
       const auto t = tls_origin->endpoint().authority();
-      for (const char* host : {"allowed.test", "forcesafesearch.google.com"})
+      for (const char* host : {"allowed.test", "trial.test", "forcesafesearch.google.com"})
         c += std::string("  ") + host + ": \"" + t + "\"\n";
     } else {
-      for (const char* host : {"allowed.test", "www.google.com"})
+      for (const char* host : {"allowed.test", "trial.test", "www.google.com"})
         c += std::string("  ") + host + ": \"" + o + "\"\n";
     }
     c += "reporting:\n  store: " + (dir.path() / "edugate.db").string() +

@@ -33,6 +33,37 @@ TEST_F(Enforcement, AllowedSiteIsForwarded) {
   EXPECT_EQ(metric(edugate, "edugate_decisions_allow_total"), 1);
 }
 
+// `monitor: [thu-nghiem]`: the request reaches its origin, /metrics and the weekly report count
+// it as would_block (with its domain), and the report counts devices, not requests.
+TEST_F(Enforcement, AMonitoredCategoryPassesAndIsCountedAsWouldBlock) {
+  const auto r = get("http://trial.test/bytes/10");
+  EXPECT_EQ(r.status, 200) << r.run.err;
+  EXPECT_EQ(r.body, pattern_string(10));
+  EXPECT_EQ(metric(edugate, "edugate_decisions_would_block_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_decisions_allow_total"), 0);
+  for (int device = 2; device <= 12; ++device) {
+    const auto again =
+        get("http://trial.test/bytes/5", {"--interface", "127.0.0." + std::to_string(device)});
+    EXPECT_EQ(again.status, 200) << again.run.err;
+  }
+  EXPECT_EQ(metric(edugate, "edugate_decisions_would_block_total"), 12);
+  ASSERT_EQ(edugate.process().terminate(), 0);
+  const auto out = setup.dir.path() / "week.json";
+  const auto report = run_command({edugate_binary(), "report", "weekly", "--week", "2026-W48",
+                                   "--config", edugate.config_path().string(), "-o", out.string()},
+                                  milliseconds(20000));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto json = read_file(out);
+  EXPECT_NE(json.find("\"would_block\": {"), std::string::npos) << json;  // labelled action
+  const std::regex cell(
+      "\\{[^{}]*\"action\": \"would_block\"[^{}]*\"category\": \"thu-nghiem\"[^{}]*\"group\": "
+      "\"\\*\"[^{}]*\\}");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(json, m, cell)) << json;
+  EXPECT_NE(m[0].str().find("\"requests\": 12"), std::string::npos) << m[0];
+  EXPECT_NE(json.find("trial.test"), std::string::npos) << "the would-be-blocked domain is listed";
+}
+
 TEST_F(Enforcement, MandatoryCategoryGetsTheBilingualBlockPage) {
   const auto r = get("http://www.blocked.test/anything?x=1");
   ASSERT_EQ(r.status, 403) << r.run.err;
@@ -190,7 +221,8 @@ class EnforcementTls : public ::testing::Test {
   EnforcementSetup setup;
   TestOrigin origin;
   TempDir pki_dir;
-  TestPki pki = make_test_pki(pki_dir.path(), {"allowed.test", "blocked.test", "www.google.com"});
+  TestPki pki = make_test_pki(pki_dir.path(),
+                              {"allowed.test", "blocked.test", "trial.test", "www.google.com"});
   TestOrigin tls_origin{pki};
   EdugateProcess edugate{setup.config(origin, {}, &tls_origin), setup.options()};
 
@@ -232,6 +264,15 @@ TEST_F(EnforcementTls, IpLiteralConnectIsBlockedForPupils) {
   const auto raw =
       raw_exchange(edugate.proxy(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n", milliseconds(5000));
   EXPECT_TRUE(raw.received.starts_with("HTTP/1.1 403")) << raw.received;
+}
+
+TEST_F(EnforcementTls, AMonitoredCategoryTunnelsAndIsCountedAsWouldBlock) {
+  EXPECT_EQ(https({"https://trial.test/bytes/10"}).out, "200");
+  EXPECT_EQ(metric(edugate, "edugate_decisions_would_block_total"), 1);
+  // Fronting a monitored name behind an allowed CONNECT host is let through as well.
+  EXPECT_EQ(
+      https({"--connect-to", "trial.test:443:allowed.test:443", "https://trial.test/bytes/10"}).out,
+      "200");
 }
 
 TEST_F(EnforcementTls, GoogleIsConnectedToForceSafeSearchEndToEnd) {

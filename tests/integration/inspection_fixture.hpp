@@ -33,9 +33,13 @@ categories:
   - id: ngan-hang
     labels: {vi: "Ngân hàng", en: "Banking"}
     domains: [bank.test]
+  - id: thu-nghiem
+    labels: {vi: "Danh sách thử nghiệm", en: "Trial list"}
+    urls: [allowed.test/trial]
 profiles:
   thcs:
     warn: [mxh]
+    monitor: [thu-nghiem]
     inspect: all
     inspect_exempt: {categories: [ngan-hang]}
     safe_search: {enabled: true, youtube: strict}

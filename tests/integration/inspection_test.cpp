@@ -100,6 +100,16 @@ TEST_F(Inspection, BlockedPathGetsTheBlockPageOverTls) {
   EXPECT_EQ(edugate.log().find("forbidden"), std::string::npos) << edugate.log();
 }
 
+// A monitored URL prefix can only be seen inside TLS: the request reaches the origin and is
+// counted as would_block; the tunnel itself (allowed.test) was allowed.
+TEST_F(Inspection, AMonitoredPathPassesInsideTlsAndIsCountedAsWouldBlock) {
+  const auto r = school({"https://allowed.test/trial/bytes/10"});
+  EXPECT_EQ(status_of(r), "404") << r.err;  // the origin's own answer: it was let through
+  EXPECT_EQ(metric(edugate, "edugate_inspect_requests_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_decisions_would_block_total"), 1);
+  EXPECT_EQ(metric(edugate, "edugate_decisions_block_total"), 0);
+}
+
 TEST_F(Inspection, SearchKeywordsAndSafeSearchApplyInsideTls) {
   // www.google.com is connected to forcesafesearch.google.com (routed to the origin), whose
   // certificate is verified for www.google.com; inside, the URL gets safe=active.

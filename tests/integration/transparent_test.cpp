@@ -124,8 +124,8 @@ class Lab {
     // would. elsewhere.test lives at another address than the origin.
     std::filesystem::create_directories(netns_etc());
     std::ofstream(netns_etc() / "hosts") << "127.0.0.1 localhost\n::1 localhost\n"
-                                         << kOriginV4 << " allowed.test blocked.test\n"
-                                         << kOriginV6 << " allowed.test blocked.test\n"
+                                         << kOriginV4 << " allowed.test blocked.test trial.test\n"
+                                         << kOriginV6 << " allowed.test blocked.test trial.test\n"
                                          << kGatewayLan << " router.test\n"
                                          << kNowhere << " elsewhere.test\n";
     const auto c = [&](std::vector<std::string> args) {
@@ -225,8 +225,12 @@ std::string edugate_config(const TempDir& dir) {
     labels: {vi: "Trang thử nghiệm bị chặn", en: "Blocked test site"}
     mandatory: true
     domains: [blocked.test]
+  - id: danh-sach-moi
+    labels: {vi: "Danh sách thử nghiệm", en: "Trial list"}
+    domains: [trial.test]
 profiles:
   thcs:
+    monitor: [danh-sach-moi]
     safe_search: {enabled: true, youtube: moderate}
 )");
   dir.write("school.yaml", "default_group: {age: thcs}\n");
@@ -291,7 +295,8 @@ class TransparentMode : public ::testing::Test {
 
   static void start(Env& env) {
     env.lab = std::make_unique<Lab>();
-    env.pki = make_test_pki(env.files.path(), {"allowed.test", "blocked.test", "www.google.com"});
+    env.pki = make_test_pki(env.files.path(),
+                            {"allowed.test", "blocked.test", "trial.test", "www.google.com"});
     const auto& lab = *env.lab;
     env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":80", nullptr));
     env.origins.push_back(start_origin(lab, std::string(kOriginV4) + ":443", &env.pki));
@@ -452,6 +457,18 @@ TEST_F(TransparentMode, BlockedHostGetsTheBilingualBlockPage) {
   EXPECT_NE(r.body.find("111"), std::string::npos);
   EXPECT_EQ(r.body.find("10.213.0.2"), std::string::npos) << "the pupil's address is echoed";
   EXPECT_EQ(metric("edugate_decisions_block_total") - before, 1);
+}
+
+TEST_F(TransparentMode, AMonitoredHostPassesOnHttpAndTlsAndIsCountedAsWouldBlock) {
+  const auto before = metric("edugate_decisions_would_block_total");
+  const auto http = from_client(
+      {"http://trial.test/bytes/7", "--resolve", resolve("trial.test", "80", kOriginV4)});
+  EXPECT_EQ(http.status, 200) << http.run.err << "\n" << env_->edugate->log();
+  EXPECT_EQ(http.body.size(), 7u);
+  const auto tls = from_client({"https://trial.test/bytes/7", "--resolve",
+                                resolve("trial.test", "443", kOriginV4), "--cacert", ca()});
+  EXPECT_EQ(tls.status, 200) << tls.run.err << "\n" << env_->edugate->log();
+  EXPECT_EQ(metric("edugate_decisions_would_block_total") - before, 2);
 }
 
 TEST_F(TransparentMode, RequestWithoutHostIsRefusedOrDecidedOnTheDestinationAddress) {
