@@ -58,7 +58,8 @@ TEST(EdugateCheck, ShippedConfigPassesAndListsCategoriesAndGroups) {
   const CliRun r = edugate("check " + kConfig);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.has("appliance config OK")) << r.output;
-  EXPECT_TRUE(r.has("16 categories:")) << r.output;
+  EXPECT_TRUE(r.has("19 categories:")) << r.output;
+  EXPECT_TRUE(r.has("Trò chơi 16+ / Games rated 16+")) << r.output;
   EXPECT_TRUE(r.has("7 groups")) << r.output;
   EXPECT_TRUE(r.has("Cờ bạc, cá độ / Gambling")) << r.output;
   EXPECT_TRUE(r.has("kiem-thu     age thcs      127.0.0.0/8")) << r.output;
@@ -197,7 +198,7 @@ TEST(EdugateExplain, GamesScheduleBoundaries) {
       "explain https://www.roblox.com/ --group thcs --at \"2026-11-23 10:00\" "
       "--config " +
       kConfig);
-  EXPECT_TRUE(r.has("profile thcs: block tro-choi during gio-hoc — schedule active now"))
+  EXPECT_TRUE(r.has("profile thcs: block tro-choi-12 during gio-hoc — schedule active now"))
       << r.output;
 }
 

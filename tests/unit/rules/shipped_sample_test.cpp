@@ -36,7 +36,8 @@ class ShippedSampleTest : public ::testing::Test {
 
 TEST_F(ShippedSampleTest, HasTheVietnameseCategoriesAndSchoolLevels) {
   for (const char* id : {"nguoi-lon", "co-bac", "ma-tuy", "bao-luc", "tu-hai", "lua-dao",
-                         "tro-choi", "mang-xa-hoi", "vpn-proxy", "doh", "truong-chan"}) {
+                         "tro-choi-00", "tro-choi-12", "tro-choi-16", "tro-choi-18", "mang-xa-hoi",
+                         "vpn-proxy", "doh", "truong-chan"}) {
     const auto c = rules_->find_category(id);
     ASSERT_TRUE(c) << id;
     EXPECT_FALSE(rules_->category(*c).label_vi.empty());
@@ -44,9 +45,43 @@ TEST_F(ShippedSampleTest, HasTheVietnameseCategoriesAndSchoolLevels) {
   }
   EXPECT_EQ(rules_->category(*rules_->find_category("co-bac")).label_vi, "Cờ bạc, cá độ");
   EXPECT_TRUE(rules_->category(*rules_->find_category("co-bac")).mandatory);
-  EXPECT_FALSE(rules_->category(*rules_->find_category("tro-choi")).mandatory);
+  EXPECT_FALSE(rules_->category(*rules_->find_category("tro-choi-12")).mandatory);
   for (const char* id : {"mam-non", "tieu-hoc", "thcs", "thpt", "giao-vien", "kiem-thu"})
     EXPECT_TRUE(rules_->find_group(id)) << id;
+}
+
+// Games by age rating: after class a band gets the games rated for its age and no others;
+// during school hours none; 18+ never for a pupil.
+TEST_F(ShippedSampleTest, GamesAreMatchedToTheAgeOfEachSchoolLevel) {
+  const LocalTime saturday = at(5, 10, 0), monday = at(0, 10, 0);
+  struct Case {
+    const char* group;
+    const char* host;  // rated 00+, 12+, 16+, 18+
+    Action after_class;
+  };
+  const Case cases[] = {
+      {"mam-non", "poki.com", Action::block},   {"mam-non", "roblox.com", Action::block},
+      {"tieu-hoc", "poki.com", Action::warn},   {"tieu-hoc", "roblox.com", Action::block},
+      {"tieu-hoc", "garena.vn", Action::block}, {"tieu-hoc", "pubg.com", Action::block},
+      {"thcs", "poki.com", Action::allow},      {"thcs", "roblox.com", Action::allow},
+      {"thcs", "garena.vn", Action::block},     {"thcs", "pubg.com", Action::block},
+      {"thpt", "poki.com", Action::allow},      {"thpt", "roblox.com", Action::allow},
+      {"thpt", "www.garena.vn", Action::allow}, {"thpt", "pubg.com", Action::block},
+      {"giao-vien", "pubg.com", Action::allow},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(host(c.group, c.host, saturday).action, c.after_class) << c.group << " " << c.host;
+    if (std::string_view(c.group) != "giao-vien") {
+      EXPECT_EQ(host(c.group, c.host, monday).action, Action::block) << c.group << " " << c.host;
+    }
+  }
+  EXPECT_EQ(rules_->category(host("thpt", "pubg.com", saturday).category).id, "tro-choi-18");
+  EXPECT_EQ(rules_->category(host("thcs", "garena.vn", saturday).category).id, "tro-choi-16");
+  // `edugate check`'s summary shows it per group: THCS after class blocks 16+ and 18+ only.
+  const std::string s = tools::format_summary(*rules_);
+  EXPECT_NE(s.find("Sat 10:00 blocks: tro-choi-16, tro-choi-18, vpn-proxy"), std::string::npos)
+      << s;
+  EXPECT_NE(s.find("Sat 10:00 blocks: tro-choi-18, vpn-proxy"), std::string::npos) << s;
 }
 
 TEST_F(ShippedSampleTest, GamesBlockedDuringSchoolHoursOnWeekdays) {
@@ -55,7 +90,7 @@ TEST_F(ShippedSampleTest, GamesBlockedDuringSchoolHoursOnWeekdays) {
   EXPECT_EQ(host("thcs", "www.roblox.com", at(4, 16, 29)).action, Action::block);
   EXPECT_EQ(host("thcs", "roblox.com", at(4, 16, 30)).action, Action::allow);
   EXPECT_EQ(host("thcs", "roblox.com", at(5, 10, 0)).action, Action::allow);
-  EXPECT_EQ(host("tieu-hoc", "roblox.com", at(5, 10, 0)).action, Action::warn);
+  EXPECT_EQ(host("tieu-hoc", "roblox.com", at(5, 10, 0)).action, Action::block);  // rated 12+
   EXPECT_EQ(host("mam-non", "roblox.com", at(5, 10, 0)).action, Action::block);
   EXPECT_EQ(host("giao-vien", "roblox.com", at(0, 10, 0)).action, Action::allow);
 }
