@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "rules/settings.hpp"
 #include "rules/yaml_reader.hpp"
 
 namespace edugate::proxy {
@@ -432,6 +433,14 @@ std::optional<Config> load_config(const std::string& path, rules::Diagnostics& d
   auto root = r.load_file();
   if (!root) return std::nullopt;
   return build(r, *root, path);
+}
+
+std::string review_file_of(const Config& config) {
+  if (!config.has_rules) return {};
+  rules::Diagnostics quiet;
+  rules::YamlReader reader(config.file, quiet);
+  const auto s = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
+  return s && s->review ? *s->review : std::string();
 }
 
 }  // namespace edugate::proxy

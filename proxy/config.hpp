@@ -140,6 +140,10 @@ struct Config {
 
 /// Loads and validates the appliance config. Returns std::nullopt when `diags` received errors.
 std::optional<Config> load_config(const std::string& path, rules::Diagnostics& diags);
+/// The school's review file (`rules.review`, or review.yaml beside `rules.school`), or "" when
+/// the config has no rules or they do not parse (the rules loader reports that).
+std::string review_file_of(const Config& config);
+
 /// Same, from text (tests); `file` names it in diagnostics and sets base_dir.
 std::optional<Config> parse_config(const std::string& text, const std::string& file,
                                    rules::Diagnostics& diags);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "reporting/report_json.hpp"
@@ -34,6 +35,11 @@ struct MergeAccumulator {
   std::map<std::string, std::size_t> school_at;  // school id → index in out.schools
   std::map<EntryKey, ReportEntry> entries;
   std::map<DomainKey, DomainEntry> domains;
+  struct Reported {
+    SiteReportEntry entry;
+    std::set<std::string> schools;
+  };
+  std::map<std::pair<std::string, std::string>, Reported> site_reports;  // (domain, kind)
   struct Covered {
     DayRange period;
     std::vector<std::string> nodes;
@@ -77,6 +83,14 @@ struct MergeAccumulator {
     covered[r.schools.front().id].push_back({r.period, r.schools.front().nodes});
     for (const auto& e : r.entries) add(entries, EntryKey{e.day, e.action, e.category, e.group}, e);
     for (const auto& d : r.top_domains) add(domains, DomainKey{d.domain, d.category, d.action}, d);
+    for (const auto& s : r.site_reports) {
+      auto& m = site_reports[{s.domain, s.kind}];
+      m.entry.domain = s.domain;
+      m.entry.kind = s.kind;
+      m.entry.devices = std::min<std::uint64_t>(m.entry.devices + s.devices, 1'000'000'000);
+      m.schools.insert(r.schools.front().id);
+      m.entry.schools = static_cast<std::uint32_t>(m.schools.size());
+    }
     out.categories.merge(r.categories);
     out.groups.merge(r.groups);
     for (auto& v : r.rule_set_versions)
@@ -202,6 +216,13 @@ MergeOutcome ReportMerger::finish() {
                    [](const auto& a, const auto& b) { return a.requests > b.requests; });
   if (out.top_domains.size() > static_cast<std::size_t>(options_.top_domains))
     out.top_domains.resize(static_cast<std::size_t>(options_.top_domains));
+  for (auto& [_, s] : acc.site_reports) out.site_reports.push_back(std::move(s.entry));
+  std::stable_sort(out.site_reports.begin(), out.site_reports.end(),
+                   [](const SiteReportEntry& a, const SiteReportEntry& b) {
+                     if ((a.kind == "harmful") != (b.kind == "harmful")) return a.kind == "harmful";
+                     return a.devices > b.devices;
+                   });
+  if (out.site_reports.size() > kMaxSiteReports) out.site_reports.resize(kMaxSiteReports);
   out.notes.emplace_back(kMergeNote);
   if (acc.several_nodes) out.notes.emplace_back(kNodesNote);
   if (auto note = old_bundle_note(out)) out.notes.push_back(std::move(*note));

@@ -38,6 +38,19 @@ struct DomainEntry {
   std::uint32_t suppressed_schools = 0;
 };
 
+/// A domain pupils reported through the portal (reporting/site_reports.hpp), as published:
+/// reported by at least 2 devices, or confirmed by the school (`edugate review`). No group, no
+/// day.
+struct SiteReportEntry {
+  std::string domain;
+  std::string kind;           ///< "harmful" or "wrongly-blocked"
+  std::uint64_t devices = 0;  ///< distinct devices (the most on one day)
+  std::uint32_t schools = 1;  ///< merged reports: schools that listed it
+};
+
+/// At most this many reported domains in one report (the most reported first).
+inline constexpr std::size_t kMaxSiteReports = 500;
+
 /// The privacy parameters a report states about itself.
 struct PrivacyInfo {
   int k = 10;
@@ -71,6 +84,7 @@ struct Report {
   std::map<std::string, GroupLabel> groups;         ///< by key
   std::vector<ReportEntry> entries;
   std::vector<DomainEntry> top_domains;
+  std::vector<SiteReportEntry> site_reports;  ///< harmful first
   std::vector<std::string> notes;
   std::string generator;  ///< "edugate 0.1.0"
 };

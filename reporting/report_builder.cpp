@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "reporting/flush_batch.hpp"
+#include "reporting/site_reports.hpp"
 #include "reporting/tallied.hpp"
 
 namespace edugate::reporting {
@@ -121,6 +122,13 @@ Report build_report(const StoreExtract& data, const ReportRequest& request,
         "review_request and site_report count distinct devices per day, not form submissions "
         "(each device counts once per domain and day).");
   r.top_domains = top_domains(data, request);
+  for (auto& s : site_reports(data, request.period)) {
+    if (s.devices < request.site_report_min_devices &&
+        !request.confirmed_domains.contains(s.domain))
+      continue;
+    if (r.site_reports.size() == kMaxSiteReports) break;
+    r.site_reports.push_back({std::move(s.domain), std::move(s.kind), s.devices, 1});
+  }
   add_labels(data, r);
   const auto s = apply_suppression(r);
   if (stats) *stats = s;

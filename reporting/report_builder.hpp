@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "reporting/report.hpp"
@@ -17,6 +18,11 @@ struct ReportRequest {
   std::string school_name;
   std::string node_id;  ///< the appliance that counted; "" when unknown
   std::string generator = "edugate";
+  /// Domains the school confirmed with `edugate review block|allow`: listed in site_reports
+  /// whatever their device count.
+  std::set<std::string> confirmed_domains;
+  /// Other reported domains are listed from this many distinct devices on.
+  std::uint64_t site_report_min_devices = 2;
 };
 
 /// Builds a school report from what the store holds for `request.period`: per day, action,

@@ -85,6 +85,14 @@ std::string render_csv(const Report& r) {
     row(out,
         {d.domain, d.category, category_vi(r, d.category), category_en(r, d.category), d.action,
          value_text(d, merged), d.suppressed ? "1" : "0", std::to_string(d.suppressed_schools)});
+  out += "\r\n";
+  row(out, {"reported_domain", "kind", "kind_vi", "kind_en", "devices", "schools"});
+  for (const auto& s : r.site_reports) {
+    const bool harmful = s.kind == "harmful";
+    row(out, {s.domain, s.kind, harmful ? "Có hại" : "Bị chặn nhầm",
+              harmful ? "Harmful" : "Wrongly blocked", std::to_string(s.devices),
+              std::to_string(s.schools)});
+  }
   return out;
 }
 

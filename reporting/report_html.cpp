@@ -22,6 +22,8 @@ th,td{border:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-align:ri
 .chart .note{font-size:13px;fill:#666}footer{margin-top:2em;font-size:.8em;color:#555}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid}h2{break-after:avoid}
 a{color:inherit;text-decoration:none}}
+section.reported{border:2px solid #b3261e;border-radius:6px;padding:0 1em 1em;background:#fff7f6}
+section.reported h2{color:#b3261e;border-color:#e6b8b4}
 )css";
 
 std::string heading(std::string_view vi, std::string_view en) {
@@ -99,6 +101,37 @@ std::string summary(const Report& r) {
   return out + "</dl>";
 }
 
+/// The domains pupils reported, harmful ones first and framed: what the department most needs.
+std::string reported_sites(const Report& r) {
+  const bool merged = r.kind == "merged";
+  std::string out;
+  const std::pair<std::string_view, std::pair<std::string_view, std::string_view>> kinds[] = {
+      {"harmful", {"Trang học sinh báo cáo là có hại", "Sites pupils reported as harmful"}},
+      {"wrongly-blocked",
+       {"Trang học sinh cho là bị chặn nhầm", "Sites pupils say are wrongly blocked"}}};
+  for (const auto& [kind, title] : kinds) {
+    std::string rows;
+    for (const auto& s : r.site_reports) {
+      if (s.kind != kind) continue;
+      rows +=
+          fmt::format("<tr><td>{}</td><td class=\"n\">{}</td>{}</tr>", html_escape(s.domain),
+                      s.devices, merged ? fmt::format("<td class=\"n\">{}</td>", s.schools) : "");
+    }
+    out += heading(title.first, title.second);
+    if (rows.empty()) {
+      out += "<p>Không có trang nào. <span class=\"en\">None.</span></p>";
+      continue;
+    }
+    out += fmt::format(
+        "<table><thead><tr><th>Tên miền / Domain</th><th>Thiết bị / Devices</th>{}</tr></thead>"
+        "<tbody>{}</tbody></table>",
+        merged ? "<th>Trường / Schools</th>" : "", rows);
+  }
+  return out +
+         "<p class=\"en\">Listed: domains that at least 2 distinct devices reported, or that the "
+         "school confirmed. Devices: the most on any one day; never who, never when.</p>";
+}
+
 std::string detail_table(const Report& r) {
   const bool merged = r.kind == "merged";
   std::string out = heading("Bảng chi tiết", "Detail table") +
@@ -132,13 +165,14 @@ std::string render_html(const Report& r) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>Báo cáo lọc nội dung / Content-filtering report — {}</title><style>{}</style></head>"
       "<body><header><h1>Báo cáo lọc nội dung <span class=\"en\">/ Content-filtering report"
-      "</span></h1>{}</header><main><section>{}</section><section>{}</section></main><footer>"
+      "</span></h1>{}</header><main><section class=\"reported\">{}</section><section>{}</section>"
+      "<section>{}</section></main><footer>"
       "<p>Chỉ có số đếm tổng hợp; ô có ít hơn {} thiết bị khác nhau bị ẩn, cùng các ô cần ẩn "
       "thêm để không suy ra được. <span class=\"en\">Aggregate counts only; cells reached by "
       "fewer than {} distinct devices are suppressed, with complementary cells so they cannot "
       "be derived.</span></p>{}<p>{}</p></footer></body></html>\n",
-      html_escape(schools_text(r)), kStyle, summary(r), charts(r), detail_table(r), r.privacy.k,
-      r.privacy.k, notes, html_escape(r.generator));
+      html_escape(schools_text(r)), kStyle, summary(r), reported_sites(r), charts(r),
+      detail_table(r), r.privacy.k, r.privacy.k, notes, html_escape(r.generator));
 }
 
 }  // namespace edugate::reporting

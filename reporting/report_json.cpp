@@ -87,6 +87,12 @@ json report_to_json(const Report& r) {
     put_value(c, d, merged);
     domains.push_back(std::move(c));
   }
+  json reported = json::array();
+  for (const auto& s : r.site_reports) {
+    json c{{"domain", s.domain}, {"kind", s.kind}, {"devices", s.devices}};
+    if (merged) c["schools"] = s.schools;
+    reported.push_back(std::move(c));
+  }
   return {{"schema_version", kReportSchemaVersion},
           {"kind", r.kind},
           {"generator", r.generator},
@@ -97,6 +103,7 @@ json report_to_json(const Report& r) {
           {"labels", labels_json(r)},
           {"cells", cells},
           {"top_domains", domains},
+          {"site_reports", reported},
           {"notes", r.notes}};
 }
 

@@ -134,6 +134,27 @@ void read_body(const json& j, Report& r) {
     });
     r.top_domains.push_back(std::move(d));
   }
+  // Reports from before site reports have none.
+  if (const auto it = j.find("site_reports"); it != j.end()) {
+    if (!it->is_array() || it->size() > kMaxSiteReports)
+      throw SchemaError{fmt::format("site_reports: at most {}", kMaxSiteReports)};
+    i = 0;
+    for (const auto& c : *it) {
+      SiteReportEntry s;
+      within("site_reports", i++, [&] {
+        s.domain = c.at("domain").get<std::string>();
+        s.kind = c.at("kind").get<std::string>();
+        s.devices = c.at("devices").get<std::uint64_t>();
+        s.schools = c.value("schools", std::uint32_t{1});
+      });
+      if (s.domain.empty() || s.domain.size() > 253)
+        throw SchemaError{"site_reports: a domain is empty or longer than 253 bytes"};
+      if (s.kind != "harmful" && s.kind != "wrongly-blocked")
+        throw SchemaError{"site_reports: kind is not harmful or wrongly-blocked"};
+      if (s.devices > 1'000'000) throw SchemaError{"site_reports: more than 10^6 devices"};
+      r.site_reports.push_back(std::move(s));
+    }
+  }
   const auto& labels = j.at("labels");
   for (const auto& [key, v] : labels.at("categories").items())
     r.categories[key] = {key, v.at("vi").get<std::string>(), v.at("en").get<std::string>()};

@@ -6,6 +6,7 @@
 #include "reporting/report_html.hpp"
 #include "reporting/report_json.hpp"
 #include "reporting/report_signature.hpp"
+#include "reporting/review_list.hpp"
 #include "reporting/signing.hpp"
 #include "reporting/store.hpp"
 
@@ -22,6 +23,13 @@ std::optional<RenderedReport> render_school_report(const ReportingSettings& sett
   request.school_name = settings.school_name;
   request.node_id = settings.node_id;
   request.generator = std::string(generator);
+  if (!settings.review_file.empty()) {
+    // A review file that does not load (edited by hand) confirms nothing: the report still
+    // lists what 2 devices reported; the rules loader says what is wrong with the file.
+    rules::Diagnostics diags;
+    if (const auto review = rules::read_review_file(settings.review_file, diags))
+      request.confirmed_domains = confirmed_domains(*review);
+  }
   StoreError store_error;
   auto store = Store::open({settings.store, 0, true}, &store_error);
   if (!store) {

@@ -30,6 +30,9 @@ struct ReportingSettings {
   /// Resolved against the config's directory; a leading `$STATE_DIRECTORY` is replaced by that
   /// environment variable (systemd's StateDirectory=), or /var/lib/edugate when it is unset.
   std::string store = "/var/lib/edugate/edugate.db";
+  /// The school's review file (rules.review; not a `reporting:` key, set from the rules
+  /// section): the domains it confirms are listed in a report's site_reports. "" = none.
+  std::string review_file;
   std::chrono::milliseconds flush_interval{std::chrono::seconds(10)};
   int k = 10;                     ///< suppress cells with fewer distinct devices than this
   std::optional<double> epsilon;  ///< Laplace noise budget per week; nullopt = off

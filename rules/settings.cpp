@@ -156,9 +156,9 @@ std::optional<UpdateSettings> parse_update(const YAML::Node& section, YamlReader
 
 std::optional<RulesSettings> parse_rules_settings(const YAML::Node& section, YamlReader& r,
                                                   const std::string& base_dir) {
-  bool good = r.check_map(
-      section, "rules",
-      {"department", "school", "timezone", "department_pubkey", "regex_memory", "update"});
+  bool good = r.check_map(section, "rules",
+                          {"department", "school", "review", "timezone", "department_pubkey",
+                           "regex_memory", "update"});
   if (!section.IsMap()) return std::nullopt;
   RulesSettings s;
   if (const auto n = section["department"]) {
@@ -173,6 +173,13 @@ std::optional<RulesSettings> parse_rules_settings(const YAML::Node& section, Yam
   if (const auto n = section["school"]) {
     s.school = read_path(r, n, "school", base_dir);
     good = good && s.school.has_value();
+  }
+  if (const auto n = section["review"]) {
+    s.review = read_path(r, n, "review", base_dir);
+    good = good && s.review.has_value();
+  } else if (s.school) {
+    const auto dir = std::filesystem::path(*s.school).parent_path().string();
+    s.review = resolve_path(dir.empty() ? "." : dir, "review.yaml");
   }
   if (const auto n = section["department_pubkey"]) {
     s.department_pubkey = read_path(r, n, "department_pubkey", base_dir);

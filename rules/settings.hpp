@@ -16,6 +16,7 @@ namespace edugate::rules {
 ///   rules:
 ///     department: rules/department/       # a rule file or a directory of them (a bundle)
 ///     school: rules/school.yaml           # optional school overrides
+///     review: rules/review.yaml           # optional; default: review.yaml beside `school`
 ///     timezone: Asia/Ho_Chi_Minh          # optional, IANA name; schedules use it
 ///     department_pubkey: keys/so-gddt.pub.pem   # optional: require a signed department bundle
 ///     regex_memory: 64MiB                 # optional: RE2 budget shared by all regex sets
@@ -46,6 +47,9 @@ struct UpdateSettings {
 struct RulesSettings {
   std::string department;
   std::optional<std::string> school;
+  /// The school's review decisions (rules/review.hpp), managed by `edugate review`; read when
+  /// the file exists. Defaults to review.yaml in the school file's directory.
+  std::optional<std::string> review;
   std::string timezone = "Asia/Ho_Chi_Minh";
   std::optional<std::string> department_pubkey;
   std::uint64_t regex_memory = std::uint64_t{64} << 20;

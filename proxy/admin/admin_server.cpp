@@ -129,15 +129,19 @@ asio::awaitable<void> AdminServer::serve_http(Stream& stream) {
       // Came through the proxy (the destination policy refuses our own ports; this is the
       // second wall): never the status page or metrics to a pupil.
       r = {403, "text/plain; charset=utf-8", "not served through the proxy\n", {}};
-    } else if (req.method() != bhttp::verb::get && !head) {
-      r = {405, "text/plain; charset=utf-8", "method not allowed\n", {}};
     } else {
       const std::string target(req.target());
       const auto q = target.find('?');
       AdminRequest request{target.substr(0, q),
                            q == std::string::npos ? std::string() : target.substr(q + 1),
                            std::string(req[bhttp::field::authorization])};
-      r = dispatch(request);
+      const auto post = post_routes_.find(request.path);
+      if (req.method() == bhttp::verb::post && post != post_routes_.end())
+        r = post->second(request);
+      else if (req.method() != bhttp::verb::get && !head)
+        r = {405, "text/plain; charset=utf-8", "method not allowed\n", {}};
+      else
+        r = dispatch(request);
     }
     auto res = to_http(std::move(r), req.version(), parser.keep_alive(), head);
     beast::get_lowest_layer(stream).expires_after(kTimeout);

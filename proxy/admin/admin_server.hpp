@@ -54,6 +54,11 @@ class AdminServer {
 
   /// Registers `handler` for GET/HEAD on exactly `path`.
   void route(std::string path, Handler handler) { routes_[std::move(path)] = std::move(handler); }
+  /// Registers `handler` for POST on exactly `path` (an operator's action, e.g. /reload; no
+  /// request body is accepted).
+  void route_post(std::string path, Handler handler) {
+    post_routes_[std::move(path)] = std::move(handler);
+  }
   /// Registers `handler` for GET/HEAD on every path starting with `prefix`.
   void route_prefix(std::string prefix, Handler handler) {
     prefixes_.emplace_back(std::move(prefix), std::move(handler));
@@ -78,6 +83,7 @@ class AdminServer {
   std::string via_;
   std::size_t open_ = 0;  ///< connections being served (main thread only)
   std::map<std::string, Handler, std::less<>> routes_;
+  std::map<std::string, Handler, std::less<>> post_routes_;
   std::vector<std::pair<std::string, Handler>> prefixes_;
 };
 

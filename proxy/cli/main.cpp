@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   edugate::cli::add_report_fetch_command(app);
   edugate::cli::add_ca_command(app);
   edugate::cli::add_store_commands(app);
+  edugate::cli::add_review_commands(app);
   edugate::cli::add_department_commands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

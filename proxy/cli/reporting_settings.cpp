@@ -26,6 +26,7 @@ reporting::ReportingSettings load_reporting_settings(const std::string& config_p
     fmt::print(stderr, "edugate {}: {}: the configuration has errors\n", command, config_path);
     throw CLI::RuntimeError(1);
   }
+  settings->review_file = proxy::review_file_of(*config);
   return *settings;
 }
 

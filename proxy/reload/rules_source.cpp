@@ -28,6 +28,7 @@ class RecordingFiles final : public rules::load::FileProvider {
     return disk_.list_directory(path);
   }
   bool is_directory(const std::string& path) const override { return disk_.is_directory(path); }
+  bool exists(const std::string& path) const override { return disk_.exists(path); }
   const std::vector<std::string>& seen() const { return seen_; }
 
  private:
@@ -88,6 +89,10 @@ RulesLoad load_configured_rules(const Config& config,
   }
   out.watched.push_back(settings->department);
   if (settings->school) out.watched.push_back(*settings->school);
+  if (settings->review) {
+    out.watched.push_back(*settings->review);  // watched before it exists
+    out.review_file = *settings->review;
+  }
   rules::LoadResult loaded;
   if (department && department->files) {
     loaded = rules::load_rules_with_department(*settings, *department->files);

@@ -28,6 +28,8 @@ struct RulesLoad {
   /// Where the department rules came from: "update" (a fetched, verified bundle), "signed" (a
   /// directory verified with rules.department_pubkey) or "local" (unverified).
   std::string department_source = "local";
+  /// The school's review file (rules.review), "" when none is configured.
+  std::string review_file;
   /// The config's rules.update, when it has one (what `run` starts its updater with).
   std::optional<rules::UpdateSettings> update;
 };

@@ -17,6 +17,7 @@ std::unique_ptr<ReportingHub> ReportingHub::create(const Config& config,
     if (!parsed) return nullptr;
     settings = std::move(*parsed);
   }
+  settings.review_file = review_file_of(config);
   return std::unique_ptr<ReportingHub>(new ReportingHub(std::move(settings)));
 }
 

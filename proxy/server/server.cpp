@@ -53,7 +53,8 @@ Server::Server(Config config, std::unique_ptr<policy::Services> services, RulesL
       rules_(std::move(rules.rules)),
       rules_configured_(rules.configured),
       bundle_(rules.bundle),
-      department_source_(rules.department_source) {
+      department_source_(rules.department_source),
+      review_file_(rules.review_file) {
   for (unsigned i = 0; i < worker_count(config_); ++i) {
     auto* recorder = reporting_ ? &reporting_->add_recorder() : nullptr;
     const auto* keyring = reporting_ ? &reporting_->keyring() : nullptr;
@@ -88,6 +89,7 @@ void Server::make_pusher() {
 void Server::install_load(RulesLoad&& load) {
   bundle_ = std::move(load.bundle);
   department_source_ = std::move(load.department_source);
+  review_file_ = std::move(load.review_file);
   install_rules(std::move(load.rules));
   note_bundle();
 }
@@ -177,6 +179,8 @@ void Server::bind() {
         facts.today = today();
         facts.store_error = reporting_->last_error();
         std::tie(facts.department, facts.department_problem) = department_facts();
+        facts.rules = rules_;
+        facts.review_file = review_file_;
         return AdminResponse{
             200, "text/html; charset=utf-8", render_status_page(reporting_->settings(), facts), {}};
       });
@@ -186,6 +190,13 @@ void Server::bind() {
       admin_.route_prefix(std::string(ReportApi::kPrefix),
                           [this](const AdminRequest& r) { return report_api_->handle(r); });
     }
+    // `edugate review` (and an operator) asks for a reload here; like SIGHUP, a reload whose
+    // rules do not load keeps the old ones serving. Requests during a load are coalesced.
+    admin_.route_post("/reload", [this](const AdminRequest&) {
+      if (!reloader_) return AdminResponse{409, "text/plain; charset=utf-8", "no rules\n", {}};
+      reloader_->request("POST /reload");
+      return AdminResponse{202, "text/plain; charset=utf-8", "reload requested\n", {}};
+    });
     admin_.route("/metrics", [this](const AdminRequest&) {
       return AdminResponse{200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(), {}};
     });

@@ -88,6 +88,7 @@ class Server {
       pusher_;  ///< reporting.push  ///< rules.update; after reloader_, which it uses
   std::optional<rules::update::AcceptedBundle> bundle_;  ///< the fetched bundle in force
   std::string department_source_;                        ///< RulesLoad::department_source
+  std::string review_file_;                              ///< RulesLoad::review_file
   std::unique_ptr<ReportApi> report_api_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint_;

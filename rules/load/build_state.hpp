@@ -42,6 +42,11 @@ struct BuildState {
   bool failed() const { return error_count(diags) > 0; }
 };
 
+/// Applies the school's review file (spec.review): `block` lines join their category's domains,
+/// `allow` lines become exceptions of their group (or of the school). Unknown categories and
+/// groups are errors at the line.
+void apply_review(BuildState& state, RuleSpec& spec);
+
 /// Adds a category's inline entries and list files to the index builders and fills its counts.
 /// List files are read through `files`; their junk lines become warnings, unreadable files and
 /// bad regexes errors.

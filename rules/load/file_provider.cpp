@@ -56,6 +56,11 @@ bool DiskFiles::is_directory(const std::string& path) const {
   return fs::is_directory(path, ec);
 }
 
+bool DiskFiles::exists(const std::string& path) const {
+  std::error_code ec;
+  return fs::exists(path, ec) || ec;  // cannot tell: let the read say why
+}
+
 bool ConfinedFiles::inside(const std::string& path) const {
   const std::string p = std::filesystem::path(path).lexically_normal().string();
   return p == root_ || p.starts_with(root_ + "/");
@@ -79,6 +84,10 @@ bool ConfinedFiles::is_directory(const std::string& path) const {
   return inside(path) && disk_.is_directory(path);
 }
 
+bool ConfinedFiles::exists(const std::string& path) const {
+  return !inside(path) || disk_.exists(path);  // outside: the read refuses it
+}
+
 std::optional<std::string> MemoryFiles::read(const std::string& path, std::string& error) const {
   const auto it = files_.find(path);
   if (it == files_.end()) {
@@ -98,6 +107,10 @@ std::optional<std::vector<std::string>> MemoryFiles::list_directory(const std::s
     if (rest.find('/') == std::string::npos) names.push_back(rest);
   }
   return names;
+}
+
+bool MemoryFiles::exists(const std::string& path) const {
+  return files_.contains(path) || is_directory(path);
 }
 
 bool MemoryFiles::is_directory(const std::string& path) const {

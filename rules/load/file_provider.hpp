@@ -19,6 +19,8 @@ class FileProvider {
   /// Regular-file names directly inside `path`, sorted; nullopt when it is not a directory.
   virtual std::optional<std::vector<std::string>> list_directory(const std::string& path) const = 0;
   virtual bool is_directory(const std::string& path) const = 0;
+  /// True when something exists at `path` (a file that may then fail to read, too).
+  virtual bool exists(const std::string& path) const = 0;
 };
 
 /// Reads the real file system. Files larger than kMaxFileBytes are refused.
@@ -28,6 +30,7 @@ class DiskFiles final : public FileProvider {
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::optional<std::vector<std::string>> list_directory(const std::string& path) const override;
   bool is_directory(const std::string& path) const override;
+  bool exists(const std::string& path) const override;
 };
 
 /// Reads the disk, but only under `root` (lexically): what a fetched department bundle may read.
@@ -38,6 +41,7 @@ class ConfinedFiles final : public FileProvider {
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::optional<std::vector<std::string>> list_directory(const std::string& path) const override;
   bool is_directory(const std::string& path) const override;
+  bool exists(const std::string& path) const override;
 
  private:
   bool inside(const std::string& path) const;
@@ -54,6 +58,7 @@ class MemoryFiles final : public FileProvider {
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::optional<std::vector<std::string>> list_directory(const std::string& path) const override;
   bool is_directory(const std::string& path) const override;
+  bool exists(const std::string& path) const override;
   const std::map<std::string, std::string>& files() const { return files_; }
 
  private:

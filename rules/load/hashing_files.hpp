@@ -20,6 +20,7 @@ class HashingFiles final : public FileProvider {
     return inner_.list_directory(path);
   }
   bool is_directory(const std::string& path) const override { return inner_.is_directory(path); }
+  bool exists(const std::string& path) const override { return inner_.exists(path); }
 
  private:
   const FileProvider& inner_;

@@ -34,8 +34,10 @@ std::vector<std::string> department_files(const std::string& path, const FilePro
   return out;
 }
 
+enum class FileKind { rules, review };
+
 void parse_file(load::BuildState& state, const FileProvider& files, const std::string& path,
-                load::Layer layer, load::RuleSpec& spec) {
+                load::Layer layer, load::RuleSpec& spec, FileKind kind = FileKind::rules) {
   std::string why;
   const auto bytes = files.read(path, why);
   if (!bytes) {
@@ -47,7 +49,10 @@ void parse_file(load::BuildState& state, const FileProvider& files, const std::s
   if (!root) return;
   load::ParseContext ctx{reader, state.source(path), layer, directory_of(path)};
   try {
-    load::parse_rule_file(ctx, *root, spec);
+    if (kind == FileKind::review)
+      load::parse_review_file(ctx, *root, spec.review);
+    else
+      load::parse_rule_file(ctx, *root, spec);
   } catch (const YAML::Exception& e) {
     reader.error(e.mark, e.msg);
   }
@@ -89,6 +94,10 @@ std::unique_ptr<compiled::Compiled> compile(const RulesSettings& s, const FilePr
   for (const auto& f : department_files(s.department, department, diags))
     parse_file(state, hashed_department, f, load::Layer::department, spec);
   if (s.school) parse_file(state, hashed_school, *s.school, load::Layer::school, spec);
+  // The review file is optional: there is none until `edugate review` writes one.
+  if (s.review && hashed_school.exists(*s.review))
+    parse_file(state, hashed_school, *s.review, load::Layer::school, spec, FileKind::review);
+  load::apply_review(state, spec);
   if (error_count(diags) > 0 || !zone) return nullptr;
   if (!spec.default_group)
     state.warning({state.source(s.school.value_or(s.department)), 0, 0},

@@ -48,4 +48,8 @@ void parse_groups(ParseContext& ctx, const YAML::Node& node, std::vector<GroupSp
 std::optional<GroupSpec> parse_default_group(ParseContext& ctx, const YAML::Node& node);
 std::optional<ExceptionsSpec> parse_exceptions(ParseContext& ctx, const YAML::Node& node);
 
+/// The school's review file (`block`, `allow`, `dismiss`; see rules/review.hpp): appends its
+/// lines to `out`. A domain may have one decision only.
+void parse_review_file(ParseContext& ctx, const YAML::Node& root, std::vector<ReviewLine>& out);
+
 }  // namespace edugate::rules::load

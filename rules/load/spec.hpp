@@ -9,6 +9,7 @@
 #include "rules/decision.hpp"
 #include "rules/lists/list_format.hpp"
 #include "rules/policy_types.hpp"
+#include "rules/review.hpp"
 
 namespace edugate::rules::load {
 
@@ -102,6 +103,15 @@ struct ProfileSpec {
   Pos pos;
 };
 
+/// One line of the school's review file (rules/review.hpp), with positions for diagnostics.
+struct ReviewLine {
+  ReviewDecision::Kind kind = ReviewDecision::Kind::dismiss;
+  Entry domain;    ///< normalised
+  Entry category;  ///< block
+  Entry group;     ///< allow; empty text: every group
+  std::string on;
+};
+
 /// Everything read from the department files and the school file, before compilation.
 struct RuleSpec {
   std::vector<CategorySpec> categories;
@@ -110,6 +120,7 @@ struct RuleSpec {
   std::vector<GroupSpec> groups;
   std::optional<GroupSpec> default_group;
   ExceptionsSpec school_exceptions;
+  std::vector<ReviewLine> review;  ///< applied by apply_review() once every file is read
 };
 
 }  // namespace edugate::rules::load

@@ -1,0 +1,56 @@
+#include "reporting/review_list.hpp"
+
+#include <algorithm>
+
+#include "rules/explain.hpp"
+
+namespace edugate::reporting {
+
+namespace {
+
+void annotate(const rules::RuleSet& rules, ReviewItem& item) {
+  rules::RequestFacts facts;
+  facts.group = rules::kDefaultGroup;
+  facts.host = item.report.domain;
+  facts.path = "/";
+  const auto e = rules::explain(rules, facts);
+  std::vector<std::string> ids;
+  for (const auto& m : e.matches) {
+    if (m.category == rules::kNoCategory) continue;
+    const auto& c = rules.category(m.category);
+    if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) continue;
+    ids.push_back(c.id);
+    item.mandatory = item.mandatory || c.mandatory;
+  }
+  for (const auto& id : ids) item.category_now += (item.category_now.empty() ? "" : ", ") + id;
+}
+
+}  // namespace
+
+std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
+                                    const rules::RuleSet* rules, const rules::ReviewFile& file,
+                                    bool with_dismissed) {
+  std::vector<ReviewItem> out;
+  for (auto& report : site_reports(data, period)) {
+    ReviewItem item{std::move(report), {}, false, std::nullopt};
+    if (const auto* d = file.find(item.report.domain)) {
+      item.decision = *d;
+      if (d->kind == rules::ReviewDecision::Kind::dismiss && !with_dismissed) {
+        const auto on = parse_date(d->on);
+        if (!on || item.report.last_day <= *on) continue;  // nothing new since
+      }
+    }
+    if (rules) annotate(*rules, item);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::set<std::string> confirmed_domains(const rules::ReviewFile& file) {
+  std::set<std::string> out;
+  for (const auto& d : file.decisions)
+    if (d.kind != rules::ReviewDecision::Kind::dismiss) out.insert(d.domain);
+  return out;
+}
+
+}  // namespace edugate::reporting

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reporting/site_reports.hpp"
+#include "rules/review.hpp"
+#include "rules/rule_set.hpp"
+
+namespace edugate::reporting {
+
+/// A reported domain as the school admin reviews it (`edugate review list`, the status page).
+struct ReviewItem {
+  SiteReport report;
+  std::string category_now;  ///< the categories the rules put it in now, "" for none
+  bool mandatory = false;    ///< one of them is mandatory: the school cannot allow it
+  std::optional<rules::ReviewDecision> decision;  ///< what the school decided, if anything
+};
+
+/// The review list of `period`: every domain pupils reported (site_reports()), with the
+/// categories `rules` (when given) put it in now and the school's decision from `file`. A
+/// dismissed domain is left out unless it was reported again after the day it was dismissed,
+/// or `with_dismissed`. Pure.
+std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
+                                    const rules::RuleSet* rules, const rules::ReviewFile& file,
+                                    bool with_dismissed = false);
+
+/// The domains the school confirmed (`block` or `allow` in its review file): the weekly report
+/// lists them whatever their device count.
+std::set<std::string> confirmed_domains(const rules::ReviewFile& file);
+
+}  // namespace edugate::reporting
