@@ -83,7 +83,7 @@ Context load_context(const std::string& config_path) {
   auto loaded = rules::load_rules(*settings);
   if (!loaded.rules) {
     print_diagnostics(loaded.diagnostics);
-    fail_review("the rules in force do not load; fix them first (see above)");
+    fail_review("the rules on disk do not load; fix them first (see above)");
   }
   return {std::move(*config), std::move(*settings), std::move(loaded.rules)};
 }
