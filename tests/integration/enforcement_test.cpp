@@ -74,6 +74,7 @@ TEST_F(Enforcement, MandatoryCategoryGetsTheBilingualBlockPage) {
   EXPECT_NE(r.body.find("Nội dung xấu"), std::string::npos);
   EXPECT_NE(r.body.find("Harmful content"), std::string::npos);
   EXPECT_NE(r.body.find("111"), std::string::npos);
+  EXPECT_NE(r.body.find("<a href=\"tel:111\">"), std::string::npos);  // tap to call
   EXPECT_NE(r.body.find("http://edugate.lan/bao-cao?domain=www.blocked.test&amp;loai=xem-lai"),
             std::string::npos)
       << r.body;
