@@ -829,13 +829,15 @@ DepartmentService::Response DepartmentService::logout(const Request& request) {
 asio::awaitable<DepartmentService::Response> DepartmentService::dashboard(const Request& request) {
   if (!sessions_.check(DashboardSessions::id_in(request.cookie), DashboardSessions::Clock::now()))
     co_return Response{303, "text/plain; charset=utf-8", "", {{"Location", "/login"}}, false};
-  enum class Page { overview, completeness, bundles } page;
+  enum class Page { overview, completeness, bundles, reported } page;
   if (request.path == "/dashboard" || request.path == "/dashboard/")
     page = Page::overview;
   else if (request.path == "/dashboard/completeness")
     page = Page::completeness;
   else if (request.path == "/dashboard/bundles")
     page = Page::bundles;
+  else if (request.path == "/dashboard/reported")
+    page = Page::reported;
   else
     co_return Response{404, "text/plain; charset=utf-8", "no such page\n", {}, false};
   const auto week = week_parameter(request.query, "week");
@@ -881,6 +883,9 @@ asio::awaitable<DepartmentService::Response> DepartmentService::dashboard(const 
             store.completeness(w, settings_.timezone, settings_.late_after),
             dept::revised_reports(db, w));
       }
+      case Page::reported:
+        return dept::dashboard_reported_page(
+            dept::reported_sites(db, week->empty() ? newest() : *week));
       case Page::bundles:
         break;
     }

@@ -164,4 +164,25 @@ std::vector<RevisedReport> revised_reports(PgConnection& db, std::string_view is
   return out;
 }
 
+ReportedSites reported_sites(PgConnection& db, std::string_view iso_week) {
+  ReportedSites out;
+  out.week = std::string(iso_week);
+  // The documents were checked at ingest (site_reports: at most 500, kind and devices bounded).
+  const auto r = db.exec(
+      "SELECT e->>'domain', e->>'kind', count(DISTINCT r.school_id), "
+      "       sum((e->>'devices')::bigint), string_agg(DISTINCT s.district, ', ' ORDER BY "
+      "s.district) "
+      "FROM reports r JOIN schools s USING (school_id) "
+      "CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.document::jsonb->'site_reports', "
+      "                                                 '[]'::jsonb)) AS e "
+      "WHERE r.current AND r.iso_week = $1 "
+      "GROUP BY 1, 2 ORDER BY e->>'kind' <> 'harmful', 3 DESC, 4 DESC, 1 LIMIT $2",
+      {out.week, std::to_string(ReportedSites::kMaxRows + 1)});
+  for (int i = 0; i < r.rows() && i < ReportedSites::kMaxRows; ++i)
+    out.sites.push_back({r.text(i, 0), r.text(i, 1), static_cast<std::uint64_t>(r.integer(i, 2)),
+                         static_cast<std::uint64_t>(r.integer(i, 3)), r.text(i, 4)});
+  out.more = r.rows() > ReportedSites::kMaxRows;
+  return out;
+}
+
 }  // namespace edugate::reporting::department

@@ -71,4 +71,21 @@ struct RevisedReport {
 };
 std::vector<RevisedReport> revised_reports(PgConnection& db, std::string_view iso_week);
 
+/// A domain that pupils reported, over the schools' current reports of a week (their
+/// `site_reports`): how many schools listed it, the sum of their distinct devices, and the
+/// districts.
+struct ReportedSite {
+  std::string domain, kind;  ///< kind: "harmful" or "wrongly-blocked"
+  std::uint64_t schools = 0, devices = 0;
+  std::string districts;  ///< "D1, D2"
+};
+struct ReportedSites {
+  std::string week;
+  std::vector<ReportedSite> sites;  ///< harmful first, then most schools; at most kMaxRows
+  bool more = false;                ///< more than kMaxRows
+  static constexpr int kMaxRows = 200;
+};
+/// Throws PgError.
+ReportedSites reported_sites(PgConnection& db, std::string_view iso_week);
+
 }  // namespace edugate::reporting::department

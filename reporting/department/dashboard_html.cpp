@@ -31,6 +31,7 @@ std::string page(std::string_view title, std::string_view body, bool signed_in =
     nav =
         "<nav><a href=\"/dashboard\">Tổng quan / Overview</a> · "
         "<a href=\"/dashboard/completeness\">Báo cáo đã nhận / Completeness</a> · "
+        "<a href=\"/dashboard/reported\">Trang học sinh báo cáo / Reported sites</a> · "
         "<a href=\"/dashboard/bundles\">Bộ quy tắc / Rule bundles</a></nav>"
         "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Đăng xuất / Sign "
         "out</button></form>";
@@ -267,6 +268,36 @@ std::string dashboard_bundles_page(const BundleStatus& s) {
                         html_escape(b.bundle), b.verified ? "" : " (chưa xác minh / not verified)");
   body += "</tbody></table>";
   return page("Bộ quy tắc / Rule bundles", body);
+}
+
+std::string dashboard_reported_page(const ReportedSites& s) {
+  std::string body = fmt::format(
+      "<h1>Trang học sinh báo cáo, tuần {0} / Sites pupils reported in {0}</h1>{1}"
+      "<p class=\"note\">Từ các báo cáo tuần của trường: tên miền ít nhất 2 thiết bị báo cáo hoặc "
+      "trường đã xác nhận; không bao giờ biết ai gửi / From the schools' weekly reports: domains "
+      "at least 2 devices reported or the school confirmed; never who.</p>",
+      html_escape(s.week), week_picker("/dashboard/reported", s.week));
+  const std::pair<std::string_view, std::string_view> kinds[] = {
+      {"harmful", "Có hại / Reported as harmful"},
+      {"wrongly-blocked", "Bị chặn nhầm / Said to be wrongly blocked"}};
+  for (const auto& [kind, title] : kinds) {
+    std::string rows;
+    for (const auto& site : s.sites)
+      if (site.kind == kind)
+        rows += fmt::format(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            html_escape(site.domain), site.schools, site.devices, html_escape(site.districts));
+    body += fmt::format("<h2>{}</h2>", title);
+    body += rows.empty() ? std::string("<p>Không có / None.</p>")
+                         : "<table><thead><tr><th>Tên miền / Domain</th><th>Trường / Schools</th>"
+                           "<th>Thiết bị / Devices</th><th>Quận/huyện / Districts</th></tr>"
+                           "</thead><tbody>" +
+                               rows + "</tbody></table>";
+  }
+  if (s.more)
+    body += fmt::format("<p class=\"note\">Chỉ hiện {} tên miền đầu / The first {} only.</p>",
+                        ReportedSites::kMaxRows, ReportedSites::kMaxRows);
+  return page("Trang học sinh báo cáo / Reported sites", body);
 }
 
 }  // namespace edugate::reporting::department

@@ -27,5 +27,7 @@ std::string dashboard_completeness_page(const DepartmentStore::Completeness& com
 
 /// Schools that ended the week on an old or unverified department bundle.
 std::string dashboard_bundles_page(const BundleStatus& status);
+/// The sites pupils reported across the province in a week, harmful ones first.
+std::string dashboard_reported_page(const ReportedSites& sites);
 
 }  // namespace edugate::reporting::department

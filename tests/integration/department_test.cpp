@@ -44,7 +44,8 @@ using nlohmann::json;
 std::string signed_report(const std::string& school, EVP_PKEY* key, const std::string& week,
                           std::uint64_t blocked, const std::string& kind = "school",
                           const std::string& age = "thcs", const std::string& node = "node-a",
-                          const std::string& games_vi = "Trò chơi") {
+                          const std::string& games_vi = "Trò chơi",
+                          std::vector<reporting::SiteReportEntry> reported = {}) {
   reporting::Report r;
   r.kind = kind;
   r.period = *reporting::parse_iso_week(week);
@@ -61,6 +62,7 @@ std::string signed_report(const std::string& school, EVP_PKEY* key, const std::s
   r.groups["hs"] = {"hs", "Học sinh", age};
   r.entries.push_back({r.period.from, "block", "tro-choi", "hs", blocked, 12, false, 0});
   r.entries.push_back({r.period.from, "block", "*", "*", blocked, 12, false, 0});
+  r.site_reports = std::move(reported);
   auto doc = reporting::report_to_json(r);
   std::string error;
   EXPECT_TRUE(reporting::sign_report(doc, key, &error)) << error;
@@ -736,6 +738,36 @@ TEST(Department, TheDashboardShowsTheProvinceOnlyToSignedInAnalysts) {
       << r.body;
   EXPECT_EQ(get("/dashboard/bundles?week=" + week, {"-b", jar}).status, 200);
   EXPECT_EQ(get("/dashboard/completeness?week=not-a-week", {"-b", jar}).status, 400);
+
+  // What pupils reported reaches the department: summed over schools, harmful first.
+  ASSERT_EQ(
+      post(d, dept.pki,
+           dept.work.write("a-sites.json", signed_report("thcs-a", dept.a.key.get(), week, 50,
+                                                         "school", "thcs", "node-a", "Trò chơi",
+                                                         {{"bad.example", "harmful", 3, 1},
+                                                          {"<b>x</b>.example", "harmful", 2, 1}})))
+          .status,
+      201);
+  ASSERT_EQ(post(d, dept.pki,
+                 dept.work.write("b-sites.json",
+                                 signed_report("thcs-b", dept.b.key.get(), week, 7, "school",
+                                               "thpt", "node-a", "Trò chơi",
+                                               {{"bad.example", "harmful", 2, 1},
+                                                {"maths.example", "wrongly-blocked", 4, 1}})))
+                .status,
+            201);
+  r = get("/dashboard/reported?week=" + week, {"-b", jar});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("<tr><td>bad.example</td><td class=\"n\">2</td><td class=\"n\">5</td>"
+                        "<td>Huyện Cần Giờ, Quận 1</td></tr>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<td>maths.example</td><td class=\"n\">1</td><td class=\"n\">4</td>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_LT(r.body.find("bad.example"), r.body.find("maths.example"));
+  EXPECT_EQ(r.body.find("<b>x</b>"), std::string::npos) << "a school's text is never markup";
+  EXPECT_NE(r.body.find("&lt;b&gt;x&lt;/b&gt;.example"), std::string::npos);
 
   // Signing out ends the session on the server, not only in this browser.
   r = curl_http(
