@@ -29,16 +29,16 @@ void annotate(const rules::RuleSet& rules, ReviewItem& item) {
 
 std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
                                     const rules::RuleSet* rules, const rules::ReviewFile& file,
-                                    bool with_dismissed) {
+                                    bool with_decided) {
   std::vector<ReviewItem> out;
   for (auto& report : site_reports(data, period)) {
     ReviewItem item{std::move(report), {}, false, std::nullopt};
     if (const auto* d = file.find(item.report.domain)) {
       item.decision = *d;
-      if (d->kind == rules::ReviewDecision::Kind::dismiss && !with_dismissed) {
-        const auto on = parse_date(d->on);
-        if (!on || item.report.last_day <= *on) continue;  // nothing new since
-      }
+      // Decided (blocked, allowed or dismissed): off the list until it is reported after the
+      // day of the decision.
+      const auto on = parse_date(d->on);
+      if (!with_decided && (!on || item.report.last_day <= *on)) continue;
     }
     if (rules) annotate(*rules, item);
     out.push_back(std::move(item));

@@ -21,11 +21,11 @@ struct ReviewItem {
 
 /// The review list of `period`: every domain pupils reported (site_reports()), with the
 /// categories `rules` (when given) put it in now and the school's decision from `file`. A
-/// dismissed domain is left out unless it was reported again after the day it was dismissed,
-/// or `with_dismissed`. Pure.
+/// decided domain (blocked, allowed or dismissed) is left out unless it was reported again
+/// after the day of the decision, or `with_decided`. Pure.
 std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
                                     const rules::RuleSet* rules, const rules::ReviewFile& file,
-                                    bool with_dismissed = false);
+                                    bool with_decided = false);
 
 /// The domains the school confirmed (`block` or `allow` in its review file): the weekly report
 /// lists them whatever their device count.

@@ -79,10 +79,11 @@ std::string format_review_file(const ReviewFile& file) {
               [](const auto* a, const auto* b) { return a->domain < b->domain; });
     out += fmt::format("{}:\n", to_string(kind));
     for (const auto* d : of_kind) {
-      out += fmt::format("  - {{domain: {}", d->domain);
-      if (!d->category.empty()) out += fmt::format(", category: {}", d->category);
-      if (!d->group.empty()) out += fmt::format(", group: {}", d->group);
-      if (!d->on.empty()) out += fmt::format(", on: {}", d->on);
+      // Quoted: a domain such as "null" or "yes" must read back as the same string.
+      out += fmt::format("  - {{domain: \"{}\"", d->domain);
+      if (!d->category.empty()) out += fmt::format(", category: \"{}\"", d->category);
+      if (!d->group.empty()) out += fmt::format(", group: \"{}\"", d->group);
+      if (!d->on.empty()) out += fmt::format(", on: \"{}\"", d->on);
       out += "}\n";
     }
   }

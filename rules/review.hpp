@@ -48,8 +48,8 @@ struct ReviewFile {
 /// file:line:col and make the result nullopt. A file that does not exist is an empty one.
 std::optional<ReviewFile> read_review_file(const std::string& path, Diagnostics& diags);
 
-/// The file's YAML text, with a header saying who manages it. Domains, categories and groups
-/// are identifiers or host names, so the text needs no quoting beyond what it does.
+/// The file's YAML text, with a header saying who manages it. Every value is double-quoted (they
+/// are host names, identifiers and dates: nothing in them needs escaping).
 std::string format_review_file(const ReviewFile& file);
 
 }  // namespace edugate::rules

@@ -101,20 +101,20 @@ asio::awaitable<void> AdminServer::serve(tcp::socket socket) {
     co_return;  // not an admin network: closed without a word (the address is not logged)
   beast::tcp_stream stream(std::move(socket));
   if (!tls_) {
-    co_await serve_http(stream);
+    co_await serve_http(stream, peer.address().is_loopback());
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *tls_);
   beast::get_lowest_layer(tls).expires_after(kTimeout);
   auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (hec) co_return;
-  co_await serve_http(tls);
+  co_await serve_http(tls, peer.address().is_loopback());
   beast::get_lowest_layer(tls).expires_after(kTimeout);
   co_await tls.async_shutdown(kTuple);
 }
 
 template <class Stream>
-asio::awaitable<void> AdminServer::serve_http(Stream& stream) {
+asio::awaitable<void> AdminServer::serve_http(Stream& stream, bool loopback_peer) {
   beast::flat_buffer buffer(64 * 1024);
   for (;;) {
     bhttp::request_parser<bhttp::empty_body> parser;
@@ -136,9 +136,16 @@ asio::awaitable<void> AdminServer::serve_http(Stream& stream) {
                            q == std::string::npos ? std::string() : target.substr(q + 1),
                            std::string(req[bhttp::field::authorization])};
       const auto post = post_routes_.find(request.path);
-      if (req.method() == bhttp::verb::post && post != post_routes_.end())
-        r = post->second(request);
-      else if (req.method() != bhttp::verb::get && !head)
+      if (req.method() == bhttp::verb::post && post != post_routes_.end()) {
+        const bool asked = req["X-Edugate-Action"] == std::string_view(request.path).substr(1);
+        if (loopback_peer && asked)
+          r = post->second(request);
+        else
+          r = {403,
+               "text/plain; charset=utf-8",
+               "operator actions are taken from this machine only, with X-Edugate-Action\n",
+               {}};
+      } else if (req.method() != bhttp::verb::get && !head)
         r = {405, "text/plain; charset=utf-8", "method not allowed\n", {}};
       else
         r = dispatch(request);

@@ -54,8 +54,10 @@ class AdminServer {
 
   /// Registers `handler` for GET/HEAD on exactly `path`.
   void route(std::string path, Handler handler) { routes_[std::move(path)] = std::move(handler); }
-  /// Registers `handler` for POST on exactly `path` (an operator's action, e.g. /reload; no
-  /// request body is accepted).
+  /// Registers `handler` for POST on exactly `path`: an operator's action (e.g. /reload), taken
+  /// only from this machine (a loopback peer) and only with the header `X-Edugate-Action: <path
+  /// without '/'>`, which no web page can make a browser send to another site (CSRF). No
+  /// request body is accepted. Anything else gets 403.
   void route_post(std::string path, Handler handler) {
     post_routes_[std::move(path)] = std::move(handler);
   }
@@ -74,7 +76,7 @@ class AdminServer {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
   template <class Stream>
-  boost::asio::awaitable<void> serve_http(Stream& stream);
+  boost::asio::awaitable<void> serve_http(Stream& stream, bool loopback_peer);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -20,17 +20,16 @@
 #include "proxy/cli/commands.hpp"
 #include "proxy/cli/reporting_settings.hpp"
 #include "proxy/config.hpp"
+#include "proxy/reload/rules_source.hpp"
 #include "reporting/calendar.hpp"
 #include "reporting/hour_bucket.hpp"
 #include "reporting/review_list.hpp"
 #include "reporting/store.hpp"
 #include "rules/explain.hpp"
 #include "rules/lists/list_reader.hpp"
-#include "rules/load_rules.hpp"
 #include "rules/local_time.hpp"
 #include "rules/review.hpp"
 #include "rules/update/durable_file.hpp"
-#include "rules/yaml_reader.hpp"
 
 namespace edugate::cli {
 
@@ -55,10 +54,11 @@ struct Args {
   bool no_reload = false;
 };
 
-/// The appliance config with its rules settings, and the rules in force now.
+/// The appliance config and its rules as the running edugate loads them (the accepted
+/// department bundle when rules.update is on), with the review file's path.
 struct Context {
   proxy::Config config;
-  rules::RulesSettings rules;
+  std::string review;
   std::shared_ptr<const rules::RuleSet> loaded;
 };
 
@@ -69,23 +69,18 @@ void print_diagnostics(const rules::Diagnostics& diags) {
 Context load_context(const std::string& config_path) {
   rules::Diagnostics diags;
   auto config = proxy::load_config(config_path, diags);
-  std::optional<rules::RulesSettings> settings;
-  if (config && config->has_rules) {
-    rules::YamlReader reader(config->file, diags);
-    settings = rules::parse_rules_settings(config->rules_section, reader, config->base_dir);
-  }
   print_diagnostics(diags);
   if (!config) fail_review(config_path + ": the configuration has errors");
-  if (!settings) fail_review(config_path + ": no usable rules: section");
-  if (!settings->review)
-    fail_review(config_path +
-                ": set rules.school (the review file lives beside it) or rules.review");
-  auto loaded = rules::load_rules(*settings);
+  if (!config->has_rules) fail_review(config_path + ": no rules: section");
+  auto loaded = proxy::server::load_configured_rules(*config);
   if (!loaded.rules) {
     print_diagnostics(loaded.diagnostics);
     fail_review("the rules on disk do not load; fix them first (see above)");
   }
-  return {std::move(*config), std::move(*settings), std::move(loaded.rules)};
+  if (loaded.review_file.empty())
+    fail_review(config_path +
+                ": set rules.school (the review file lives beside it) or rules.review");
+  return {std::move(*config), std::move(loaded.review_file), std::move(loaded.rules)};
 }
 
 rep::LocalDay today(const rules::RuleSet& rules) {
@@ -123,7 +118,7 @@ void run_list(const Args& a) {
     period = *rep::parse_iso_week(label);
   }
   rules::Diagnostics diags;
-  const auto file = rules::read_review_file(*ctx.rules.review, diags);
+  const auto file = rules::read_review_file(ctx.review, diags);
   if (!file) {
     print_diagnostics(diags);
     fail_review("the review file has errors (see above)");
@@ -183,6 +178,7 @@ std::optional<bhttp::response<bhttp::string_body>> admin_call(const proxy::Admin
         bhttp::request<bhttp::empty_body> req{verb, target, 11};
         req.set(bhttp::field::host, admin.address);
         req.set(bhttp::field::user_agent, "edugate-review");
+        if (verb == bhttp::verb::post) req.set("X-Edugate-Action", target.substr(1));
         req.prepare_payload();
         co_await bhttp::async_write(stream, req, asio::use_awaitable);
         beast::flat_buffer buffer;
@@ -290,22 +286,26 @@ void decide(const Args& a, Kind kind) {
           "cannot allow it",
           decision.domain, mandatory));
   }
-  const std::string& path = *ctx.rules.review;
+  const std::string& path = ctx.review;
   rules::Diagnostics diags;
   auto file = rules::read_review_file(path, diags);
   if (!file) {
     print_diagnostics(diags);
     fail_review("the review file has errors (see above); not changed");
   }
+  if (const auto* before = file->find(decision.domain);
+      before && kind == Kind::dismiss && before->kind != Kind::dismiss)
+    fail_review(fmt::format(
+        "{} is already decided ({}): it is off the list until it is reported again; a dismissal "
+        "would undo the decision",
+        decision.domain, to_string(before->kind)));
   file->put(decision);
   // Try the new file with the normal loader before it replaces the old one.
   const std::string candidate = path + ".new";
   std::string error;
   if (!rules::update::write_durably(candidate, rules::format_review_file(*file), 0644, error))
     fail_review("cannot write " + error);
-  auto trial = ctx.rules;
-  trial.review = candidate;
-  const auto loaded = rules::load_rules(trial);
+  const auto loaded = proxy::server::load_configured_rules(ctx.config, {}, candidate);
   if (!loaded.rules) {
     print_diagnostics(loaded.diagnostics);
     std::error_code ec;
@@ -348,7 +348,7 @@ void add_review_commands(CLI::App& app) {
       review->add_subcommand("list", "This week's reported domains, with devices and decisions");
   add_config_option(list, *a);
   list->add_option("--week", a->week, "ISO week, e.g. 2026-W49 (default: this week)");
-  list->add_flag("--all", a->all, "Also list dismissed domains");
+  list->add_flag("--all", a->all, "Also list domains already decided and not reported since");
   list->callback([a] { run_list(*a); });
 
   auto* block = review->add_subcommand("block", "Add DOMAIN to a category (school layer)");

@@ -39,7 +39,8 @@ class RecordingFiles final : public rules::load::FileProvider {
 }  // namespace
 
 RulesLoad load_configured_rules(const Config& config,
-                                const std::optional<DepartmentOverride>& department) {
+                                const std::optional<DepartmentOverride>& department,
+                                const std::optional<std::string>& review) {
   RulesLoad out;
   out.watched.push_back(config.file);
   if (!config.has_rules) return out;
@@ -47,6 +48,7 @@ RulesLoad load_configured_rules(const Config& config,
   rules::YamlReader reader(config.file, out.diagnostics);
   auto settings = rules::parse_rules_settings(config.rules_section, reader, config.base_dir);
   if (!settings) return out;
+  if (review) settings->review = *review;
   if (settings->department_pubkey) out.department_source = "signed";
   out.update = settings->update;
   if (department) {

@@ -47,9 +47,12 @@ struct DepartmentOverride {
 /// Parses the `rules:` section of `config` and loads what it names. Blocking (seconds for
 /// millions of entries): call it off the data plane. Thread-safe.
 /// With rules.update, the department rules are the last accepted bundle in the state directory
-/// (read from its state.json), or `department` when one is given.
+/// (read from its state.json), or `department` when one is given. `review`, when given, is read
+/// instead of rules.review (`edugate review` tries a new review file this way before it
+/// replaces the old one).
 RulesLoad load_configured_rules(const Config& config,
-                                const std::optional<DepartmentOverride>& department = {});
+                                const std::optional<DepartmentOverride>& department = {},
+                                const std::optional<std::string>& review = {});
 
 /// Re-reads the appliance config file and loads the rule set it names now (reload). Config
 /// errors come back as diagnostics; nothing else of the config is applied (that needs a restart).

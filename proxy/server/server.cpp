@@ -90,7 +90,13 @@ void Server::install_load(RulesLoad&& load) {
   bundle_ = std::move(load.bundle);
   department_source_ = std::move(load.department_source);
   review_file_ = std::move(load.review_file);
-  install_rules(std::move(load.rules));
+  // The same files give the same version: keep the set in force, so that a burst of reloads
+  // (SIGHUP, POST /reload) does not pile up identical rule sets pinned by open tunnels.
+  if (load.rules && rules_ && load.rules->version() == rules_->version()) {
+    spdlog::info("rules version {} unchanged: the set in force stays", rules_->version());
+  } else {
+    install_rules(std::move(load.rules));
+  }
   note_bundle();
 }
 

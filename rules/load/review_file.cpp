@@ -16,7 +16,8 @@ bool is_day(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i = 0; i < s.size(); ++i)
     if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
-  return true;
+  const int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /// A domain as the lists read it (lowercase, punycode, no leading "*."); nullopt, reported,
@@ -132,8 +133,12 @@ void apply_review(BuildState& state, RuleSpec& spec) {
         const auto c =
             std::find_if(spec.categories.begin(), spec.categories.end(),
                          [&](const CategorySpec& cs) { return cs.id == line.category.text; });
+        // A warning, not an error: the department may rename or drop a category in a later
+        // bundle, and that must not stop the school's rules from loading.
         if (c == spec.categories.end())
-          state.error(line.category.pos, fmt::format("unknown category '{}'", line.category.text));
+          state.warning(
+              line.category.pos,
+              fmt::format("unknown category '{}': this block is not applied", line.category.text));
         else
           c->domains.push_back(line.domain);
         break;
@@ -148,7 +153,8 @@ void apply_review(BuildState& state, RuleSpec& spec) {
           if (candidate.id == line.group.text) g = &candidate;
         if (!g && spec.default_group && line.group.text == "default") g = &*spec.default_group;
         if (!g)
-          state.error(line.group.pos, fmt::format("unknown group '{}'", line.group.text));
+          state.warning(line.group.pos, fmt::format("unknown group '{}': this allow is not applied",
+                                                    line.group.text));
         else
           g->exceptions.domains.push_back(line.domain);
         break;

@@ -123,7 +123,7 @@ TEST_F(Review, ReportsFromSeveralDevicesReachTheListTheRulesAndTheWeeklyReport) 
   EXPECT_TRUE(std::regex_search(
       yaml,
       std::regex(
-          R"(\nblock:\n  - \{domain: bad.test, category: tro-choi, on: \d{4}-\d\d-\d\d\}\n)")))
+          R"(\nblock:\n  - \{domain: "bad.test", category: "tro-choi", on: "\d{4}-\d\d-\d\d"\}\n)")))
       << yaml;
   EXPECT_EQ(metric(edugate, "edugate_rules_reloads_total"), 1);
 
@@ -138,7 +138,13 @@ TEST_F(Review, ReportsFromSeveralDevicesReachTheListTheRulesAndTheWeeklyReport) 
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(line_of(list().out, "lonely.test").empty()) << list().out;
   EXPECT_FALSE(line_of(list({"--all"}).out, "lonely.test").empty());
-  EXPECT_NE(line_of(list().out, "bad.test").find("blocked in tro-choi"), std::string::npos);
+  // Decided domains leave the list until reported again; --all shows them with the decision.
+  EXPECT_TRUE(line_of(list().out, "bad.test").empty()) << list().out;
+  EXPECT_NE(line_of(list({"--all"}).out, "bad.test").find("blocked in tro-choi"),
+            std::string::npos);
+  r = cli({"review", "dismiss", "bad.test"});
+  EXPECT_EQ(r.exit_code, 1) << "a dismissal would undo the block";
+  EXPECT_NE(r.err.find("already decided (block)"), std::string::npos) << r.err;
   r = cli({"review", "block", "solo.test", "--category", "tro-choi", "--no-reload"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
@@ -173,6 +179,25 @@ TEST_F(Review, ReportsFromSeveralDevicesReachTheListTheRulesAndTheWeeklyReport) 
   ASSERT_NE(harmful, std::string::npos) << html;
   EXPECT_LT(harmful, html.find("Blocked requests per day")) << "harmful reports come first";
   EXPECT_NE(html.find("<td>bad.test</td>", harmful), std::string::npos) << html;
+}
+
+// POST /reload is an operator's action: a page's form (no X-Edugate-Action, as a browser sends
+// it cross-site) and a pupil through the proxy are refused; a reload of the same files keeps
+// the set in force.
+TEST_F(Review, OnlyAnOperatorOnTheBoxCanAskForAReload) {
+  const auto url = edugate.admin().url() + "/reload";
+  auto r = curl_http({"-X", "POST", "-H", "Origin: http://evil.example", url});
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = via(edugate, {"-X", "POST", "-H", "X-Edugate-Action: reload", url});
+  EXPECT_NE(r.status, 202) << "reached through the proxy";
+  EXPECT_EQ(metric(edugate, "edugate_rules_reloads_total"), 0);
+  r = curl_http({"-X", "POST", "-H", "X-Edugate-Action: reload", url});
+  EXPECT_EQ(r.status, 202) << r.body;
+  for (int i = 0; i < 100 && metric(edugate, "edugate_rules_reloads_total") < 1; ++i)
+    std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(metric(edugate, "edugate_rules_reloads_total"), 1);
+  EXPECT_NE(edugate.log().find("unchanged: the set in force stays"), std::string::npos)
+      << edugate.log();
 }
 
 // A hand-broken review file is refused by the loader (file:line:col) and the old rules keep

@@ -60,6 +60,16 @@ dismiss:
   EXPECT_EQ(decide(*r.rules, http_facts(kDefaultGroup, "edu.roblox.com")).action, Action::block);
 }
 
+// The department renamed a category a block refers to: the school's rules still load.
+TEST(ReviewFile, ADecisionOnACategoryThatIsGoneIsSkippedWithAWarning) {
+  testing::TempTree tree;
+  const auto r = load_with_review(tree, "block:\n  - {domain: a.example, category: old-games}\n");
+  ASSERT_TRUE(r.rules) << testing::all(r.diagnostics);
+  EXPECT_NE(testing::all(r.diagnostics).find("warning: unknown category 'old-games'"),
+            std::string::npos);
+  EXPECT_EQ(decide(*r.rules, http_facts(kDefaultGroup, "a.example")).action, Action::allow);
+}
+
 TEST(ReviewFile, AnAllowCannotLiftAMandatoryCategory) {
   testing::TempTree tree;
   const auto r = load_with_review(tree, "allow:\n  - {domain: porn.example}\n");
@@ -83,14 +93,18 @@ dismiss: {domain: d.example}
 )");
   EXPECT_FALSE(r.rules);
   const auto all = testing::all(r.diagnostics);
-  EXPECT_NE(all.find("review.yaml:2:35: unknown category 'nope'"), std::string::npos) << all;
+  EXPECT_NE(all.find("review.yaml:2:35: warning: unknown category 'nope': this block is not "
+                     "applied"),
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("review.yaml:3:14: \"not a domain\" is not a domain"), std::string::npos)
       << all;
   EXPECT_NE(
       all.find("review.yaml:5:5: domain 'a.example' already has a decision (block) at line 2"),
       std::string::npos)
       << all;
-  EXPECT_NE(all.find("review.yaml:6:32: unknown group 'nobody'"), std::string::npos) << all;
+  EXPECT_NE(all.find("review.yaml:6:32: warning: unknown group 'nobody'"), std::string::npos)
+      << all;
   EXPECT_NE(all.find("review.yaml:7:29: on: \"yesterday\" is not a day"), std::string::npos) << all;
   EXPECT_NE(all.find("review.yaml:8:10: dismiss must be a list"), std::string::npos) << all;
 }
