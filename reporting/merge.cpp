@@ -219,7 +219,9 @@ MergeOutcome ReportMerger::finish() {
   for (auto& [_, s] : acc.site_reports) out.site_reports.push_back(std::move(s.entry));
   std::stable_sort(out.site_reports.begin(), out.site_reports.end(),
                    [](const SiteReportEntry& a, const SiteReportEntry& b) {
+                     // Schools before devices: one school cannot push the others' out.
                      if ((a.kind == "harmful") != (b.kind == "harmful")) return a.kind == "harmful";
+                     if (a.schools != b.schools) return a.schools > b.schools;
                      return a.devices > b.devices;
                    });
   if (out.site_reports.size() > kMaxSiteReports) out.site_reports.resize(kMaxSiteReports);

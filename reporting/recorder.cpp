@@ -37,14 +37,16 @@ void Recorder::count(const rules::Decision& decision, rules::GroupId group, Hour
       device);
 }
 
+// A pupil's report is kept by the day, never the hour: with a timetable, the hour a report was
+// sent could point to a class and a pupil.
 void Recorder::count_review_request(rules::CategoryId category, rules::GroupId group,
                                     HourBucket hour, std::string_view domain, DeviceKey device) {
-  add(Tallied::review_request, category_id(category), group, hour, domain, device);
+  add(Tallied::review_request, category_id(category), group, {hour.day, 0}, domain, device);
 }
 
 void Recorder::count_site_report(rules::GroupId group, HourBucket hour, std::string_view domain,
                                  DeviceKey device) {
-  add(Tallied::site_report, LabelRegistry::kUnknown, group, hour, domain, device);
+  add(Tallied::site_report, LabelRegistry::kUnknown, group, {hour.day, 0}, domain, device);
 }
 
 Tally& Recorder::retire() {

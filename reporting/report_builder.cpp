@@ -55,14 +55,18 @@ std::vector<DomainEntry> top_domains(const StoreExtract& data, const ReportReque
     const auto it = sums.find({cell.domain, cell.category, cell.action});
     if (it != sums.end()) it->second.devices = std::max(it->second.devices, n);
   }
-  std::vector<DomainEntry> out;
+  std::vector<DomainEntry> ranked;
   for (auto& [_, d] : sums)
-    if (d.devices >= static_cast<std::uint64_t>(request.k)) out.push_back(std::move(d));
-  std::stable_sort(out.begin(), out.end(), [](const DomainEntry& a, const DomainEntry& b) {
+    if (d.devices >= static_cast<std::uint64_t>(request.k)) ranked.push_back(std::move(d));
+  std::stable_sort(ranked.begin(), ranked.end(), [](const DomainEntry& a, const DomainEntry& b) {
     return a.requests > b.requests;
   });
-  if (out.size() > static_cast<std::size_t>(request.top_domains))
-    out.resize(static_cast<std::size_t>(request.top_domains));
+  // The top N of each action: heavy monitored (would_block) traffic must not push the blocked
+  // and warned domains off the list.
+  std::map<std::string, int> taken;
+  std::vector<DomainEntry> out;
+  for (auto& d : ranked)
+    if (taken[d.action]++ < request.top_domains) out.push_back(std::move(d));
   return out;
 }
 
@@ -125,6 +129,9 @@ Report build_report(const StoreExtract& data, const ReportRequest& request,
   for (auto& s : site_reports(data, request.period)) {
     if (s.devices < request.site_report_min_devices &&
         !request.confirmed_domains.contains(s.domain))
+      continue;
+    if (const auto d = request.dismissed_domains.find(s.domain);
+        d != request.dismissed_domains.end() && s.last_day <= d->second)
       continue;
     if (r.site_reports.size() == kMaxSiteReports) break;
     r.site_reports.push_back({std::move(s.domain), std::move(s.kind), s.devices, 1});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -21,6 +22,9 @@ struct ReportRequest {
   /// Domains the school confirmed with `edugate review block|allow`: listed in site_reports
   /// whatever their device count.
   std::set<std::string> confirmed_domains;
+  /// Domains the school dismissed (`edugate review dismiss`), with the day: withheld unless
+  /// reported after it.
+  std::map<std::string, LocalDay> dismissed_domains;
   /// Other reported domains are listed from this many distinct devices on.
   std::uint64_t site_report_min_devices = 2;
 };

@@ -144,14 +144,17 @@ void read_body(const json& j, Report& r) {
       within("site_reports", i++, [&] {
         s.domain = c.at("domain").get<std::string>();
         s.kind = c.at("kind").get<std::string>();
-        s.devices = c.at("devices").get<std::uint64_t>();
-        s.schools = c.value("schools", std::uint32_t{1});
+        s.devices = integer_at(c, "devices", 0, 1'000'000, std::nullopt);
+        s.schools = static_cast<std::uint32_t>(
+            integer_at(c, "schools", 1, std::numeric_limits<std::uint32_t>::max(), 1));
       });
       if (s.domain.empty() || s.domain.size() > 253)
         throw SchemaError{"site_reports: a domain is empty or longer than 253 bytes"};
       if (s.kind != "harmful" && s.kind != "wrongly-blocked")
         throw SchemaError{"site_reports: kind is not harmful or wrongly-blocked"};
-      if (s.devices > 1'000'000) throw SchemaError{"site_reports: more than 10^6 devices"};
+      for (const auto& other : r.site_reports)
+        if (other.domain == s.domain && other.kind == s.kind)
+          throw SchemaError{"site_reports: a domain is listed twice with the same kind"};
       r.site_reports.push_back(std::move(s));
     }
   }

@@ -1,6 +1,7 @@
 #include "reporting/review_list.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "rules/explain.hpp"
 
@@ -50,6 +51,14 @@ std::set<std::string> confirmed_domains(const rules::ReviewFile& file) {
   std::set<std::string> out;
   for (const auto& d : file.decisions)
     if (d.kind != rules::ReviewDecision::Kind::dismiss) out.insert(d.domain);
+  return out;
+}
+
+std::map<std::string, LocalDay> dismissed_domains(const rules::ReviewFile& file) {
+  std::map<std::string, LocalDay> out;
+  for (const auto& d : file.decisions)
+    if (d.kind == rules::ReviewDecision::Kind::dismiss)
+      out[d.domain] = parse_date(d.on).value_or(std::numeric_limits<LocalDay>::max());
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,5 +31,9 @@ std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
 /// The domains the school confirmed (`block` or `allow` in its review file): the weekly report
 /// lists them whatever their device count.
 std::set<std::string> confirmed_domains(const rules::ReviewFile& file);
+
+/// The domains the school dismissed, with the day (a dismissal without a valid day counts from
+/// the beginning of time: LocalDay max).
+std::map<std::string, LocalDay> dismissed_domains(const rules::ReviewFile& file);
 
 }  // namespace edugate::reporting

@@ -27,8 +27,10 @@ std::optional<RenderedReport> render_school_report(const ReportingSettings& sett
     // A review file that does not load (edited by hand) confirms nothing: the report still
     // lists what 2 devices reported; the rules loader says what is wrong with the file.
     rules::Diagnostics diags;
-    if (const auto review = rules::read_review_file(settings.review_file, diags))
+    if (const auto review = rules::read_review_file(settings.review_file, diags)) {
       request.confirmed_domains = confirmed_domains(*review);
+      request.dismissed_domains = dismissed_domains(*review);
+    }
   }
   StoreError store_error;
   auto store = Store::open({settings.store, 0, true}, &store_error);

@@ -144,19 +144,20 @@ class Evaluator {
     const int rank = std::max(host_rank, sni_rank);
     if (rank == strength(Action::block)) return make(Action::block, top);
     if (rank == strength(Action::warn)) return make(Action::warn, top);
-    // Safe search is enforcement: it is kept for a search engine in a monitored category.
+    // Safe search is enforcement, not a block: neither a monitored category nor a school
+    // exception (which lifts blocks and warnings) turns it off for a search engine.
     const bool safe_search =
         policy_.safe_search_rule != kNoRule && search_engine_of(f_.host) != SearchEngine::none;
     if (rank == strength(Action::would_block) && !safe_search)
       return make(Action::would_block, top);
+    if (safe_search)
+      return {Action::safe_search, kNoCategory, policy_.safe_search_rule,
+              t_.reasons[policy_.safe_search_reason]};
     if (host_exception || sni_exception) {
       const Candidate& lifted = host_exception ? on_host : on_sni;
       return {Action::allow, lifted.category, host_exception ? *host_exception : *sni_exception,
               t_.reasons[kReasonException]};
     }
-    if (safe_search)
-      return {Action::safe_search, kNoCategory, policy_.safe_search_rule,
-              t_.reasons[policy_.safe_search_reason]};
     const Candidate& allowed = on_host.rank >= on_sni.rank ? on_host : on_sni;
     return make(Action::allow, allowed);
   }

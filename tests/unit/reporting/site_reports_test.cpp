@@ -62,6 +62,10 @@ TEST(SiteReports, TheReportListsTwoDevicesOrWhatTheSchoolConfirmed) {
   ASSERT_EQ(report.site_reports.size(), 3u);
   EXPECT_EQ(report.site_reports[1].domain, "lonely.example");
   EXPECT_EQ(report.site_reports[1].devices, 1u);
+  request.dismissed_domains = {{"maths.example", kMonday}, {"bad.example", kMonday}};
+  const auto dismissed = build_report(reported(), request);
+  ASSERT_EQ(dismissed.site_reports.size(), 2u) << "maths.example withheld by the school";
+  EXPECT_EQ(dismissed.site_reports[0].domain, "bad.example") << "reported again after";
   const auto j = report_to_json(report);
   EXPECT_EQ(j["site_reports"][0],
             (nlohmann::json{{"domain", "bad.example"}, {"kind", "harmful"}, {"devices", 5}}));

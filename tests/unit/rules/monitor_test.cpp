@@ -148,6 +148,24 @@ TEST_F(MonitorTest, SafeSearchIsStillEnforcedOnAMonitoredSearchEngine) {
   EXPECT_EQ(d.action, Action::safe_search);
 }
 
+// An exception lifts blocks and warnings, never safe search (it used to: a school that allowed
+// a search engine through the review list turned its safe search off).
+TEST(MonitorExceptions, AnExceptionDoesNotTurnSafeSearchOff) {
+  auto loaded = testing::load_yaml(kDepartment, R"(groups:
+  - id: g
+    labels: {vi: "G", en: "G"}
+    age: thcs
+    networks: [10.1.0.0/16]
+    policy:
+      block: [engines]
+    exceptions:
+      domains: [google.com]
+)");
+  ASSERT_TRUE(loaded.rules) << testing::all(loaded.diagnostics);
+  EXPECT_EQ(decide(*loaded.rules, http_facts(1, "www.google.com", "/search", "q=x")).action,
+            Action::safe_search);
+}
+
 TEST_F(MonitorTest, ExplainAndTheSummaryShowTheMonitor) {
   const auto e = explain(*rules_, http_facts(kPrimary, "search.example"));
   EXPECT_EQ(e.decision.action, Action::would_block);
