@@ -29,4 +29,13 @@ std::string_view registrable_domain(std::string_view host, DomainBuffer& buffer)
   return std::string_view(reg);
 }
 
+bool is_public_suffix(std::string_view host) noexcept {
+  DomainBuffer buffer;
+  if (host.empty() || host.size() >= buffer.size() || is_ip_literal(host)) return false;
+  std::copy(host.begin(), host.end(), buffer.begin());
+  buffer[host.size()] = '\0';
+  return psl_is_public_suffix2(psl_builtin(), buffer.data(),
+                               PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
 }  // namespace edugate::reporting

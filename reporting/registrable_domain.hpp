@@ -22,4 +22,8 @@ inline constexpr std::string_view kBareIp = "bare-ip";
 /// no allocation.
 std::string_view registrable_domain(std::string_view host, DomainBuffer& buffer) noexcept;
 
+/// True when `host` is itself a public suffix (`com.vn`, `github.io`, `vercel.app`): anyone can
+/// register a name under it. Thread-safe, no allocation.
+bool is_public_suffix(std::string_view host) noexcept;
+
 }  // namespace edugate::reporting

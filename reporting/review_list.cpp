@@ -30,9 +30,10 @@ void annotate(const rules::RuleSet& rules, ReviewItem& item) {
 
 std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
                                     const rules::RuleSet* rules, const rules::ReviewFile& file,
-                                    bool with_decided) {
+                                    bool with_decided, std::size_t max_items) {
   std::vector<ReviewItem> out;
   for (auto& report : site_reports(data, period)) {
+    if (out.size() == max_items) break;
     ReviewItem item{std::move(report), {}, false, std::nullopt};
     if (const auto* d = file.find(item.report.domain)) {
       item.decision = *d;

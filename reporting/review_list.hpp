@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -23,10 +24,11 @@ struct ReviewItem {
 /// The review list of `period`: every domain pupils reported (site_reports()), with the
 /// categories `rules` (when given) put it in now and the school's decision from `file`. A
 /// decided domain (blocked, allowed or dismissed) is left out unless it was reported again
-/// after the day of the decision, or `with_decided`. Pure.
+/// after the day of the decision, or `with_decided`. At most `max_items` (the most reported).
+/// Pure.
 std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
                                     const rules::RuleSet* rules, const rules::ReviewFile& file,
-                                    bool with_decided = false);
+                                    bool with_decided = false, std::size_t max_items = SIZE_MAX);
 
 /// The domains the school confirmed (`block` or `allow` in its review file): the weekly report
 /// lists them whatever their device count.

@@ -16,6 +16,9 @@ namespace rep = edugate::reporting;
 
 namespace {
 
+/// The status page lists at most this many reported domains (the CLI lists them all).
+constexpr std::size_t kReviewRows = 200;
+
 struct WeekCharts {
   std::vector<rep::Bar> per_day, per_category, per_group;
   std::uint64_t blocked = 0;
@@ -57,7 +60,8 @@ WeekCharts week_charts(const rep::ReportingSettings& settings, rep::DayRange wee
   const auto file = facts.review_file.empty() ? rules::ReviewFile{}
                                               : rules::read_review_file(facts.review_file, diags);
   if (!file && !diags.empty()) out.review_error = rules::format(diags.front());
-  out.review = rep::review_list(data, week, facts.rules.get(), file.value_or(rules::ReviewFile{}));
+  out.review = rep::review_list(data, week, facts.rules.get(), file.value_or(rules::ReviewFile{}),
+                                false, kReviewRows);
   std::map<std::string, rep::Bar> days, categories, groups;
   for (auto d = week.from; d <= week.to; ++d) days[rep::format_date(d)].label = rep::format_date(d);
   for (const auto& e : report.entries) {

@@ -23,6 +23,7 @@
 #include "proxy/reload/rules_source.hpp"
 #include "reporting/calendar.hpp"
 #include "reporting/hour_bucket.hpp"
+#include "reporting/registrable_domain.hpp"
 #include "reporting/review_list.hpp"
 #include "reporting/store.hpp"
 #include "rules/explain.hpp"
@@ -264,6 +265,13 @@ void decide(const Args& a, Kind kind) {
   decision.kind = kind;
   decision.domain = normalised_domain(a.domain);
   decision.on = rep::format_date(today(rules));
+  // A rule for a public suffix (github.io, vercel.app, com.vn) covers every site anyone
+  // registers under it: allowing one would open every unblocker hosted there.
+  if (kind != Kind::dismiss && rep::is_public_suffix(decision.domain))
+    fail_review(fmt::format(
+        "{} is a public suffix (anyone can make a site under it): decide on the site itself, "
+        "e.g. name.{}",
+        decision.domain, decision.domain));
   if (kind == Kind::block) {
     const auto c = rules.find_category(a.category);
     if (!c || rules.category(*c).builtin) {

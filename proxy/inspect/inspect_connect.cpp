@@ -199,7 +199,9 @@ asio::awaitable<bool> inspect_connect(server::WorkerContext& w, server::ClientCo
       }
       break;
     case TunnelStep::pass_through:
-      count(w, r, r.verdict, r.verdict.host);
+      // Host and SNI decided together: a monitored SNI is counted as would_block.
+      count(w, r, a.verdict.decision.action == rules::Action::would_block ? a.verdict : r.verdict,
+            r.verdict.host);
       co_await pass_through(w, c, a.verdict.connect_host, r.target.port, std::move(a.hello.bytes));
       break;
     case TunnelStep::block_page:

@@ -104,6 +104,9 @@ TEST_F(Review, ReportsFromSeveralDevicesReachTheListTheRulesAndTheWeeklyReport) 
   r = cli({"review", "allow", "blocked.test"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("mandatory category 'xau'"), std::string::npos) << r.err;
+  r = cli({"review", "allow", "github.io"});  // every site under it would open
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("github.io is a public suffix"), std::string::npos) << r.err;
   r = cli({"review", "block", "bad.test", "--category", "no-such"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown category \"no-such\" (known: xau, tro-choi, mxh"),
