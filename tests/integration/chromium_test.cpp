@@ -46,6 +46,7 @@ TEST_F(Chromium, BlockPageShowsVietnameseTextAndHotline) {
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_NE(dom.out.find("<h1>Trang này đã bị chặn</h1>"), std::string::npos) << dom.out;
   EXPECT_NE(dom.out.find("Tổng đài 111"), std::string::npos);
+  EXPECT_NE(dom.out.find("<a href=\"tel:111\">"), std::string::npos);  // tap to call
   EXPECT_NE(dom.out.find("Nội dung xấu"), std::string::npos);
   EXPECT_NE(dom.out.find("Đề nghị xem lại"), std::string::npos);
   const auto shot = screenshot_path("chromium-block-page.png");
@@ -81,6 +82,47 @@ TEST_F(Chromium, StatusPageShowsTheWeeksCharts) {
       profile2, "",
       {"--window-size=1100,1000", "--screenshot=" + shot.string(), edugate.admin().url() + "/"});
   EXPECT_TRUE(std::filesystem::exists(shot));
+}
+
+// The review list as the school admin sees it: what pupils reported this week, harmful first,
+// with distinct devices and never an address.
+TEST_F(Chromium, StatusPageListsWhatPupilsReported) {
+  EnforcementSetup setup;
+  TestOrigin origin;
+  EdugateProcess edugate{setup.config(origin), setup.options()};
+  for (int device : {2, 3, 4})
+    EXPECT_EQ(
+        send_report(edugate, "127.0.0." + std::to_string(device), "domain=bad.test&kind=harmful")
+            .status,
+        200);
+  for (int device : {5, 6})
+    EXPECT_EQ(send_report(edugate, "127.0.0." + std::to_string(device),
+                          "domain=blocked.test&kind=wrongly-blocked&cat=xau")
+                  .status,
+              200);
+  std::this_thread::sleep_for(milliseconds(1500));  // one flush
+  TempDir profile("edugate-chromium");
+  const auto dom = chromium(profile, "", {"--dump-dom", edugate.admin().url() + "/"});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  const auto list = dom.out.find("<section id=\"review\">");
+  ASSERT_NE(list, std::string::npos) << dom.out;
+  const auto bad = dom.out.find("<tr class=\"harmful\"><td>bad.test</td>", list);
+  EXPECT_NE(bad, std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("<td class=\"n\">3</td>", bad), std::string::npos);
+  const auto blocked = dom.out.find("<tr class=\"wrongly\"><td>blocked.test</td>", list);
+  EXPECT_NE(blocked, std::string::npos) << dom.out;
+  EXPECT_LT(bad, blocked) << "harmful first";
+  EXPECT_NE(dom.out.find("xau <em>(bắt buộc · mandatory)</em>", blocked), std::string::npos);
+  EXPECT_NE(dom.out.find("edugate review block DOMAIN --category C"), std::string::npos);
+  EXPECT_EQ(dom.out.find("127.0.0."), std::string::npos) << "an address on the page";
+  const auto shot = screenshot_path("chromium-review-list.png");
+  std::filesystem::remove(shot);
+  TempDir profile2("edugate-chromium");
+  chromium(
+      profile2, "",
+      {"--window-size=1100,1000", "--screenshot=" + shot.string(), edugate.admin().url() + "/"});
+  ASSERT_TRUE(std::filesystem::exists(shot));
+  EXPECT_GT(std::filesystem::file_size(shot), 10000u);
 }
 
 }  // namespace
