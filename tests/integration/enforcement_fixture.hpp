@@ -3,9 +3,12 @@
 // A small, readable rule set for the enforcement tests, written into a temp dir, and an edugate
 // whose clock the test controls (`run --test-clock FILE`).
 
+#include <gtest/gtest.h>
+
 #include <regex>
 #include <string>
 
+#include "tests/integration/harness/run_command.hpp"
 #include "tests/integration/proxy_fixture.hpp"
 
 namespace edugate::itest {
@@ -99,6 +102,17 @@ struct EnforcementSetup {
     return o;
   }
 };
+
+/// `edugate report weekly --week 2026-W48` of `e`'s store as JSON text; "" (and a test failure)
+/// when the command fails.
+inline std::string weekly_json(const EdugateProcess& e, const EnforcementSetup& setup) {
+  const auto out = setup.dir.path() / "week.json";
+  const auto r = run_command({edugate_binary(), "report", "weekly", "--week", "2026-W48",
+                              "--config", e.config_path().string(), "-o", out.string()},
+                             milliseconds(20000));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.exit_code == 0 ? read_file(out) : std::string();
+}
 
 /// The anti-forgery token in a report form page, or "".
 inline std::string form_token(const std::string& page) {

@@ -48,12 +48,7 @@ TEST_F(Enforcement, AMonitoredCategoryPassesAndIsCountedAsWouldBlock) {
   }
   EXPECT_EQ(metric(edugate, "edugate_decisions_would_block_total"), 12);
   ASSERT_EQ(edugate.process().terminate(), 0);
-  const auto out = setup.dir.path() / "week.json";
-  const auto report = run_command({edugate_binary(), "report", "weekly", "--week", "2026-W48",
-                                   "--config", edugate.config_path().string(), "-o", out.string()},
-                                  milliseconds(20000));
-  ASSERT_EQ(report.exit_code, 0) << report.err;
-  const auto json = read_file(out);
+  const auto json = weekly_json(edugate, setup);
   EXPECT_NE(json.find("\"would_block\": {"), std::string::npos) << json;  // labelled action
   const std::regex cell(
       "\\{[^{}]*\"action\": \"would_block\"[^{}]*\"category\": \"thu-nghiem\"[^{}]*\"group\": "

@@ -137,12 +137,7 @@ TEST_F(PortalAttacks, PublishedFiguresAreDistinctDevices) {
       send_report(*edugate, client, std::string("domain=") + domain + "&kind=harmful");
   EXPECT_EQ(metric(*edugate, "edugate_portal_reports_total"), 9);  // three per device
   ASSERT_EQ(edugate->process().terminate(), 0);
-  const auto out = setup.dir.path() / "week.json";
-  const auto r = run_command({edugate_binary(), "report", "weekly", "--week", "2026-W48",
-                              "--config", edugate->config_path().string(), "-o", out.string()},
-                             milliseconds(20000));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto json = read_file(out);
+  const auto json = weekly_json(*edugate, setup);
   // Nine reports were counted, by three devices: the figure published is three.
   const std::regex cell(
       "\\{[^{}]*\"action\": \"site_report\"[^{}]*\"category\": \"\\*\"[^{}]*\"group\": "
