@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "reporting/bearer_token.hpp"
 #include "rules/settings.hpp"
 #include "rules/yaml_reader.hpp"
 
@@ -244,7 +245,26 @@ void read_overrides(YamlReader& r, const YAML::Node& n, Config& c) {
 }
 
 void read_portal(YamlReader& r, const YAML::Node& n, EnforcementConfig& e) {
-  if (!r.check_map(n, "portal", {"host", "review_url"})) return;
+  if (!r.check_map(n, "portal", {"host", "review_url", "teacher_codes", "override_max"})) return;
+  if (const auto t = n["teacher_codes"]) {
+    auto list = r.string_list(t, "portal.teacher_codes");
+    if (list) {
+      for (const auto& h : *list)
+        if (!reporting::valid_token_hash(h))
+          r.error(t,
+                  "each portal.teacher_codes entry must be sha256:<64 hex digits> (make one "
+                  "with: edugate portal code)");
+      e.teacher_codes = std::move(*list);
+    }
+  }
+  if (const auto m = n["override_max"]) {
+    if (auto v = r.duration(m, "portal.override_max")) {
+      if (*v < std::chrono::minutes(1) || *v > std::chrono::hours(8))
+        r.error(m, "portal.override_max must be between 1m and 8h");
+      else
+        e.override_max = *v;
+    }
+  }
   if (const auto h = n["host"]) {
     if (auto s = r.string(h, "portal host")) {
       if (s->empty() || s->find_first_of(" /:@") != std::string::npos)

@@ -79,7 +79,11 @@ struct EnforcementConfig {
   std::string pages_dir;  ///< block/warn/report templates; empty = built-in copies
   std::string portal_host = "edugate.lan";  ///< name of edugate's own pages (report form)
   std::string review_url;                   ///< school's review form; empty = the portal's form
-  std::string school_name;                  ///< shown in page footers
+  /// portal.teacher_codes: "sha256:<hex>" of the codes that open a page for a lesson
+  /// (http://edugate.lan/mo-khoa); none: the teacher page is off.
+  std::vector<std::string> teacher_codes;
+  milliseconds override_max{std::chrono::minutes(45)};  ///< portal.override_max
+  std::string school_name;                              ///< shown in page footers
   milliseconds warn_pass_ttl{std::chrono::minutes(10)};
   /// The warn-pass HMAC key, shared by the nodes of a school; empty = a random key per process.
   std::string warn_pass_key_file;

@@ -52,6 +52,9 @@ namespace edugate::proxy {
   X(portal_reports, "Anonymous site reports counted")                                      \
   X(portal_reports_refused, "Report forms refused: another site's page or a stale token")  \
   X(portal_reports_not_counted, "Reports not counted: repeated, or over the daily cap")    \
+  X(teacher_overrides, "Teachers' overrides opened (a category or site for one lesson)")   \
+  X(teacher_overrides_refused,                                                             \
+    "Teacher page requests refused: pupil network, wrong code, mandatory category")        \
   X(upstream_connects, "New upstream TCP connections")                                     \
   X(upstream_reused, "Requests sent on a pooled keep-alive upstream connection")           \
   X(upstream_retried, "Requests retried after a pooled connection turned out dead")        \

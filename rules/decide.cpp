@@ -125,11 +125,24 @@ class Evaluator {
     return found;
   }
 
-  /// Lifts a block, warn or monitor that a school exception covers. Returns the exception rule.
+  /// A teacher's override of this group covering the category or the name.
+  bool granted(const HostSuffixes& name, CategoryId category) const noexcept {
+    for (const Grant& g : f_.grants) {
+      if (g.group != group_) continue;
+      if (g.category != kNoCategory ? g.category == category : name.has_suffix(g.domain))
+        return true;
+    }
+    return false;
+  }
+
+  /// Lifts a block, warn or monitor that a school exception or a teacher's override covers.
+  /// Returns the exception rule (or the built-in override rule).
   std::optional<RuleId> lift(const HostSuffixes& name, bool with_url, Candidate& c) const {
     if (c.rank <= strength(Action::allow)) return std::nullopt;
     if (c.category == kNoCategory) return std::nullopt;  // fail-closed blocks stay blocked
-    return exception_for(name, with_url);
+    if (auto rule = exception_for(name, with_url)) return rule;
+    if (!f_.grants.empty() && granted(name, c.category)) return t_.teacher_override_rule;
+    return std::nullopt;
   }
 
   Decision finish(const HostSuffixes& host, Candidate on_host, const HostSuffixes* sni,
@@ -155,8 +168,10 @@ class Evaluator {
               t_.reasons[policy_.safe_search_reason]};
     if (host_exception || sni_exception) {
       const Candidate& lifted = host_exception ? on_host : on_sni;
-      return {Action::allow, lifted.category, host_exception ? *host_exception : *sni_exception,
-              t_.reasons[kReasonException]};
+      const RuleId rule = host_exception ? *host_exception : *sni_exception;
+      return {Action::allow, lifted.category, rule,
+              t_.reasons[rule == t_.teacher_override_rule ? kReasonTeacherOverride
+                                                          : kReasonException]};
     }
     const Candidate& allowed = on_host.rank >= on_sni.rank ? on_host : on_sni;
     return make(Action::allow, allowed);

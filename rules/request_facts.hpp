@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "rules/ids.hpp"
@@ -28,6 +29,15 @@ struct LocalTime {
   std::uint8_t weekday = 0;         ///< 0 = Monday .. 6 = Sunday (ISO order)
 };
 
+/// A teacher's override in force for one lesson (proxy/policy/overrides.hpp): `group` may open
+/// `category` (a non-mandatory one), or `domain` and its subdomains when category is
+/// kNoCategory. Resolved against the rule set by the caller; never lifts a mandatory category.
+struct Grant {
+  GroupId group = 0;
+  CategoryId category = kNoCategory;
+  std::string_view domain;  ///< normalised; used when category is kNoCategory
+};
+
 /// What is known about one request, already normalised. Holds no client address: the caller maps
 /// the address to `group` and drops it. Views point into storage owned by the caller and must
 /// outlive the call to decide().
@@ -41,6 +51,7 @@ struct RequestFacts {
   std::string_view query;  ///< raw query without '?', empty if none
   std::string_view sni;    ///< TLS server name from the ClientHello, empty if unknown
   LocalTime at;
+  std::span<const Grant> grants;  ///< the teachers' overrides in force now (usually none)
 };
 
 }  // namespace edugate::rules

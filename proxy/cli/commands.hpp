@@ -15,7 +15,9 @@ void add_rules_publish_commands(CLI::App& app);  // rules publish, rules status
 void add_report_fetch_command(CLI::App& app);    // report fetch (needs Asio: lives in proxy)
 void add_ca_command(CLI::App& app);              // ca init (school CA for HTTPS inspection)
 void add_store_commands(CLI::App& app);
-void add_review_commands(CLI::App& app);      // review list/block/allow/dismiss (pupils' reports)
+void add_review_commands(CLI::App& app);
+void add_portal_commands(CLI::App& app);      // portal code (teacher codes)      // review
+                                              // list/block/allow/dismiss (pupils' reports)
 void add_department_commands(CLI::App& app);  // department serve, department schools import //
                                               // backup, restore (the report store)
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   edugate::cli::add_ca_command(app);
   edugate::cli::add_store_commands(app);
   edugate::cli::add_review_commands(app);
+  edugate::cli::add_portal_commands(app);
   edugate::cli::add_department_commands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

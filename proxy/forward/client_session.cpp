@@ -76,7 +76,9 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
   }
   const auto gid = group.in(*rules);
   const auto& s = w.services;
-  auto verdict = policy::judge_connect(*rules, gid, target->host, target->port, {}, s.clock->now());
+  auto verdict =
+      policy::judge_connect(*rules, gid, target->host, target->port, {}, s.clock->now(),
+                            w.overrides.grants(s.overrides.get(), *rules, s.clock->now()));
   // Counted once per tunnel: here when the host is blocked, else at the SNI check below (a
   // tunnel whose upstream cannot be reached is not counted).
   auto count = [&](const policy::ConnectVerdict& v, std::string_view name) {
@@ -105,7 +107,8 @@ asio::awaitable<void> handle_connect(WorkerContext& w, ClientConnection& c,
       return true;
     }
     const auto again =
-        policy::judge_connect(*rules, gid, target->host, target->port, sni, s.clock->now());
+        policy::judge_connect(*rules, gid, target->host, target->port, sni, s.clock->now(),
+                              w.overrides.grants(s.overrides.get(), *rules, s.clock->now()));
     if (again.decision.action != rules::Action::block) {
       // Host and SNI decided together: a monitored SNI is counted as would_block.
       count(again.decision.action == rules::Action::would_block ? again : verdict, verdict.host);

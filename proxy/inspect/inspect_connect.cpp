@@ -97,8 +97,10 @@ asio::awaitable<AfterHello> read_hello_and_plan(server::WorkerContext& w,
   out.hello = co_await tunnel::read_client_hello(c, w.config.limits.max_client_hello,
                                                  w.config.timeouts.client_hello);
   tunnel::count_client_hello(w.metrics, out.hello);
-  auto judged = judge_hello(r.rules, r.group_id, r.target.host, r.target.port, r.verdict,
-                            out.hello.parse, f, w.services.clock->now());
+  const auto now = w.services.clock->now();
+  auto judged =
+      judge_hello(r.rules, r.group_id, r.target.host, r.target.port, r.verdict, out.hello.parse, f,
+                  now, w.overrides.grants(w.services.overrides.get(), r.rules, now));
   out.verdict = std::move(judged.verdict);
   out.name = std::move(judged.name);
   // Gone, or no whole ClientHello within timeouts.client_hello: close (step: close).

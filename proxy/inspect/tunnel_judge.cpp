@@ -18,13 +18,14 @@ TunnelFacts connect_facts(const rules::RuleSet& rules, rules::GroupId group,
 HelloJudgement judge_hello(const rules::RuleSet& rules, rules::GroupId group,
                            std::string_view connect_host, std::uint16_t port,
                            const policy::ConnectVerdict& host, const tls::HelloParse& hello,
-                           TunnelFacts before, std::chrono::system_clock::time_point now) {
+                           TunnelFacts before, std::chrono::system_clock::time_point now,
+                           std::span<const rules::Grant> grants) {
   HelloJudgement out;
   out.verdict = host;
   out.name = certificate_name(host.host, hello);
   const auto& info = hello.info;
   if (hello.status == tls::HelloStatus::complete && !info.sni.empty() && info.sni != host.host)
-    out.verdict = policy::judge_connect(rules, group, connect_host, port, info.sni, now);
+    out.verdict = policy::judge_connect(rules, group, connect_host, port, info.sni, now, grants);
   TunnelFacts& f = out.facts = before;
   f.hello_read = true;
   f.hello = hello.status;

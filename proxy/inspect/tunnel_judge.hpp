@@ -41,6 +41,7 @@ struct HelloJudgement {
 HelloJudgement judge_hello(const rules::RuleSet& rules, rules::GroupId group,
                            std::string_view connect_host, std::uint16_t port,
                            const policy::ConnectVerdict& host, const tls::HelloParse& hello,
-                           TunnelFacts before, std::chrono::system_clock::time_point now);
+                           TunnelFacts before, std::chrono::system_clock::time_point now,
+                           std::span<const rules::Grant> grants = {});
 
 }  // namespace edugate::proxy::inspect

@@ -115,6 +115,7 @@ rules::RequestFacts http_facts(const HttpGateInput& in, std::string_view host,
   facts.path = path;
   facts.query = q == std::string_view::npos ? std::string_view{} : in.origin_form.substr(q + 1);
   facts.at = at;
+  facts.grants = in.grants;
   return facts;
 }
 
@@ -191,7 +192,7 @@ std::string_view counted_domain(const rules::RuleSet& rules, const rules::Decisi
 
 ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
                              std::string_view host, std::uint16_t port, std::string_view sni,
-                             Clock::time_point now) {
+                             Clock::time_point now, std::span<const rules::Grant> grants) {
   ConnectVerdict v;
   if (!rules::normalize_host_into(host, v.host)) {
     v.bad_host = true;
@@ -199,8 +200,8 @@ ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
     return v;
   }
   std::string sni_norm;
-  const auto facts =
-      connect_facts(group, v.host, port, sni, rules::to_local_time(rules, now), sni_norm);
+  auto facts = connect_facts(group, v.host, port, sni, rules::to_local_time(rules, now), sni_norm);
+  facts.grants = grants;
   v.at = facts.at;
   v.decision = rules::decide(rules, facts);
   v.connect_host = v.host;

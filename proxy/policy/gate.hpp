@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,7 @@ struct HttpGateInput {
   /// https for requests decided inside an inspected TLS connection (proxy/inspect): the
   /// continue link then stays on https and the default port is 443.
   rules::Scheme scheme = rules::Scheme::http;
+  std::span<const rules::Grant> grants;  ///< teachers' overrides in force (proxy/policy/overrides)
 };
 
 enum class HttpOutcome {
@@ -100,7 +102,8 @@ struct ConnectVerdict {
 /// ClientHello's SNI: blocked if either name is blocked (domain fronting). Pure; thread-safe.
 ConnectVerdict judge_connect(const rules::RuleSet& rules, rules::GroupId group,
                              std::string_view host, std::uint16_t port, std::string_view sni,
-                             std::chrono::system_clock::time_point now);
+                             std::chrono::system_clock::time_point now,
+                             std::span<const rules::Grant> grants = {});
 
 /// The domain a decision is counted under: the matched domain rule's entry when a domain rule
 /// decided, else the request's host. (Reporting reduces it to its registrable domain.)

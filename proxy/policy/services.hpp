@@ -7,6 +7,7 @@
 #include "proxy/config.hpp"
 #include "proxy/policy/clock.hpp"
 #include "proxy/policy/gate.hpp"
+#include "proxy/policy/overrides.hpp"
 #include "proxy/policy/pages.hpp"
 #include "proxy/policy/warn_pass.hpp"
 
@@ -38,6 +39,9 @@ struct Services {
   std::string review_url;
   std::string school_name;
   std::string portal_host;
+  /// The teachers' overrides (http://edugate.lan/mo-khoa): shared and changing, hence a
+  /// thread-safe object of its own.
+  std::shared_ptr<OverrideBoard> overrides = std::make_shared<OverrideBoard>();
 };
 
 }  // namespace edugate::proxy::policy

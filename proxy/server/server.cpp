@@ -259,6 +259,17 @@ std::string Server::render_metrics() const {
         "edugate_rules_info{{version=\"{}\"}} 1\n",
         rules_->version());
   }
+  // How many overrides teachers opened, for which group and category ("domain" for a site):
+  // never who, never which site.
+  if (const auto opened = services_->overrides->opened(); !opened.empty()) {
+    out +=
+        "# HELP edugate_teacher_overrides_opened_total Teachers' overrides by pupil group and "
+        "category\n# TYPE edugate_teacher_overrides_opened_total counter\n";
+    for (const auto& [key, n] : opened)
+      fmt::format_to(std::back_inserter(out),
+                     "edugate_teacher_overrides_opened_total{{group=\"{}\",category=\"{}\"}} {}\n",
+                     key.first, key.second, n);
+  }
   if (reloader_) {
     fmt::format_to(std::back_inserter(out),
                    "# HELP edugate_rules_reloads_total Successful rule reloads\n"

@@ -1,5 +1,6 @@
 #include "proxy/session/portal.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -8,11 +9,18 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
+#include <charconv>
+#include <map>
 
+#include "proxy/policy/overrides.hpp"
 #include "proxy/policy/pages.hpp"
+#include "proxy/policy/teacher_code.hpp"
 #include "proxy/session/client_connection.hpp"
 #include "proxy/session/client_group.hpp"
 #include "proxy/session/worker_context.hpp"
+#include "reporting/bearer_token.hpp"
+#include "reporting/html_escape.hpp"
+#include "reporting/registrable_domain.hpp"
 #include "rules/local_time.hpp"
 #include "rules/normalize/url.hpp"
 #include "rules/rule_set.hpp"
@@ -34,21 +42,25 @@ struct Form {
   std::string token;
 };
 
-Form parse_form(std::string_view query) {
-  Form f;
-  if (query.empty()) return f;  // Boost.URL 1.81's parse_query crashes on a null empty view
+/// The fields of a query string or a form body (application/x-www-form-urlencoded); the last
+/// value of a repeated field wins.
+std::map<std::string, std::string> parse_fields(std::string_view query) {
+  std::map<std::string, std::string> out;
+  if (query.empty()) return out;  // Boost.URL 1.81's parse_query crashes on a null empty view
   auto params = boost::urls::parse_query(query);
-  if (!params) return f;
+  if (!params) return out;
   for (const auto& p : *params) {
     std::string value = p.value.decode();
     std::replace(value.begin(), value.end(), '+', ' ');  // form encoding
-    if (p.key == "domain") f.domain = value;
-    if (p.key == "kind") f.kind = value;
-    if (p.key == "loai") f.loai = value;
-    if (p.key == "cat") f.cat = value;
-    if (p.key == "token") f.token = value;
+    out[std::string(p.key)] = std::move(value);
   }
-  return f;
+  return out;
+}
+
+Form parse_form(std::string_view query) {
+  auto fields = parse_fields(query);
+  return {std::move(fields["domain"]), std::move(fields["kind"]), std::move(fields["loai"]),
+          std::move(fields["cat"]), std::move(fields["token"])};
 }
 
 /// The domain a pupil typed ("Example.com", "https://example.com/page"), normalised; empty when
@@ -163,6 +175,198 @@ Outcome take_report(WorkerContext& w, const rules::RuleSet& rules, const Form& f
   return {std::string(kNoticeThanks), true};
 }
 
+// ---- the teacher page: open a category or a site to a pupil group for one lesson -----------
+
+std::string hhmm(const rules::RuleSet& rules, policy::TimePoint t) {
+  const auto at = rules::to_local_time(rules, t);
+  return fmt::format("{:02}:{:02}", at.minute_of_day / 60, at.minute_of_day % 60);
+}
+
+std::string teacher_page(WorkerContext& w, const rules::RuleSet& rules, std::string_view notice,
+                         policy::TimePoint now) {
+  const auto esc = [](std::string_view s) { return reporting::html_escape(s); };
+  std::string groups, categories, active;
+  for (rules::GroupId g = 0; g < rules.group_count(); ++g) {
+    const auto& info = rules.group(g);
+    if (!rules::is_pupil(info.age)) continue;
+    groups += fmt::format("<option value=\"{}\">{} / {}</option>", esc(info.id), esc(info.label_vi),
+                          esc(info.label_en));
+  }
+  for (rules::CategoryId c = 0; c < rules.category_count(); ++c) {
+    const auto& info = rules.category(c);
+    if (info.mandatory || info.builtin) continue;  // a mandatory category never opens
+    categories += fmt::format("<option value=\"{}\">{} / {}</option>", esc(info.id),
+                              esc(info.label_vi), esc(info.label_en));
+  }
+  for (const auto& o : *w.services.overrides->current(now))
+    active += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"{}\">"
+        "<input type=\"hidden\" name=\"action\" value=\"close\"><input type=\"hidden\" "
+        "name=\"id\" value=\"{}\"><input type=\"password\" name=\"code\" required "
+        "placeholder=\"Mã / Code\" autocomplete=\"off\"> <button type=\"submit\">Kết thúc / End "
+        "now</button></form></td></tr>",
+        esc(o.group), esc(o.category.empty() ? o.domain : o.category), hhmm(rules, o.until),
+        kTeacherPath, o.id);
+  const auto max_minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(w.config.enforcement.override_max).count();
+  return fmt::format(
+      R"(<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mở trang cho tiết học · Open a site for a lesson</title>
+<style>body{{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;max-width:44rem;margin:2rem auto;color:#1d2733;padding:0 1rem}}
+label{{display:block;margin:.6rem 0 .2rem;font-weight:bold}} .en{{color:#5b6775;font-weight:normal}}
+select,input{{font-size:1rem;padding:.3rem}} button{{font-size:1rem;padding:.4rem 1rem;margin-top:.8rem}}
+table{{border-collapse:collapse;width:100%;margin-top:.5rem}} td,th{{border:1px solid #d5dbe1;padding:.3rem .5rem;text-align:left}}
+.notice{{background:#eef6ee;padding:.6rem 1rem;border-radius:6px}}</style></head><body>
+<h1>Mở trang cho tiết học <span class="en">· Open a site for a lesson</span></h1>
+{notice}
+<form method="post" action="{path}">
+<input type="hidden" name="action" value="open">
+<label for="group">Nhóm học sinh <span class="en">· Pupil group</span></label>
+<select id="group" name="group" required>{groups}</select>
+<label for="category">Danh mục <span class="en">· Category</span></label>
+<select id="category" name="category"><option value="">— một trang cụ thể / one site below —</option>{categories}</select>
+<label for="domain">Hoặc tên miền <span class="en">· Or a site</span></label>
+<input id="domain" name="domain" placeholder="vi-du.edu.vn" autocomplete="off">
+<label for="minutes">Số phút <span class="en">· Minutes</span> (≤ {max})</label>
+<input id="minutes" name="minutes" type="number" min="1" max="{max}" value="{max}" required>
+<label for="code">Mã giáo viên <span class="en">· Teacher code</span></label>
+<input id="code" name="code" type="password" required autocomplete="off">
+<button type="submit">Mở · Open</button>
+</form>
+<p class="en">Danh mục bắt buộc của Sở không bao giờ mở được; việc mở tự kết thúc. · A category the Department made mandatory never opens; an override ends by itself. Only how many overrides, for which category and group, is counted; never who.</p>
+<h2>Đang mở <span class="en">· Open now</span></h2>
+<table><thead><tr><th>Nhóm · Group</th><th>Mở · Opens</th><th>Đến · Until</th><th></th></tr></thead><tbody>{active}</tbody></table>
+</body></html>
+)",
+      fmt::arg("notice", notice), fmt::arg("path", kTeacherPath), fmt::arg("groups", groups),
+      fmt::arg("categories", categories), fmt::arg("max", max_minutes),
+      fmt::arg("active", active.empty() ? "<tr><td colspan=\"4\">—</td></tr>" : active));
+}
+
+std::string notice_html(std::string_view vi, std::string_view en) {
+  return fmt::format("<p class=\"notice\">{} · <span class=\"en\">{}</span></p>", vi, en);
+}
+
+/// What a POSTed teacher form asks for, checked; the notice to show and the status.
+std::pair<bhttp::status, std::string> take_teacher_form(WorkerContext& w,
+                                                        const rules::RuleSet& rules,
+                                                        std::map<std::string, std::string> f,
+                                                        policy::TimePoint now) {
+  auto& board = *w.services.overrides;
+  if (!board.may_try_code(now))
+    return {bhttp::status::too_many_requests,
+            notice_html("Sai mã quá nhiều lần; thử lại sau một phút.",
+                        "Too many wrong codes; try again in a minute.")};
+  if (!reporting::token_matches(policy::normalized_teacher_code(f["code"]),
+                                w.config.enforcement.teacher_codes)) {
+    board.wrong_code(now);
+    bump(w.metrics.teacher_overrides_refused);
+    return {bhttp::status::forbidden,
+            notice_html("Mã giáo viên không đúng.", "That teacher code is not valid.")};
+  }
+  if (f["action"] == "close") {
+    std::uint64_t id = 0;
+    const auto& text = f["id"];
+    std::from_chars(text.data(), text.data() + text.size(), id);
+    if (!board.close(id))
+      return {bhttp::status::ok,
+              notice_html("Việc mở này đã kết thúc.", "That override had ended.")};
+    return {bhttp::status::ok, notice_html("Đã kết thúc.", "Ended.")};
+  }
+  const auto refuse = [&](std::string_view vi, std::string_view en) {
+    bump(w.metrics.teacher_overrides_refused);
+    return std::pair{bhttp::status::bad_request, notice_html(vi, en)};
+  };
+  const auto group = rules.find_group(f["group"]);
+  if (!group || !rules::is_pupil(rules.group(*group).age))
+    return refuse("Hãy chọn một nhóm học sinh.", "Choose a pupil group.");
+  policy::Override o;
+  o.group = f["group"];
+  if (!f["category"].empty()) {
+    const auto c = rules.find_category(f["category"]);
+    if (!c || rules.category(*c).builtin)
+      return refuse("Không có danh mục này.", "No such category.");
+    if (rules.category(*c).mandatory)
+      return refuse("Danh mục bắt buộc của Sở không mở được.",
+                    "A category the Department made mandatory cannot be opened.");
+    o.category = f["category"];
+  } else {
+    o.domain = reported_domain(f["domain"]);
+    if (o.domain.empty() || reporting::is_public_suffix(o.domain))
+      return refuse("Hãy chọn một danh mục hoặc nhập một tên miền.",
+                    "Choose a category or type a site's name.");
+  }
+  int minutes = 0;
+  const auto& text = f["minutes"];
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), minutes);
+  const auto max =
+      std::chrono::duration_cast<std::chrono::minutes>(w.config.enforcement.override_max);
+  if (ec != std::errc{} || end != text.data() + text.size() || minutes < 1 || minutes > max.count())
+    return refuse("Số phút không hợp lệ.", "That number of minutes is not allowed.");
+  o.until = now + std::chrono::minutes(minutes);
+  const auto what = o.category.empty() ? o.domain : o.category;
+  const auto until = hhmm(rules, o.until);
+  if (!board.open(std::move(o), now))
+    return refuse("Đang mở quá nhiều; hãy kết thúc bớt.",
+                  "Too many overrides open; end some first.");
+  bump(w.metrics.teacher_overrides);
+  return {bhttp::status::ok,
+          notice_html(fmt::format("Đã mở {} cho nhóm {} đến {}.", reporting::html_escape(what),
+                                  reporting::html_escape(f["group"]), until),
+                      fmt::format("Opened {} for group {} until {}.", reporting::html_escape(what),
+                                  reporting::html_escape(f["group"]), until))};
+}
+
+asio::awaitable<session::Next> serve_teacher_page(WorkerContext& w, ClientConnection& client,
+                                                  http::RequestParser& parser,
+                                                  const rules::RuleSet& rules, rules::GroupId gid) {
+  auto& req = parser.get();
+  const auto version = req.version();
+  const bool keep = parser.keep_alive() && !w.draining;
+  const auto now = w.services.clock->now();
+  bhttp::response<bhttp::string_body> res;
+  const bool off = w.config.enforcement.teacher_codes.empty();
+  if (off || rules::is_pupil(rules.group(gid).age)) {
+    // Off (no teacher codes), or asked from a pupil network: no form at all.
+    if (!off) bump(w.metrics.teacher_overrides_refused);
+    res = html(bhttp::status::forbidden,
+               "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>edugate"
+               "</title></head><body><p>Trang này chỉ dùng được trên mạng của giáo viên. · This "
+               "page works only from the staff network.</p></body></html>\n",
+               version, false);
+    client.stream.expires_after(w.config.timeouts.body_idle);
+    co_await bhttp::async_write(client.stream, res, kTuple);
+    co_return session::Next::stop;
+  }
+  std::string notice;
+  auto status = bhttp::status::ok;
+  if (req.method() == bhttp::verb::post) {
+    auto body = co_await read_form_body(w, client, parser);
+    if (!body) co_return session::Next::stop;
+    if (!same_origin(req, w.config.enforcement.portal_host)) {
+      status = bhttp::status::forbidden;
+      notice =
+          notice_html("Biểu mẫu không đến từ trang này.", "That form did not come from this page.");
+    } else {
+      std::tie(status, notice) = take_teacher_form(w, rules, parse_fields(*body), now);
+    }
+  } else if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
+    res = html(bhttp::status::method_not_allowed, "", version, false);
+    res.set(bhttp::field::allow, "GET, HEAD, POST");
+    client.stream.expires_after(w.config.timeouts.body_idle);
+    co_await bhttp::async_write(client.stream, res, kTuple);
+    co_return session::Next::stop;
+  }
+  res = html(status, teacher_page(w, rules, notice, now), version, keep && parser.is_done());
+  res.set("X-Frame-Options", "DENY");
+  if (req.method() == bhttp::verb::head) res.body().clear();
+  const bool again = res.keep_alive();
+  client.stream.expires_after(w.config.timeouts.body_idle);
+  auto [ec, n] = co_await bhttp::async_write(client.stream, res, kTuple);
+  co_return !ec && again ? session::Next::request : session::Next::stop;
+}
+
 }  // namespace
 
 asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& client,
@@ -182,6 +386,7 @@ asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& 
   bhttp::response<bhttp::string_body> res;
   const bool get = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
   const bool post = req.method() == bhttp::verb::post;
+  if (path == kTeacherPath) co_return co_await serve_teacher_page(w, client, parser, rules, gid);
   if (path != kReportPath) {
     res = html(bhttp::status::found, "", version, keep && parser.is_done());
     res.set(bhttp::field::location, std::string(kReportPath));

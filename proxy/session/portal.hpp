@@ -18,6 +18,9 @@ class ClientGroup;
 
 /// The path of the anonymous report form on the portal host ("báo cáo" = report).
 inline constexpr std::string_view kReportPath = "/bao-cao";
+/// The teacher page on the portal host ("mở khóa" = unlock): open a category or a site to a
+/// pupil group for one lesson, with a teacher code (portal.teacher_codes); staff networks only.
+inline constexpr std::string_view kTeacherPath = "/mo-khoa";
 /// Largest form body accepted.
 inline constexpr std::size_t kMaxFormBody = 8 * 1024;
 

@@ -53,6 +53,7 @@ policy::HttpVerdict judge_request(server::WorkerContext& w, const rules::RuleSet
   in.cookie = req[bhttp::field::cookie];
   in.now = w.services.clock->now();
   in.scheme = scheme;
+  in.grants = w.overrides.grants(w.services.overrides.get(), rules, in.now);
   auto v = policy::judge_http(rules, w.services.gate, w.services.passes, in);
   switch (v.outcome) {
     case policy::HttpOutcome::portal:

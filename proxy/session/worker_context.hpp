@@ -59,6 +59,8 @@ struct WorkerContext {
   /// This worker's rule-set snapshot (null: no rules configured, nothing is filtered). Replaced
   /// on this thread when a reload is posted; a request keeps the snapshot it started with.
   std::shared_ptr<const rules::RuleSet> rules;
+  /// This worker's copy of the teachers' overrides, resolved for its rule set.
+  policy::OverrideCache overrides;
   /// This worker's counter shard (null when reporting is off) and the device-key source.
   reporting::Recorder* recorder = nullptr;
   const reporting::DeviceKeyring* keyring = nullptr;

@@ -46,8 +46,10 @@ TlsDecision decide(server::WorkerContext& w, server::Admission& admission, std::
   if (!d.rules) return d;
   d.on_sni = !sni.empty();
   d.group = admission.group.in(*d.rules);
-  d.verdict = policy::judge_connect(*d.rules, d.group, d.on_sni ? sni : destination_ip, port, {},
-                                    w.services.clock->now());
+  const auto now = w.services.clock->now();
+  d.verdict =
+      policy::judge_connect(*d.rules, d.group, d.on_sni ? sni : destination_ip, port, {}, now,
+                            w.overrides.grants(w.services.overrides.get(), *d.rules, now));
   return d;
 }
 

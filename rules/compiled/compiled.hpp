@@ -42,6 +42,7 @@ enum Reason : std::uint32_t {
   kReasonSafeSearch,
   kReasonRegexFailed,
   kReasonUrlTooLong,
+  kReasonTeacherOverride,
   kReasonFixedCount,
 };
 
@@ -81,6 +82,7 @@ struct Compiled {
   RuleId bare_ip_rule = kNoRule;       ///< built-in "the host is an IP address"
   RuleId regex_failed_rule = kNoRule;  ///< built-in "URL regexes could not be evaluated"
   RuleId url_too_long_rule = kNoRule;  ///< built-in "URL too long to check"
+  RuleId teacher_override_rule = kNoRule;  ///< built-in "a teacher opened it for a lesson"
   std::optional<TimeZone> zone;
   std::string version;
 

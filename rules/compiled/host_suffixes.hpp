@@ -39,6 +39,13 @@ class HostSuffixes {
   }
   std::uint64_t hash(std::size_t i) const noexcept { return hash_[count_ - 1 - i]; }
   std::string_view host() const noexcept { return host_; }
+  /// True when `name` is the host or one of its label-boundary suffixes.
+  bool has_suffix(std::string_view name) const noexcept {
+    if (name.empty()) return false;
+    for (std::size_t i = 0; i < count_; ++i)
+      if (suffix(i) == name) return true;
+    return false;
+  }
 
   /// Looks every suffix up in `table`, longest first, calling f(suffix_index, payload).
   template <typename F>

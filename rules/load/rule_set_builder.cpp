@@ -17,6 +17,7 @@ void add_fixed_reasons(BuildState& s) {
       "blocked: the URL could not be checked against the URL regexes (RE2 ran out of memory; "
       "raise rules.regex_memory)",
       "blocked: the URL is too long to be checked against the URL regexes",
+      "opened by a teacher for this group for one lesson (it ends by itself)",
   };
   s.out->category_reason_base = compiled::kReasonFixedCount;
 }
@@ -62,6 +63,7 @@ void add_builtin_rules(BuildState& s) {
   t.bare_ip_rule = builtin(s, t.bare_ip_category, "the host is an IP address, not a name");
   t.regex_failed_rule = builtin(s, kNoCategory, "URL regexes could not be evaluated");
   t.url_too_long_rule = builtin(s, kNoCategory, "URL too long to check against URL regexes");
+  t.teacher_override_rule = builtin(s, kNoCategory, "a teacher's override for one lesson");
   s.builtin_bare_ip_policy =
       builtin(s, t.bare_ip_category, "default: pupil groups block bare-ip, staff allow it");
   s.builtin_safe_search = builtin(s, kNoCategory,

@@ -125,5 +125,46 @@ TEST_F(Chromium, StatusPageListsWhatPupilsReported) {
   EXPECT_GT(std::filesystem::file_size(shot), 10000u);
 }
 
+// The teacher page as a teacher on the staff network sees it (Chromium connects from
+// 127.0.0.1, a staff address here).
+TEST_F(Chromium, TeacherPageShowsTheFormToStaff) {
+  EnforcementSetup setup;
+  setup.dir.write("school.yaml", R"(
+groups:
+  - id: giao-vien
+    labels: {vi: "Giáo viên", en: "Staff"}
+    age: staff
+    networks: [127.0.0.0/24]
+  - id: hoc-sinh
+    labels: {vi: "Học sinh", en: "Pupils"}
+    age: thcs
+    networks: [127.0.0.0/8]
+)");
+  TestOrigin origin;
+  EdugateProcess edugate{
+      setup.config(origin, "portal: {teacher_codes: [\"sha256:" + std::string(64, 'a') + "\"]}\n"),
+      setup.options()};
+  TempDir profile("edugate-chromium");
+  const auto dom =
+      chromium(profile, edugate.proxy().url(), {"--dump-dom", "http://edugate.lan/mo-khoa"});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_NE(dom.out.find("Mở trang cho tiết học"), std::string::npos) << dom.out;
+  const auto groups = dom.out.find("<select id=\"group\"");
+  ASSERT_NE(groups, std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("<option value=\"hoc-sinh\">", groups), std::string::npos) << dom.out;
+  EXPECT_EQ(dom.out.find("<option value=\"giao-vien\">"), std::string::npos)
+      << "staff is no pupil group";
+  EXPECT_NE(dom.out.find("name=\"code\" type=\"password\""), std::string::npos);
+  EXPECT_EQ(dom.out.find("value=\"xau\""), std::string::npos) << "a mandatory category";
+  const auto shot = screenshot_path("chromium-teacher-page.png");
+  std::filesystem::remove(shot);
+  TempDir profile2("edugate-chromium");
+  chromium(
+      profile2, edugate.proxy().url(),
+      {"--window-size=900,1100", "--screenshot=" + shot.string(), "http://edugate.lan/mo-khoa"});
+  ASSERT_TRUE(std::filesystem::exists(shot));
+  EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+}
+
 }  // namespace
 }  // namespace edugate::itest

@@ -177,6 +177,31 @@ TEST_F(MonitorTest, ExplainAndTheSummaryShowTheMonitor) {
   EXPECT_NE(summary.find("monitors: new-list, video, engines"), std::string::npos) << summary;
 }
 
+// A teacher's override (proxy/policy/overrides.hpp) lifts a category or a site for one group;
+// never a mandatory category, never another group.
+TEST_F(MonitorTest, ATeachersGrantOpensForItsGroupOnly) {
+  const auto social = *rules_->find_category("social");
+  const auto adult = *rules_->find_category("adult");
+  const Grant grants[] = {
+      {kTeens, social, {}}, {kTeens, adult, {}}, {kTeens, kNoCategory, "trial.example"}};
+  auto facts = http_facts(kTeens, "www.facebook.com");
+  ASSERT_EQ(decide(*rules_, facts).action, Action::would_block);
+  facts.grants = grants;
+  const auto d = decide(*rules_, facts);
+  EXPECT_EQ(d.action, Action::allow);
+  EXPECT_NE(d.reason.find("opened by a teacher"), std::string_view::npos) << d.reason;
+  auto porn = http_facts(kTeens, "porn.example");
+  porn.grants = grants;
+  EXPECT_EQ(decide(*rules_, porn).action, Action::block);
+  auto trial = http_facts(kTeens, "cdn.trial.example");
+  ASSERT_EQ(decide(*rules_, trial).action, Action::block);  // new-list is blocked for teens
+  trial.grants = grants;
+  EXPECT_EQ(decide(*rules_, trial).action, Action::allow);
+  auto other = http_facts(kWarned, "facebook.com");
+  other.grants = grants;
+  EXPECT_EQ(decide(*rules_, other).action, Action::warn) << "another group";
+}
+
 TEST(MonitorLoad, AMandatoryCategoryCannotBeMonitored) {
   const auto loaded = testing::load_yaml(kDepartment, R"(groups:
   - id: g
