@@ -50,15 +50,25 @@ std::map<std::pair<std::string, std::string>, std::uint64_t> OverrideBoard::open
   return opened_;
 }
 
-bool OverrideBoard::may_try_code(TimePoint now) {
-  std::lock_guard lock(mutex_);
-  while (!wrong_.empty() && wrong_.front() <= now - std::chrono::minutes(1)) wrong_.pop_front();
-  return wrong_.size() < static_cast<std::size_t>(kWrongCodesPerMinute);
+void OverrideBoard::forget_old_wrong_codes(TimePoint now) {
+  while (!wrong_.empty() && wrong_.front().first <= now - std::chrono::minutes(1))
+    wrong_.pop_front();
 }
 
-void OverrideBoard::wrong_code(TimePoint now) {
+bool OverrideBoard::may_try_code(std::uint64_t device, TimePoint now) {
   std::lock_guard lock(mutex_);
-  wrong_.push_back(now);
+  forget_old_wrong_codes(now);
+  if (wrong_.size() >= static_cast<std::size_t>(kWrongCodesPerMinuteInAll)) return false;
+  const auto mine = std::count_if(wrong_.begin(), wrong_.end(),
+                                  [&](const auto& w) { return w.second == device; });
+  return mine < kWrongCodesPerMinute;
+}
+
+void OverrideBoard::wrong_code(std::uint64_t device, TimePoint now) {
+  std::lock_guard lock(mutex_);
+  forget_old_wrong_codes(now);
+  if (wrong_.size() < static_cast<std::size_t>(kWrongCodesPerMinuteInAll) * 2)
+    wrong_.emplace_back(now, device);
 }
 
 std::span<const rules::Grant> OverrideCache::grants(OverrideBoard* board,

@@ -36,7 +36,8 @@ struct Override {
 class OverrideBoard {
  public:
   static constexpr std::size_t kMaxActive = 32;
-  static constexpr int kWrongCodesPerMinute = 10;
+  static constexpr int kWrongCodesPerMinute = 10;        ///< per device
+  static constexpr int kWrongCodesPerMinuteInAll = 100;  ///< from every device together
 
   /// Opens `o` (its id is assigned) and returns the id; nullopt when kMaxActive are in force.
   std::optional<std::uint64_t> open(Override o, TimePoint now);
@@ -48,10 +49,12 @@ class OverrideBoard {
 
   /// Overrides opened so far by (group, category or "domain"), for /metrics.
   std::map<std::pair<std::string, std::string>, std::uint64_t> opened() const;
-  /// Teacher codes tried: false while kWrongCodesPerMinute wrong ones came in the last minute
-  /// (from anywhere: the form is on the staff network, but a pupil may sit at a staff PC).
-  bool may_try_code(TimePoint now);
-  void wrong_code(TimePoint now);
+  /// Teacher codes tried: false while `device` (the daily device pseudonym) sent
+  /// kWrongCodesPerMinute wrong ones in the last minute, or every device together
+  /// kWrongCodesPerMinuteInAll. Per device, so that a pupil at one staff PC guessing codes does
+  /// not lock the teachers out; in all, so that many PCs together cannot guess fast.
+  bool may_try_code(std::uint64_t device, TimePoint now);
+  void wrong_code(std::uint64_t device, TimePoint now);
 
  private:
   void publish(std::vector<Override> next);  // mutex_ held
@@ -62,7 +65,8 @@ class OverrideBoard {
   std::atomic<std::uint64_t> version_{1};
   std::uint64_t next_id_ = 1;
   std::map<std::pair<std::string, std::string>, std::uint64_t> opened_;
-  std::deque<TimePoint> wrong_;
+  void forget_old_wrong_codes(TimePoint now);              // mutex_ held
+  std::deque<std::pair<TimePoint, std::uint64_t>> wrong_;  ///< the last minute's, oldest first
 };
 
 /// One worker's copy of the board, resolved against the worker's rule set (group and category

@@ -252,15 +252,16 @@ std::string notice_html(std::string_view vi, std::string_view en) {
 std::pair<bhttp::status, std::string> take_teacher_form(WorkerContext& w,
                                                         const rules::RuleSet& rules,
                                                         std::map<std::string, std::string> f,
-                                                        policy::TimePoint now) {
+                                                        policy::TimePoint now,
+                                                        reporting::DeviceKey device) {
   auto& board = *w.services.overrides;
-  if (!board.may_try_code(now))
+  if (!board.may_try_code(device, now))
     return {bhttp::status::too_many_requests,
             notice_html("Sai mã quá nhiều lần; thử lại sau một phút.",
                         "Too many wrong codes; try again in a minute.")};
   if (!reporting::token_matches(policy::normalized_teacher_code(f["code"]),
                                 w.config.enforcement.teacher_codes)) {
-    board.wrong_code(now);
+    board.wrong_code(device, now);
     bump(w.metrics.teacher_overrides_refused);
     return {bhttp::status::forbidden,
             notice_html("Mã giáo viên không đúng.", "That teacher code is not valid.")};
@@ -320,7 +321,8 @@ std::pair<bhttp::status, std::string> take_teacher_form(WorkerContext& w,
 
 asio::awaitable<session::Next> serve_teacher_page(WorkerContext& w, ClientConnection& client,
                                                   http::RequestParser& parser,
-                                                  const rules::RuleSet& rules, rules::GroupId gid) {
+                                                  const rules::RuleSet& rules, rules::GroupId gid,
+                                                  reporting::DeviceKey device) {
   auto& req = parser.get();
   const auto version = req.version();
   const bool keep = parser.keep_alive() && !w.draining;
@@ -349,7 +351,7 @@ asio::awaitable<session::Next> serve_teacher_page(WorkerContext& w, ClientConnec
       notice =
           notice_html("Biểu mẫu không đến từ trang này.", "That form did not come from this page.");
     } else {
-      std::tie(status, notice) = take_teacher_form(w, rules, parse_fields(*body), now);
+      std::tie(status, notice) = take_teacher_form(w, rules, parse_fields(*body), now, device);
     }
   } else if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
     res = html(bhttp::status::method_not_allowed, "", version, false);
@@ -386,7 +388,8 @@ asio::awaitable<session::Next> serve_portal(WorkerContext& w, ClientConnection& 
   bhttp::response<bhttp::string_body> res;
   const bool get = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
   const bool post = req.method() == bhttp::verb::post;
-  if (path == kTeacherPath) co_return co_await serve_teacher_page(w, client, parser, rules, gid);
+  if (path == kTeacherPath)
+    co_return co_await serve_teacher_page(w, client, parser, rules, gid, device);
   if (path != kReportPath) {
     res = html(bhttp::status::found, "", version, keep && parser.is_done());
     res.set(bhttp::field::location, std::string(kReportPath));

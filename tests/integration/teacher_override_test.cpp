@@ -160,11 +160,17 @@ TEST_F(TeacherOverride, GuessingCodesIsCutOff) {
                                std::to_string(i))
                   .status,
               403);
-  // Even the right code waits now.
+  // Even the right code waits now, from that device.
   EXPECT_EQ(post(kStaff, "action=open&group=hoc-sinh&category=tro-choi&minutes=5&code=123456789012")
                 .status,
             429);
   EXPECT_EQ(games(kPupil), 403);
+  // A teacher at another staff PC is not locked out by it.
+  EXPECT_EQ(
+      post("127.0.0.6", "action=open&group=hoc-sinh&category=tro-choi&minutes=5&code=123456789012")
+          .status,
+      200);
+  EXPECT_EQ(games(kPupil), 200);
 }
 
 }  // namespace
