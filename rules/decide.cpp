@@ -169,9 +169,9 @@ class Evaluator {
     if (host_exception || sni_exception) {
       const Candidate& lifted = host_exception ? on_host : on_sni;
       const RuleId rule = host_exception ? *host_exception : *sni_exception;
-      return {Action::allow, lifted.category, rule,
-              t_.reasons[rule == t_.teacher_override_rule ? kReasonTeacherOverride
-                                                          : kReasonException]};
+      return {
+          Action::allow, lifted.category, rule,
+          t_.reasons[rule == t_.teacher_override_rule ? kReasonTeacherOverride : kReasonException]};
     }
     const Candidate& allowed = on_host.rank >= on_sni.rank ? on_host : on_sni;
     return make(Action::allow, allowed);

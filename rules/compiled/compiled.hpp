@@ -79,9 +79,9 @@ struct Compiled {
   std::vector<std::string> reasons;
   std::uint32_t category_reason_base = kReasonFixedCount;
   CategoryId bare_ip_category = kNoCategory;
-  RuleId bare_ip_rule = kNoRule;       ///< built-in "the host is an IP address"
-  RuleId regex_failed_rule = kNoRule;  ///< built-in "URL regexes could not be evaluated"
-  RuleId url_too_long_rule = kNoRule;  ///< built-in "URL too long to check"
+  RuleId bare_ip_rule = kNoRule;           ///< built-in "the host is an IP address"
+  RuleId regex_failed_rule = kNoRule;      ///< built-in "URL regexes could not be evaluated"
+  RuleId url_too_long_rule = kNoRule;      ///< built-in "URL too long to check"
   RuleId teacher_override_rule = kNoRule;  ///< built-in "a teacher opened it for a lesson"
   std::optional<TimeZone> zone;
   std::string version;
