@@ -63,8 +63,21 @@ class Evaluator {
       return;
     }
     const Verdict v = policy_.verdict(c, f_.at, t_.schedules);
-    const int rank = strength(v.action);
-    if (rank > best.rank) best = {rank, c, rule, v.reason};
+    int rank = strength(v.action);
+    std::uint32_t reason = v.reason;
+    // A category a teacher opened counts as allowed here, so that every other category the
+    // request matches (a keyword, a regex, a second list) still competes.
+    if (rank > strength(Action::allow) && !f_.grants.empty() && category_granted(c)) {
+      rank = strength(Action::allow);
+      reason = kReasonTeacherOverride;
+    }
+    if (rank > best.rank) best = {rank, c, rule, reason};
+  }
+
+  bool category_granted(CategoryId c) const noexcept {
+    for (const Grant& g : f_.grants)
+      if (g.group == group_ && g.category == c) return true;
+    return false;
   }
 
   void match_name(const HostSuffixes& name, bool ip, Candidate& best) const noexcept {
@@ -126,12 +139,10 @@ class Evaluator {
   }
 
   /// A teacher's override of this group covering the category or the name.
-  bool granted(const HostSuffixes& name, CategoryId category) const noexcept {
-    for (const Grant& g : f_.grants) {
-      if (g.group != group_) continue;
-      if (g.category != kNoCategory ? g.category == category : name.has_suffix(g.domain))
-        return true;
-    }
+  /// A teacher's override of this group opening the name (a site, with its subdomains).
+  bool site_granted(const HostSuffixes& name) const noexcept {
+    for (const Grant& g : f_.grants)
+      if (g.group == group_ && g.category == kNoCategory && name.has_suffix(g.domain)) return true;
     return false;
   }
 
@@ -141,7 +152,7 @@ class Evaluator {
     if (c.rank <= strength(Action::allow)) return std::nullopt;
     if (c.category == kNoCategory) return std::nullopt;  // fail-closed blocks stay blocked
     if (auto rule = exception_for(name, with_url)) return rule;
-    if (!f_.grants.empty() && granted(name, c.category)) return t_.teacher_override_rule;
+    if (!f_.grants.empty() && site_granted(name)) return t_.teacher_override_rule;
     return std::nullopt;
   }
 

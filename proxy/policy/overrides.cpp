@@ -33,7 +33,8 @@ bool OverrideBoard::close(std::uint64_t id) {
   return true;
 }
 
-std::shared_ptr<const std::vector<Override>> OverrideBoard::current(TimePoint now) {
+std::shared_ptr<const std::vector<Override>> OverrideBoard::current(TimePoint now,
+                                                                    std::uint64_t* version) {
   std::lock_guard lock(mutex_);
   if (std::any_of(active_->begin(), active_->end(),
                   [&](const Override& o) { return o.until <= now; })) {
@@ -42,6 +43,7 @@ std::shared_ptr<const std::vector<Override>> OverrideBoard::current(TimePoint no
       if (o.until > now) next.push_back(o);
     publish(std::move(next));
   }
+  if (version) *version = version_.load(std::memory_order_relaxed);
   return active_;
 }
 
@@ -55,10 +57,11 @@ void OverrideBoard::forget_old_wrong_codes(TimePoint now) {
     wrong_.pop_front();
 }
 
-bool OverrideBoard::may_try_code(std::uint64_t device, TimePoint now) {
+bool OverrideBoard::may_try_code(std::uint64_t device, TimePoint now, bool code_is_right) {
   std::lock_guard lock(mutex_);
   forget_old_wrong_codes(now);
-  if (wrong_.size() >= static_cast<std::size_t>(kWrongCodesPerMinuteInAll)) return false;
+  if (!code_is_right && wrong_.size() >= static_cast<std::size_t>(kWrongCodesPerMinuteInAll))
+    return false;
   const auto mine = std::count_if(wrong_.begin(), wrong_.end(),
                                   [&](const auto& w) { return w.second == device; });
   return mine < kWrongCodesPerMinute;
@@ -77,8 +80,9 @@ std::span<const rules::Grant> OverrideCache::grants(OverrideBoard* board,
   if (board->version() == version_ && &rules == rules_ && now < first_end_ &&
       rules.version() == rules_version_)
     return grants_;
-  overrides_ = board->current(now);
-  version_ = board->version();
+  // The list and its version are read together: a change made between two reads would
+  // otherwise be missed until the next change.
+  overrides_ = board->current(now, &version_);
   rules_ = &rules;
   rules_version_ = rules.version();
   first_end_ = TimePoint::max();

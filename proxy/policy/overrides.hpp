@@ -44,16 +44,20 @@ class OverrideBoard {
   /// Ends override `id` early; false when there is none.
   bool close(std::uint64_t id);
   /// The overrides in force at `now`; those that ran out are dropped (and the version bumped).
-  std::shared_ptr<const std::vector<Override>> current(TimePoint now);
+  /// `version`, when given, receives the version of exactly this list (read under the lock).
+  std::shared_ptr<const std::vector<Override>> current(TimePoint now,
+                                                       std::uint64_t* version = nullptr);
   std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
 
   /// Overrides opened so far by (group, category or "domain"), for /metrics.
   std::map<std::pair<std::string, std::string>, std::uint64_t> opened() const;
   /// Teacher codes tried: false while `device` (the daily device pseudonym) sent
-  /// kWrongCodesPerMinute wrong ones in the last minute, or every device together
-  /// kWrongCodesPerMinuteInAll. Per device, so that a pupil at one staff PC guessing codes does
-  /// not lock the teachers out; in all, so that many PCs together cannot guess fast.
-  bool may_try_code(std::uint64_t device, TimePoint now);
+  /// kWrongCodesPerMinute wrong ones in the last minute, or, for a wrong code, while every
+  /// device together sent kWrongCodesPerMinuteInAll. Per device, so that a pupil at one staff PC
+  /// guessing codes does not lock the teachers out; in all (wrong codes only, so that a teacher
+  /// with the right code is never turned away by others' guessing), so that many PCs together
+  /// cannot guess fast.
+  bool may_try_code(std::uint64_t device, TimePoint now, bool code_is_right);
   void wrong_code(std::uint64_t device, TimePoint now);
 
  private:

@@ -255,12 +255,13 @@ std::pair<bhttp::status, std::string> take_teacher_form(WorkerContext& w,
                                                         policy::TimePoint now,
                                                         reporting::DeviceKey device) {
   auto& board = *w.services.overrides;
-  if (!board.may_try_code(device, now))
+  const bool right = reporting::token_matches(policy::normalized_teacher_code(f["code"]),
+                                              w.config.enforcement.teacher_codes);
+  if (!board.may_try_code(device, now, right))
     return {bhttp::status::too_many_requests,
             notice_html("Sai mã quá nhiều lần; thử lại sau một phút.",
                         "Too many wrong codes; try again in a minute.")};
-  if (!reporting::token_matches(policy::normalized_teacher_code(f["code"]),
-                                w.config.enforcement.teacher_codes)) {
+  if (!right) {
     board.wrong_code(device, now);
     bump(w.metrics.teacher_overrides_refused);
     return {bhttp::status::forbidden,
@@ -329,8 +330,9 @@ asio::awaitable<session::Next> serve_teacher_page(WorkerContext& w, ClientConnec
   const auto now = w.services.clock->now();
   bhttp::response<bhttp::string_body> res;
   const bool off = w.config.enforcement.teacher_codes.empty();
-  if (off || rules::is_pupil(rules.group(gid).age)) {
-    // Off (no teacher codes), or asked from a pupil network: no form at all.
+  if (off || gid == rules::kDefaultGroup || rules::is_pupil(rules.group(gid).age)) {
+    // Off (no teacher codes), or asked from a pupil network or from a network no group lists
+    // (the default group, whatever its age band): no form at all.
     if (!off) bump(w.metrics.teacher_overrides_refused);
     res = html(bhttp::status::forbidden,
                "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>edugate"

@@ -197,9 +197,43 @@ TEST_F(MonitorTest, ATeachersGrantOpensForItsGroupOnly) {
   ASSERT_EQ(decide(*rules_, trial).action, Action::block);  // new-list is blocked for teens
   trial.grants = grants;
   EXPECT_EQ(decide(*rules_, trial).action, Action::allow);
+  // A category grant opens that category only: a site also in a blocked category stays blocked.
+  const Grant social_only[] = {{kTeens, social, {}}};
+  auto both = http_facts(kTeens, "trial.example");  // new-list (blocked for teens) and social
+  both.grants = social_only;
+  EXPECT_EQ(decide(*rules_, both).action, Action::block);
   auto other = http_facts(kWarned, "facebook.com");
   other.grants = grants;
   EXPECT_EQ(decide(*rules_, other).action, Action::warn) << "another group";
+}
+
+// The opened category matched first, another blocked category (a URL prefix) at the same rank:
+// the grant must not lift the other one (it did, when grants were applied to the winner only).
+TEST(TeacherGrant, OpensItsCategoryNotAnotherThatTiesWithIt) {
+  const auto loaded = testing::load_yaml(R"(categories:
+  - id: video
+    labels: {vi: "Video", en: "Video"}
+    domains: [v.example]
+  - id: weapons
+    labels: {vi: "Vũ khí", en: "Weapons"}
+    urls: [v.example/guns]
+profiles:
+  thcs:
+    block: [video, weapons]
+)",
+                                         R"(default_group: {age: thcs}
+)");
+  ASSERT_TRUE(loaded.rules) << testing::all(loaded.diagnostics);
+  const auto video = *loaded.rules->find_category("video");
+  const Grant grants[] = {{kDefaultGroup, video, {}}};
+  auto page = http_facts(kDefaultGroup, "v.example", "/lesson");
+  page.grants = grants;
+  EXPECT_EQ(decide(*loaded.rules, page).action, Action::allow);
+  auto guns = http_facts(kDefaultGroup, "v.example", "/guns/x");
+  guns.grants = grants;
+  const auto d = decide(*loaded.rules, guns);
+  EXPECT_EQ(d.action, Action::block);
+  EXPECT_EQ(loaded.rules->category(d.category).id, "weapons");
 }
 
 TEST(MonitorLoad, AMandatoryCategoryCannotBeMonitored) {
