@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "rules/explain.hpp"
 
@@ -10,23 +11,30 @@ namespace edugate::reporting {
 namespace {
 
 void annotate(const rules::RuleSet& rules, ReviewItem& item) {
+  std::tie(item.category_now, item.mandatory) = categories_now(rules, item.report.domain);
+}
+
+}  // namespace
+
+std::pair<std::string, bool> categories_now(const rules::RuleSet& rules,
+                                            const std::string& domain) {
   rules::RequestFacts facts;
   facts.group = rules::kDefaultGroup;
-  facts.host = item.report.domain;
+  facts.host = domain;
   facts.path = "/";
-  const auto e = rules::explain(rules, facts);
   std::vector<std::string> ids;
-  for (const auto& m : e.matches) {
+  bool mandatory = false;
+  for (const auto& m : rules::explain(rules, facts).matches) {
     if (m.category == rules::kNoCategory) continue;
     const auto& c = rules.category(m.category);
     if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) continue;
     ids.push_back(c.id);
-    item.mandatory = item.mandatory || c.mandatory;
+    mandatory = mandatory || c.mandatory;
   }
-  for (const auto& id : ids) item.category_now += (item.category_now.empty() ? "" : ", ") + id;
+  std::string text;
+  for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
+  return {text, mandatory};
 }
-
-}  // namespace
 
 std::vector<ReviewItem> review_list(const StoreExtract& data, DayRange period,
                                     const rules::RuleSet* rules, const rules::ReviewFile& file,

@@ -21,6 +21,9 @@ struct ReviewItem {
   std::optional<rules::ReviewDecision> decision;  ///< what the school decided, if anything
 };
 
+/// The categories `rules` put `domain` in now ("a, b"), and whether one is mandatory.
+std::pair<std::string, bool> categories_now(const rules::RuleSet& rules, const std::string& domain);
+
 /// The review list of `period`: every domain pupils reported (site_reports()), with the
 /// categories `rules` (when given) put it in now and the school's decision from `file`. A
 /// decided domain (blocked, allowed or dismissed) is left out unless it was reported again

@@ -248,16 +248,6 @@ std::string normalised_domain(const std::string& typed) {
   return std::move(r.entries.front().value);
 }
 
-/// The mandatory category a domain is in, or "".
-std::string mandatory_category_of(const rules::RuleSet& rules, const std::string& domain) {
-  rules::RequestFacts facts;
-  facts.host = domain;
-  facts.path = "/";
-  for (const auto& m : rules::explain(rules, facts).matches)
-    if (m.mandatory && m.category != rules::kNoCategory) return rules.category(m.category).id;
-  return {};
-}
-
 void decide(const Args& a, Kind kind) {
   const auto ctx = load_context(a.config);
   const auto& rules = *ctx.loaded;
@@ -287,12 +277,12 @@ void decide(const Args& a, Kind kind) {
     if (!a.group.empty() && !rules.find_group(a.group))
       fail_review(fmt::format("unknown group {}", rules::quote_token(a.group)));
     decision.group = a.group;
-    const auto mandatory = mandatory_category_of(rules, decision.domain);
-    if (!mandatory.empty())
+    const auto [categories, mandatory] = rep::categories_now(rules, decision.domain);
+    if (mandatory)
       fail_review(fmt::format(
-          "{} is in the mandatory category '{}' (set by the Department of Education): a school "
+          "{} is in a mandatory category ({}; set by the Department of Education): a school "
           "cannot allow it",
-          decision.domain, mandatory));
+          decision.domain, categories));
   }
   const std::string& path = ctx.review;
   rules::Diagnostics diags;

@@ -129,17 +129,8 @@ TEST_F(Chromium, StatusPageListsWhatPupilsReported) {
 // 127.0.0.1, a staff address here).
 TEST_F(Chromium, TeacherPageShowsTheFormToStaff) {
   EnforcementSetup setup;
-  setup.dir.write("school.yaml", R"(
-groups:
-  - id: giao-vien
-    labels: {vi: "Giáo viên", en: "Staff"}
-    age: staff
-    networks: [127.0.0.0/24]
-  - id: hoc-sinh
-    labels: {vi: "Học sinh", en: "Pupils"}
-    age: thcs
-    networks: [127.0.0.0/8]
-)");
+  setup.dir.write("school.yaml", kStaffAndPupilsSchool);
+
   TestOrigin origin;
   EdugateProcess edugate{
       setup.config(origin, "portal: {teacher_codes: [\"sha256:" + std::string(64, 'a') + "\"]}\n"),

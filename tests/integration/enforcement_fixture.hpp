@@ -61,6 +61,24 @@ groups:
       domains: [edu.games.test]
 )";
 
+/// For the teacher page: staff on 127.0.0.0/24; pupils (thcs) on the rest of 127/8; another class
+/// on 127.1/16.
+inline constexpr const char* kStaffAndPupilsSchool = R"(
+groups:
+  - id: giao-vien
+    labels: {vi: "Giáo viên", en: "Staff"}
+    age: staff
+    networks: [127.0.0.0/24]
+  - id: hoc-sinh
+    labels: {vi: "Học sinh", en: "Pupils"}
+    age: thcs
+    networks: [127.0.0.0/8]
+  - id: lop-khac
+    labels: {vi: "Lớp khác", en: "Another class"}
+    age: thcs
+    networks: [127.1.0.0/16]
+)";
+
 /// The rules above plus a test clock file, in one directory that outlives the edugate process.
 struct EnforcementSetup {
   TempDir dir{"edugate-rules"};

@@ -12,28 +12,11 @@
 namespace edugate::itest {
 namespace {
 
-// Staff on 127.0.0.0/24; pupils (thcs) on the rest of 127/8; another class on 127.1/16.
-constexpr const char* kSchool = R"(
-groups:
-  - id: giao-vien
-    labels: {vi: "Giáo viên", en: "Staff"}
-    age: staff
-    networks: [127.0.0.0/24]
-  - id: hoc-sinh
-    labels: {vi: "Học sinh", en: "Pupils"}
-    age: thcs
-    networks: [127.0.0.0/8]
-  - id: lop-khac
-    labels: {vi: "Lớp khác", en: "Another class"}
-    age: thcs
-    networks: [127.1.0.0/16]
-)";
-
 class TeacherOverride : public ::testing::Test {
  protected:
   EnforcementSetup setup;
   bool school_written = [this] {
-    setup.dir.write("school.yaml", kSchool);
+    setup.dir.write("school.yaml", kStaffAndPupilsSchool);
     return true;
   }();
   TestOrigin origin;
